@@ -64,12 +64,12 @@ class MigrationAdapter extends PrismaPg {
   constructor(readonly url: string) {
     super({ connectionString: url });
   }
-  async connect() {
+  override async connect() {
     const db = patchConnection(await super.connect());
     this.opened.push(db);
     return db;
   }
-  async connectToShadowDb() {
+  override async connectToShadowDb() {
     const main = await this.connect();
     const database = `prisma_migrate_shadow_db_${randomUUID().replace(/-/g, "")}`;
     await main.executeScript(`CREATE DATABASE "${database}"`);

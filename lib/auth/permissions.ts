@@ -17,7 +17,7 @@ export const PERMISSIONS = {
   "onboarding.approve": ["SRE"],
   "audit.view.all": ["AUDITOR", "INFOSEC", "INCIDENT_COMMANDER"],
   "audit.view.own": ["SRE", "INCIDENT_COMMANDER", "INFOSEC", "ENGINEERING_TL", "BUSINESS", "PRODUCT", "REPO_OWNER", "AUDITOR"],
-  "audit.verify": ["AUDITOR", "INFOSEC", "INCIDENT_COMMANDER"],
+  "audit.verify": ["SRE", "INCIDENT_COMMANDER", "INFOSEC", "ENGINEERING_TL", "BUSINESS", "PRODUCT", "REPO_OWNER", "AUDITOR"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

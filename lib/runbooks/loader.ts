@@ -26,6 +26,8 @@ export type RunbookStep = StepMeta & {
 
 export type Runbook = FrontMatter & {
   file: string;
+  /** The file's text; runs keep it so they never change when the file does. */
+  source: string;
   contentHash: string;
   introHtml: string;
   appendixHtml: string;
@@ -135,6 +137,7 @@ export function parseRunbook(file: string, source: string): Runbook {
   return {
     ...fm.data,
     file,
+    source,
     contentHash: createHash("sha256").update(source).digest("hex"),
     introHtml: renderHtml(visible(intro)),
     appendixHtml: renderHtml(visible(appendix)),

@@ -36,6 +36,16 @@ CREATE TABLE "repo" (
 );
 
 -- CreateTable
+CREATE TABLE "runbook_version" (
+    "contentHash" TEXT NOT NULL,
+    "runbookId" TEXT NOT NULL,
+    "source" TEXT NOT NULL,
+    "firstUsedAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "runbook_version_pkey" PRIMARY KEY ("contentHash")
+);
+
+-- CreateTable
 CREATE TABLE "run" (
     "id" UUID NOT NULL,
     "runbookId" TEXT NOT NULL,
@@ -88,6 +98,9 @@ CREATE UNIQUE INDEX "person_email_key" ON "person"("email");
 CREATE UNIQUE INDEX "repo_name_key" ON "repo"("name");
 
 -- CreateIndex
+CREATE INDEX "runbook_version_runbookId_idx" ON "runbook_version"("runbookId");
+
+-- CreateIndex
 CREATE INDEX "run_runbookId_startedAt_idx" ON "run"("runbookId", "startedAt" DESC);
 
 -- CreateIndex
@@ -110,6 +123,9 @@ CREATE INDEX "audit_event_targetType_targetId_seq_idx" ON "audit_event"("targetT
 
 -- AddForeignKey
 ALTER TABLE "repo" ADD CONSTRAINT "repo_ownerId_fkey" FOREIGN KEY ("ownerId") REFERENCES "person"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "run" ADD CONSTRAINT "run_contentHash_fkey" FOREIGN KEY ("contentHash") REFERENCES "runbook_version"("contentHash") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "run" ADD CONSTRAINT "run_startedById_fkey" FOREIGN KEY ("startedById") REFERENCES "person"("id") ON DELETE RESTRICT ON UPDATE CASCADE;

@@ -1,0 +1,45 @@
+"use server";
+
+import { AuthError } from "next-auth";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { signIn, signOut } from "@/auth";
+import { env } from "@/lib/env";
+import { log } from "@/lib/log";
+import { paths } from "@/lib/paths";
+
+const signInSchema = z.object({
+  email: z.email("Choose a person to sign in as."),
+  callbackUrl: z.string().optional(),
+});
+
+/** Only same-site paths are followed after sign-in (no open redirect). */
+function safeCallback(url: string | undefined): string {
+  return url && url.startsWith("/") && !url.startsWith("//") ? url : paths.home();
+}
+
+export type SignInState = { error?: string };
+
+/** Signs in as a seeded person (embedded default only; refused unless PORTAL_DEV_SIGN_IN is on). */
+export async function signInAsSeededPerson(_prev: SignInState, form: FormData): Promise<SignInState> {
+  if (!env().PORTAL_DEV_SIGN_IN) return { error: "Signing in as a seeded person is turned off on this portal." };
+  const parsed = signInSchema.safeParse({ email: form.get("email"), callbackUrl: form.get("callbackUrl") ?? undefined });
+  if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "Invalid sign-in." };
+  try {
+    await signIn("seeded-person", { email: parsed.data.email, redirect: false });
+  } catch (e) {
+    if (e instanceof AuthError) return { error: "That person cannot sign in (unknown or disabled)." };
+    log.error("auth.signin.failed", { err: e });
+    return { error: "Sign-in failed. Try again." };
+  }
+  redirect(safeCallback(parsed.data.callbackUrl));
+}
+
+/** Signs in through the configured OpenID Connect provider. */
+export async function signInWithOidc(form: FormData) {
+  await signIn("oidc", { redirectTo: safeCallback(String(form.get("callbackUrl") ?? "")) });
+}
+
+export async function signOutAction() {
+  await signOut({ redirectTo: paths.signIn() });
+}

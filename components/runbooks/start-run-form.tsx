@@ -1,0 +1,43 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useActionState } from "react";
+import { startRun } from "@/app/(runbooks)/actions";
+import type { ActionResult } from "@/lib/actions/result";
+import type { Role } from "@/lib/auth/roles";
+import { ROLE_LABELS } from "@/lib/auth/roles";
+import { meQuery } from "@/lib/queries/me";
+import { Button } from "../ui/button";
+
+/**
+ * "Start run" for people whose role may start this runbook. Showing it is a convenience; the server action
+ * checks the permission and the runbook's start roles again.
+ */
+export function StartRunForm({ runbookId, startRoles }: { runbookId: string; startRoles: Role[] }) {
+  const { data } = useQuery(meQuery);
+  const [state, action, pending] = useActionState<ActionResult<{ runId: string }> | null, FormData>(startRun, null);
+  if (!data?.signedIn) return null;
+  const allowed = data.me.permissions.includes("run.start") && data.me.roles.some((r) => startRoles.includes(r));
+  if (!allowed) {
+    return <p className="text-xs text-zinc-500">Runs are started by {startRoles.map((r) => ROLE_LABELS[r]).join(", ")}.</p>;
+  }
+  return (
+    <form action={action} className="flex flex-col items-end gap-2">
+      <input type="hidden" name="runbookId" value={runbookId} />
+      <div className="flex items-center gap-3">
+        <label className="flex items-center gap-1.5 text-sm text-zinc-600 dark:text-zinc-400">
+          <input type="checkbox" name="drill" className="rounded" /> Drill
+        </label>
+        <Button type="submit" disabled={pending}>
+          {pending ? "Starting…" : "Start run"}
+        </Button>
+      </div>
+      {state && !state.ok && (
+        <p role="alert" className="max-w-sm text-right text-sm text-red-700 dark:text-red-300">
+          {state.message}
+          {state.correlationId && <span className="block font-mono text-xs">Reference: {state.correlationId}</span>}
+        </p>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,121 @@
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { db, isDatabaseUnavailable, type Tx } from "../db";
+import { appendAudit } from "../audit/log";
+import { AuthorizationError, can, type Permission } from "../auth/permissions";
+import type { Actor } from "../auth/roles";
+import { log } from "../log";
+import { ActionError, type ActionResult } from "./result";
+
+export type ActionContext<I> = { actor: Actor; input: I; tx: Tx; requestId: string };
+
+export type AuditRecord = { target?: { type: string; id: string }; details?: Record<string, unknown> };
+
+/** A mutation: its audit name, input schema, the permission it needs, and the change it makes. */
+export type ActionDefinition<S extends z.ZodType, T> = {
+  /** Dotted audit action name, e.g. `run.start`. */
+  name: string;
+  schema: S;
+  permission: Permission;
+  /**
+   * Makes the change inside the transaction and checks the object it touches (throw AuthorizationError or
+   * ActionError to refuse). Returns the result and what the audit event records.
+   */
+  run: (ctx: ActionContext<z.output<S>>) => Promise<{ data: T; audit: AuditRecord }>;
+};
+
+export function defineAction<S extends z.ZodType, T>(def: ActionDefinition<S, T>) {
+  return def;
+}
+
+const RETRYABLE = new Set(["40001", "40P01"]);
+function isRetryable(e: unknown): boolean {
+  const code = (e as { code?: string; cause?: { code?: string } })?.code ?? (e as { cause?: { code?: string } })?.cause?.code;
+  return Boolean(code && RETRYABLE.has(code)) || /could not serialize|deadlock detected/i.test(String((e as Error)?.message));
+}
+
+/** Field errors for every invalid field, not only the first. */
+function fieldErrors(error: z.ZodError): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length ? issue.path.join(".") : "_form";
+    (out[key] ??= []).push(issue.message);
+  }
+  return out;
+}
+
+async function recordRefusal(name: string, actor: Actor | null, requestId: string, reason: string, extra: Record<string, unknown> = {}) {
+  log.warn("action.refused", { action: name, actorId: actor?.id ?? null, reason, requestId, ...extra });
+  try {
+    await db().$transaction((tx) =>
+      appendAudit(tx, { actor, action: name, outcome: "refused", details: { reason, ...extra }, requestId }),
+    );
+  } catch (e) {
+    log.error("audit.refusal.write_failed", { action: name, requestId, err: e });
+  }
+}
+
+/**
+ * Runs a mutation: session → input parse → permission → one transaction that makes the change and appends its
+ * audit event. Refusals are logged and audited; unexpected errors are logged in full and reach the person as a
+ * short message with a correlation id. Server actions and JSON route handlers both call this.
+ */
+export async function executeAction<S extends z.ZodType, T>(
+  def: ActionDefinition<S, T>,
+  actor: Actor | null,
+  rawInput: unknown,
+): Promise<ActionResult<T>> {
+  const requestId = randomUUID();
+  if (!actor) {
+    await recordRefusal(def.name, null, requestId, "not signed in");
+    return { ok: false, code: "UNAUTHENTICATED", message: "Your session has ended. Sign in again to continue." };
+  }
+  const parsed = def.schema.safeParse(rawInput);
+  if (!parsed.success) {
+    log.info("action.invalid", { action: def.name, actorId: actor.id, requestId, fields: Object.keys(fieldErrors(parsed.error)) });
+    return { ok: false, code: "INVALID", message: "Some fields need attention.", fieldErrors: fieldErrors(parsed.error) };
+  }
+  if (!can(actor, def.permission)) {
+    await recordRefusal(def.name, actor, requestId, `role lacks permission ${def.permission}`);
+    return { ok: false, code: "FORBIDDEN", message: "You do not have permission to do this." };
+  }
+
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const data = await db().$transaction(async (tx) => {
+        const { data, audit } = await def.run({ actor, input: parsed.data, tx, requestId });
+        await appendAudit(tx, { actor, action: def.name, target: audit.target, details: audit.details, requestId });
+        return data;
+      });
+      log.info("action.ok", { action: def.name, actorId: actor.id, requestId });
+      return { ok: true, data };
+    } catch (e) {
+      if (e instanceof AuthorizationError) {
+        await recordRefusal(def.name, actor, requestId, e.message, { permission: e.permission });
+        return { ok: false, code: "FORBIDDEN", message: e.message };
+      }
+      if (e instanceof ActionError) {
+        return { ok: false, code: e.code, message: e.message, fieldErrors: e.fieldErrors };
+      }
+      if (isRetryable(e) && attempt < 4) continue;
+      if (isDatabaseUnavailable(e)) {
+        log.error("action.db_unavailable", { action: def.name, requestId, err: e });
+        return { ok: false, code: "UNAVAILABLE", message: "The database is unreachable, so nothing was changed. Try again in a moment.", correlationId: requestId };
+      }
+      log.error("action.failed", { action: def.name, actorId: actor.id, requestId, err: e });
+      return { ok: false, code: "INTERNAL", message: "Something went wrong and nothing was changed.", correlationId: requestId };
+    }
+  }
+}
+
+/** FormData → plain object (repeated keys become arrays), for schemas shared by forms and JSON callers. */
+export function formDataToObject(form: FormData): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of form.entries()) {
+    if (key.startsWith("$ACTION")) continue;
+    const v = typeof value === "string" ? value : value.name;
+    if (key in out) out[key] = ([] as unknown[]).concat(out[key], v);
+    else out[key] = v;
+  }
+  return out;
+}

@@ -1,0 +1,17 @@
+import "server-only";
+import type { z } from "zod";
+import { currentActor } from "../auth/session";
+import { executeAction, formDataToObject, type ActionDefinition } from "../actions/safe-action";
+import type { ActionResult } from "../actions/result";
+
+/**
+ * Runs an action definition for a server action: the person comes from the session (never from the form), the
+ * input from FormData or a plain object. Use inside a `"use server"` function.
+ */
+export async function runServerAction<S extends z.ZodType, T>(
+  def: ActionDefinition<S, T>,
+  input: FormData | Record<string, unknown>,
+): Promise<ActionResult<T>> {
+  const actor = await currentActor().catch(() => null);
+  return executeAction(def, actor, input instanceof FormData ? formDataToObject(input) : input);
+}

@@ -1,0 +1,18 @@
+import { queryOptions } from "@tanstack/react-query";
+import type { Permission } from "../auth/permissions";
+import type { Role } from "../auth/roles";
+
+export type Me = { id: string; name: string; email: string; roles: Role[]; permissions: Permission[] };
+export type MeResponse = { signedIn: true; me: Me } | { signedIn: false; reason: string };
+
+/** The signed-in person, for per-person parts of otherwise static pages. */
+export const meQuery = queryOptions({
+  queryKey: ["me"],
+  queryFn: async ({ signal }): Promise<MeResponse> => {
+    const res = await fetch("/api/me", { signal, cache: "no-store" });
+    if (res.status === 401) return { signedIn: false, reason: ((await res.json()) as { reason?: string }).reason ?? "signed-out" };
+    if (!res.ok) throw new Error(`Could not load your session (HTTP ${res.status}).`);
+    return { signedIn: true, me: (await res.json()) as Me };
+  },
+  staleTime: 30_000,
+});

@@ -1,0 +1,101 @@
+/**
+ * `npm start`: the portal on its embedded defaults. Builds if the sources changed, starts a private PostgreSQL in
+ * .data/ (unless DATABASE_URL is set), migrates, seeds on first run and serves http://localhost:3000 (PORT).
+ * Ctrl-C stops the portal and the database cleanly; the data stays in .data/.
+ * `npm run dev` does the same with `next dev`.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { createDb } from "../lib/db";
+import { migrateDeploy } from "../prisma/migrator";
+import { seedDatabase } from "../prisma/seed-db";
+import { DATA_DIR, openDatabase } from "./lib/database";
+import { portInUse } from "./lib/ports";
+import { localSecret } from "./lib/secrets";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const dev = process.argv.includes("--dev");
+const port = Number(process.env.PORT ?? 3000);
+const say = (msg: string) => console.log(`[portal] ${msg}`);
+
+if (!Number.isInteger(port) || port <= 0 || port > 65535) {
+  console.error(`[portal] PORT must be a port number, got "${process.env.PORT}".`);
+  process.exit(1);
+}
+if (await portInUse(port)) {
+  console.error(`[portal] Port ${port} is busy (another program is listening on it).`);
+  console.error(`[portal] Start the portal on another port, e.g.:  PORT=${port + 1} npm start`);
+  process.exit(1);
+}
+
+const SOURCES = ["app", "components", "lib", "runbooks", "public", "auth.ts", "auth.config.ts", "proxy.ts", "next.config.js", "package-lock.json", "postcss.config.mjs"];
+function newestMtime(p: string): number {
+  if (!existsSync(p)) return 0;
+  const s = statSync(p);
+  if (!s.isDirectory()) return s.mtimeMs;
+  return readdirSync(p).reduce((m, f) => (f === "generated" ? m : Math.max(m, newestMtime(path.join(p, f)))), s.mtimeMs);
+}
+function needsBuild(): boolean {
+  const id = path.join(ROOT, ".next", "BUILD_ID");
+  if (!existsSync(id)) return true;
+  const built = statSync(id).mtimeMs;
+  return SOURCES.some((s) => newestMtime(path.join(ROOT, s)) > built);
+}
+
+if (!dev && needsBuild()) {
+  say("Building the portal (first start or sources changed)…");
+  const build = spawnSync("npx", ["next", "build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
+const embedded = !process.env.DATABASE_URL;
+say(embedded ? "Starting the embedded PostgreSQL (.data/postgres)…" : "Using the PostgreSQL in DATABASE_URL.");
+const database = await openDatabase((line) => process.env.PORTAL_DB_LOG && console.log(`[postgres] ${line}`));
+const app: { process?: ChildProcess } = {};
+let stopping = false;
+
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  say("Stopping…");
+  if (app.process && app.process.exitCode === null) {
+    app.process.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await database.stop().catch(() => {});
+  say("Stopped. Data kept in .data/.");
+  process.exit(code);
+}
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+
+try {
+  const applied = await migrateDeploy(database.url);
+  if (applied.length) say(`Applied migrations: ${applied.join(", ")}`);
+  if (embedded) {
+    const client = createDb(database.url);
+    const created = await seedDatabase(client);
+    await client.$disconnect();
+    if (created.people || created.repos) say(`Seeded ${created.people} people and ${created.repos} repos.`);
+  }
+} catch (e) {
+  console.error(`[portal] Could not prepare the database: ${e instanceof Error ? e.message : String(e)}`);
+  await shutdown(1);
+}
+
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  DATABASE_URL: database.url,
+  PORT: String(port),
+  NEXT_TELEMETRY_DISABLED: "1",
+  AUTH_SECRET: localSecret(DATA_DIR, "auth-secret", process.env.AUTH_SECRET),
+  AUDIT_HMAC_KEY: localSecret(DATA_DIR, "audit-hmac-key", process.env.AUDIT_HMAC_KEY),
+  AUTH_TRUST_HOST: process.env.AUTH_TRUST_HOST ?? "true",
+  // The passwordless "sign in as a seeded person" page exists only on the embedded default.
+  PORTAL_DEV_SIGN_IN: process.env.PORTAL_DEV_SIGN_IN ?? (embedded ? "true" : "false"),
+};
+
+app.process = spawn("npx", ["next", dev ? "dev" : "start", "-p", String(port)], { cwd: ROOT, stdio: "inherit", env });
+app.process.on("exit", (code) => void shutdown(code ?? 0));
+say(`Portal on http://localhost:${port}${env.PORTAL_DEV_SIGN_IN === "true" ? " — sign in as any seeded person" : ""}`);
