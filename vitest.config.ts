@@ -19,6 +19,7 @@ export default defineConfig({
           environment: "node",
           globalSetup: ["tests/integration/global-setup.ts"],
           testTimeout: 30_000,
+          env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "silent" },
           hookTimeout: 60_000,
           fileParallelism: true,
           maxWorkers: 2,

@@ -1,0 +1,66 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureDatabase, startEmbeddedPostgres, type EmbeddedServer } from "@/scripts/lib/embedded-postgres";
+
+const run = promisify(execFile);
+let server: EmbeddedServer;
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), "portal-external-pg-"));
+  server = await startEmbeddedPostgres(dir);
+  await ensureDatabase(server.url("postgres"), "external_portal");
+});
+afterAll(async () => {
+  await server.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("npm run db:migrate against an external PostgreSQL (DATABASE_URL)", () => {
+  it("applies every migration, records them like prisma migrate deploy, and is a no-op the second time", async () => {
+    const env = { ...process.env, DATABASE_URL: server.url("external_portal") };
+    const first = await run("npm", ["run", "--silent", "db:migrate"], { env, cwd: process.cwd() });
+    expect(first.stdout).toMatch(/Applied: \d{14}_init/);
+    const second = await run("npm", ["run", "--silent", "db:migrate"], { env, cwd: process.cwd() });
+    expect(second.stdout).toMatch(/up to date/);
+
+    const client = new pg.Client({ connectionString: server.url("external_portal") });
+    await client.connect();
+    const tables = await client.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`);
+    const applied = await client.query(`SELECT migration_name, finished_at FROM _prisma_migrations`);
+    await client.end();
+    expect(tables.rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(["audit_event", "person", "run", "repo", "_prisma_migrations"]));
+    expect(applied.rows.length).toBeGreaterThan(0);
+    expect(applied.rows.every((r) => r.finished_at !== null)).toBe(true);
+  });
+});
+
+describe("the embedded server", () => {
+  it("keeps its data across a stop and a start of the same directory", async () => {
+    const keepDir = mkdtempSync(path.join(tmpdir(), "portal-persist-pg-"));
+    try {
+      const first = await startEmbeddedPostgres(keepDir);
+      await ensureDatabase(first.url("postgres"), "keep");
+      const c1 = new pg.Client({ connectionString: first.url("keep") });
+      await c1.connect();
+      await c1.query("CREATE TABLE kept (v text); INSERT INTO kept VALUES ('still here')");
+      await c1.end();
+      await first.stop();
+
+      const second = await startEmbeddedPostgres(keepDir);
+      const c2 = new pg.Client({ connectionString: second.url("keep") });
+      await c2.connect();
+      const { rows } = await c2.query("SELECT v FROM kept");
+      await c2.end();
+      await second.stop();
+      expect(rows).toEqual([{ v: "still here" }]);
+    } finally {
+      rmSync(keepDir, { recursive: true, force: true });
+    }
+  });
+});
