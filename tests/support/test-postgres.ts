@@ -39,9 +39,9 @@ export async function startTestPostgres(): Promise<{ adminUrl: string; server: E
 }
 
 /** Creates a fresh, migrated database from the template; returns its URL. */
-export async function createTestDatabase(adminUrl: string, prefix = "t"): Promise<string> {
+export async function createTestDatabase(adminUrl: string, name = uniqueDatabaseName("t")): Promise<string> {
   assertLocal(adminUrl);
-  const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+  if (!/^[a-z][a-z0-9_]{0,62}$/.test(name)) throw new Error(`Not a safe database name: ${name}`);
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
@@ -49,6 +49,14 @@ export async function createTestDatabase(adminUrl: string, prefix = "t"): Promis
   } finally {
     await client.end();
   }
+  return databaseUrl(adminUrl, name);
+}
+
+export function uniqueDatabaseName(prefix: string): string {
+  return `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+}
+
+export function databaseUrl(adminUrl: string, name: string): string {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return url.toString();

@@ -1,0 +1,36 @@
+import pg from "pg";
+import { expect, type Page } from "@playwright/test";
+import { databaseUrl } from "../tests/support/test-postgres";
+
+/** The seeded people the role projects sign in as. */
+export const PEOPLE = {
+  sre: { name: "Sam Rivera", email: "sam.rivera@ops.example" },
+  sre2: { name: "Jordan Lee", email: "jordan.lee@ops.example" },
+  "incident-commander": { name: "Ines Carter", email: "ines.carter@ops.example" },
+  infosec: { name: "Omar Haddad", email: "omar.haddad@ops.example" },
+  "engineering-tl": { name: "Priya Natarajan", email: "priya.natarajan@ops.example" },
+  business: { name: "Ben Ortiz", email: "ben.ortiz@ops.example" },
+  product: { name: "Lena Fischer", email: "lena.fischer@ops.example" },
+  "repo-owner": { name: "Rui Costa", email: "rui.costa@ops.example" },
+  auditor: { name: "Ada Mensah", email: "ada.mensah@ops.example" },
+} as const;
+
+export async function signInAs(page: Page, person: { name: string }) {
+  await page.goto("/signin");
+  await page.getByRole("button", { name: new RegExp(`^Sign in as ${person.name}`) }).click();
+  await page.waitForURL("/");
+  await expect(page.getByTestId("signed-in-name")).toHaveText(person.name);
+}
+
+/** SQL against the portal's test database (local only), for set-up a person could not do through the UI. */
+export async function sql(text: string, params: unknown[] = []) {
+  const admin = process.env.PORTAL_TEST_PG_URL;
+  if (!admin) throw new Error("PORTAL_TEST_PG_URL is not set");
+  const client = new pg.Client({ connectionString: databaseUrl(admin, process.env.E2E_DB_NAME!) });
+  await client.connect();
+  try {
+    return await client.query(text, params);
+  } finally {
+    await client.end();
+  }
+}

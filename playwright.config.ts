@@ -1,0 +1,54 @@
+import { existsSync } from "node:fs";
+import { defineConfig, devices } from "@playwright/test";
+
+/**
+ * Browser tests against the production build (`next build` runs once, in `npm test`, before this).
+ * Debian's /usr/bin/chromium where it exists (closed networks, no browser downloads); Playwright's own elsewhere.
+ */
+const port = process.env.E2E_PORT ?? "3123";
+process.env.E2E_DB_NAME ??= `e2e_${Date.now().toString(36)}`;
+const baseURL = `http://127.0.0.1:${port}`;
+const systemChromium = "/usr/bin/chromium";
+
+const launchOptions = existsSync(systemChromium)
+  ? {
+      executablePath: systemChromium,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    }
+  : {};
+
+const signedInAs = (role: string) => ({ storageState: `e2e/.auth/${role}.json` });
+
+export default defineConfig({
+  testDir: "e2e",
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: Boolean(process.env.CI),
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 7_000 },
+  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  use: {
+    baseURL,
+    ...devices["Desktop Chrome"],
+    launchOptions,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+  },
+  projects: [
+    { name: "setup", testMatch: /auth\.setup\.ts/ },
+    { name: "sre", testMatch: /\.sre\.spec\.ts/, dependencies: ["setup"], use: signedInAs("sre") },
+    { name: "repo-owner", testMatch: /\.repo-owner\.spec\.ts/, dependencies: ["setup"], use: signedInAs("repo-owner") },
+    { name: "auditor", testMatch: /\.auditor\.spec\.ts/, dependencies: ["setup"], use: signedInAs("auditor") },
+    { name: "anonymous", testMatch: /\.anonymous\.spec\.ts/ },
+  ],
+  webServer: {
+    command: "npx tsx scripts/e2e-server.ts",
+    url: `${baseURL}/api/health`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: { E2E_PORT: port, E2E_DB_NAME: process.env.E2E_DB_NAME },
+    stdout: "ignore",
+    stderr: "pipe",
+  },
+});

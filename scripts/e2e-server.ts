@@ -1,0 +1,39 @@
+/**
+ * The portal as Playwright's webServer: a fresh database (from the test run's template) seeded with the seeded
+ * people, then `next start` on the production build with the seeded-person sign-in on.
+ * Needs PORTAL_TEST_PG_URL (set by `npm test`); refuses a non-local database.
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createDb } from "../lib/db";
+import { seedDatabase } from "../prisma/seed-db";
+import { assertLocal, createTestDatabase } from "../tests/support/test-postgres";
+
+const adminUrl = process.env.PORTAL_TEST_PG_URL;
+const port = process.env.E2E_PORT ?? "3123";
+if (!adminUrl) {
+  console.error("PORTAL_TEST_PG_URL is not set: run the browser tests through `npm test` or `npm run test:e2e`.");
+  process.exit(1);
+}
+assertLocal(adminUrl);
+
+const url = await createTestDatabase(adminUrl, process.env.E2E_DB_NAME);
+const client = createDb(url);
+await seedDatabase(client);
+await client.$disconnect();
+
+const child = spawn("npx", ["next", "start", "-p", port, "-H", "127.0.0.1"], {
+  stdio: "inherit",
+  env: {
+    ...process.env,
+    DATABASE_URL: url,
+    PORTAL_DEV_SIGN_IN: "true",
+    AUTH_SECRET: randomBytes(32).toString("base64url"),
+    AUDIT_HMAC_KEY: randomBytes(32).toString("base64url"),
+    AUTH_TRUST_HOST: "true",
+    NEXT_TELEMETRY_DISABLED: "1",
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+  },
+});
+for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => child.kill("SIGTERM"));
+child.on("exit", (code) => process.exit(code ?? 0));

@@ -1,0 +1,65 @@
+/**
+ * `npm test`: every check, in order, sized for a 2-core machine — typecheck, lint, runbook validation, unit tests,
+ * integration tests against one embedded PostgreSQL (a fresh database per test file), one production build, and
+ * the Playwright browser tests against it. `--only a,b` runs a subset (names below).
+ */
+import { spawn } from "node:child_process";
+import { parseArgs } from "node:util";
+import { startTestPostgres } from "../tests/support/test-postgres";
+import { freePort } from "./lib/ports";
+
+type Step = { name: string; cmd: string[]; needsPg?: boolean; after?: string };
+const STEPS: Step[] = [
+  { name: "typecheck", cmd: ["npx", "tsc", "--noEmit"] },
+  { name: "lint", cmd: ["npx", "eslint", "--max-warnings", "0", "."] },
+  { name: "runbooks", cmd: ["npx", "tsx", "scripts/runbooks-check.ts"] },
+  { name: "unit", cmd: ["npx", "vitest", "run", "--project", "unit"] },
+  { name: "integration", cmd: ["npx", "vitest", "run", "--project", "integration"], needsPg: true },
+  { name: "build", cmd: ["npx", "next", "build"] },
+  { name: "e2e", cmd: ["npx", "playwright", "test"], needsPg: true, after: "build" },
+];
+
+const { values } = parseArgs({ options: { only: { type: "string" } } });
+const only = values.only?.split(",").map((s) => s.trim());
+const steps = only ? STEPS.filter((s) => only.includes(s.name)) : STEPS;
+if (only && steps.length !== only.length) {
+  console.error(`Unknown step in --only (known: ${STEPS.map((s) => s.name).join(", ")})`);
+  process.exit(2);
+}
+
+function run(cmd: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd[0], cmd.slice(1), { stdio: "inherit", env });
+    child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" };
+let pg: Awaited<ReturnType<typeof startTestPostgres>> | undefined;
+const results: { name: string; ok: boolean; seconds: number; skipped?: boolean }[] = [];
+
+try {
+  for (const step of steps) {
+    if (step.after && results.some((r) => r.name === step.after && !r.ok)) {
+      results.push({ name: step.name, ok: false, seconds: 0, skipped: true });
+      continue;
+    }
+    if (step.needsPg && !pg) {
+      pg = await startTestPostgres();
+      env.PORTAL_TEST_PG_URL = pg.adminUrl;
+      env.E2E_PORT = String(await freePort());
+    }
+    console.log(`\n▶ ${step.name}: ${step.cmd.join(" ")}`);
+    const started = performance.now();
+    const code = await run(step.cmd, env);
+    results.push({ name: step.name, ok: code === 0, seconds: (performance.now() - started) / 1000 });
+  }
+} finally {
+  await pg?.stop();
+}
+
+console.log("\nSummary");
+for (const r of results) console.log(`  ${r.ok ? "✓" : r.skipped ? "-" : "✗"} ${r.name.padEnd(12)} ${r.skipped ? "skipped (depends on a failed step)" : `${r.seconds.toFixed(1)} s`}`);
+const failed = results.filter((r) => !r.ok).length;
+console.log(`steps: ${results.length - failed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
