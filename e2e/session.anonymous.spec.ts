@@ -28,7 +28,7 @@ test("a disabled person is signed out on their next request", async ({ page }) =
   try {
     await page.goto("/");
     await expect(page).toHaveURL(/\/signin\?error=disabled/);
-    await expect(page.getByRole("alert")).toContainText("disabled");
+    await expect(page.getByRole("alert").filter({ hasText: "disabled" })).toContainText("Your account has been disabled");
     // The session cookie is gone and the person is no longer offered.
     expect((await page.request.get("/api/me")).status()).toBe(401);
     await expect(page.getByRole("button", { name: /^Sign in as Ben Ortiz/ })).toHaveCount(0);

@@ -139,7 +139,8 @@ export function parseRunbook(file: string, source: string): Runbook {
     file,
     source,
     contentHash: createHash("sha256").update(source).digest("hex"),
-    introHtml: renderHtml(visible(intro)),
+    // The document's own "# ID — Title" heading is dropped: the portal's page renders the title itself.
+    introHtml: renderHtml(visible(intro).filter((n, i) => !(i === 0 && n.type === "heading" && n.depth === 1))),
     appendixHtml: renderHtml(visible(appendix)),
     steps,
     text: [fm.data.title, ...fm.data.useWhen, mdToString({ type: "root", children: visible(body) } as Root)].join("\n"),
