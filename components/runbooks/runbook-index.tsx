@@ -1,0 +1,168 @@
+"use client";
+
+import Link from "next/link";
+import { useMemo, useState, useEffect } from "react";
+import { ROLES, ROLE_LABELS, type Role } from "@/lib/auth/roles";
+import { searchRunbooks, type RunbookEntry, type RunbookFilters } from "@/lib/runbooks/search";
+import { SEVERITIES, CATEGORIES } from "@/lib/runbooks/schema";
+import { paths } from "@/lib/paths";
+import { Badge } from "../ui/badge";
+import { cx } from "../ui/cx";
+import { SeverityBadge } from "./severity-badge";
+
+type View = "severity" | "category";
+const CATEGORY_LABEL = { launch: "Launch operations", core: "Core operations" } as const;
+const select = "rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900";
+
+/** Reads and writes the filters in the query string, so a filtered view can be shared by link. */
+function useUrlFilters(): [RunbookFilters & { view: View }, (next: Partial<RunbookFilters & { view: View }>) => void] {
+  const [state, setState] = useState<RunbookFilters & { view: View }>({ view: "severity" });
+  useEffect(() => {
+    const q = new URLSearchParams(window.location.search);
+    // Deliberately after hydration: the page is prerendered without the query string.
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- one-time read of the URL after hydration
+    setState({
+      query: q.get("q") ?? "",
+      severity: (q.get("severity") as RunbookFilters["severity"]) ?? "",
+      category: (q.get("category") as RunbookFilters["category"]) ?? "",
+      role: (q.get("role") as Role) ?? "",
+      view: q.get("view") === "category" ? "category" : "severity",
+    });
+  }, []);
+  const update = (next: Partial<RunbookFilters & { view: View }>) => {
+    const merged = { ...state, ...next };
+    setState(merged);
+    const q = new URLSearchParams();
+    if (merged.query) q.set("q", merged.query);
+    if (merged.severity) q.set("severity", merged.severity);
+    if (merged.category) q.set("category", merged.category);
+    if (merged.role) q.set("role", merged.role);
+    if (merged.view !== "severity") q.set("view", merged.view);
+    window.history.replaceState(null, "", q.size ? `?${q}` : window.location.pathname);
+  };
+  return [state, update];
+}
+
+export function RunbookIndex({ entries }: { entries: RunbookEntry[] }) {
+  const [f, update] = useUrlFilters();
+  const results = useMemo(() => searchRunbooks(entries, f), [entries, f]);
+  const groups: [string, RunbookEntry[]][] =
+    f.view === "category" && !f.query
+      ? CATEGORIES.map((c) => [CATEGORY_LABEL[c], results.filter((e) => e.category === c)] as [string, RunbookEntry[]]).filter(([, list]) => list.length > 0)
+      : [["", results]];
+  return (
+    <div>
+      <div role="search" className="flex flex-wrap items-end gap-3">
+        <label className="flex min-w-64 flex-1 flex-col gap-1 text-xs font-medium text-zinc-600 dark:text-zinc-400">
+          Search title, when to use and steps
+          <input
+            type="search"
+            value={f.query ?? ""}
+            onChange={(e) => update({ query: e.target.value })}
+            placeholder="e.g. 429, timeout, API key leak"
+            className="rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm text-zinc-900 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
+            autoFocus
+          />
+        </label>
+        <label className="flex flex-col gap-1 text-xs font-medium text-zinc-600 dark:text-zinc-400">
+          Severity
+          <select className={select} value={f.severity ?? ""} onChange={(e) => update({ severity: e.target.value as RunbookFilters["severity"] })}>
+            <option value="">All</option>
+            {SEVERITIES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="flex flex-col gap-1 text-xs font-medium text-zinc-600 dark:text-zinc-400">
+          Category
+          <select className={select} value={f.category ?? ""} onChange={(e) => update({ category: e.target.value as RunbookFilters["category"] })}>
+            <option value="">All</option>
+            {CATEGORIES.map((c) => (
+              <option key={c} value={c}>
+                {CATEGORY_LABEL[c]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="flex flex-col gap-1 text-xs font-medium text-zinc-600 dark:text-zinc-400">
+          Signed off by
+          <select className={select} value={f.role ?? ""} onChange={(e) => update({ role: e.target.value as Role })}>
+            <option value="">Any role</option>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {ROLE_LABELS[r]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div role="group" aria-label="View" className="flex overflow-hidden rounded-md border border-zinc-300 text-sm dark:border-zinc-700">
+          {(["severity", "category"] as const).map((v) => (
+            <button
+              key={v}
+              type="button"
+              aria-pressed={f.view === v}
+              onClick={() => update({ view: v })}
+              className={cx("px-3 py-1.5", f.view === v ? "bg-zinc-900 text-white dark:bg-zinc-100 dark:text-zinc-900" : "bg-white dark:bg-zinc-900")}
+            >
+              By {v}
+            </button>
+          ))}
+        </div>
+      </div>
+      <p className="mt-3 text-xs text-zinc-500" aria-live="polite">
+        {results.length === entries.length ? `${entries.length} runbooks` : `${results.length} of ${entries.length} runbooks`}
+        {f.query ? ", most relevant first" : ""}
+      </p>
+      {results.length === 0 && <p className="mt-6 text-sm text-zinc-600">No runbook matches. Try fewer words, or clear a filter.</p>}
+      {groups.map(([label, list]) => (
+        <section key={label || "all"} className="mt-3">
+          {label && <h2 className="mb-2 mt-4 text-sm font-semibold">{label}</h2>}
+          <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
+            <table className="w-full text-left text-sm" data-testid="runbook-results">
+              <thead className="border-b border-zinc-200 text-xs uppercase tracking-wide text-zinc-500 dark:border-zinc-800">
+                <tr>
+                  <th className="px-4 py-2">Runbook</th>
+                  <th className="px-4 py-2">Severity</th>
+                  <th className="px-4 py-2">Use when</th>
+                  <th className="px-4 py-2">Response</th>
+                  <th className="px-4 py-2">Validation</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
+                {list.map((rb) => (
+                  <tr key={rb.id} data-testid="runbook-row" data-runbook={rb.id} className="align-top hover:bg-zinc-50 dark:hover:bg-zinc-800/50">
+                    <td className="px-4 py-3">
+                      <Link href={paths.runbook(rb.id)} className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">
+                        {rb.id}
+                      </Link>
+                      <div className="text-zinc-700 dark:text-zinc-300">{rb.title}</div>
+                    </td>
+                    <td className="px-4 py-3">
+                      <SeverityBadge severity={rb.severity} note={rb.severityNote} />
+                    </td>
+                    <td className="px-4 py-3 text-zinc-600 dark:text-zinc-400">
+                      <ul className="list-disc pl-4">
+                        {rb.useWhen.slice(0, 3).map((u) => (
+                          <li key={u}>{u}</li>
+                        ))}
+                      </ul>
+                    </td>
+                    <td className="whitespace-nowrap px-4 py-3">{rb.responseTime}</td>
+                    <td className="px-4 py-3">
+                      <Badge tone={rb.validation.status === "validated" ? "green" : "amber"}>{rb.validation.status}</Badge>
+                      <div className="mt-1 text-xs text-zinc-500">
+                        {rb.validation.method}, {rb.validation.date}
+                      </div>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ))}
+    </div>
+  );
+}
