@@ -29,7 +29,7 @@ test("clicking RB-LAUNCH-004 in the dependency graph opens it, and its page show
   await page.getByTestId("dependency-graph").getByRole("link", { name: /^RB-LAUNCH-004/ }).click();
   await expect(page).toHaveURL(/\/runbooks\/RB-LAUNCH-004$/);
   await expect(page.getByRole("heading", { level: 1, name: "Budget Breach" })).toBeVisible();
-  const thresholds = page.getByRole("table").filter({ hasText: "Soft Limit" });
+  const thresholds = page.getByRole("table").filter({ hasText: "Phase 6 Daily" });
   await expect(thresholds).toContainText("$35/day");
   await expect(thresholds).toContainText("$50/day");
   await expect(thresholds).toContainText("$75/day");

@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 
 test("an SRE starts a run of RB-CORE-001 from the index and finds its audit event with the chain verified", async ({ page }) => {
   await page.goto("/runbooks");
-  await page.getByRole("link", { name: "RB-CORE-001" }).click();
+  await page.getByTestId("runbook-results").getByRole("link", { name: "RB-CORE-001" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Flow Failure Response" })).toBeVisible();
 
   await page.getByRole("button", { name: "Start run" }).click();
