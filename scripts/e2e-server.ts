@@ -5,6 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { createRequire } from "node:module";
 import { createDb } from "../lib/db";
 import { seedDatabase } from "../prisma/seed-db";
 import { assertLocal, createTestDatabase } from "../tests/support/test-postgres";
@@ -22,7 +23,8 @@ const client = createDb(url);
 await seedDatabase(client);
 await client.$disconnect();
 
-const child = spawn("npx", ["next", "start", "-p", port, "-H", "127.0.0.1"], {
+const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
+const child = spawn(process.execPath, [nextBin, "start", "-p", port, "-H", "127.0.0.1"], {
   stdio: "inherit",
   env: {
     ...process.env,

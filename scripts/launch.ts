@@ -6,6 +6,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { createDb } from "../lib/db";
 import { migrateDeploy } from "../prisma/migrator";
@@ -45,7 +46,7 @@ function needsBuild(): boolean {
 
 if (!dev && needsBuild()) {
   say("Building the portal (first start or sources changed)…");
-  const build = spawnSync("npx", ["next", "build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const build = spawnSync(process.execPath, [createRequire(import.meta.url).resolve("next/dist/bin/next"), "build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
@@ -59,9 +60,13 @@ async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
   say("Stopping…");
-  if (app.process && app.process.exitCode === null) {
-    app.process.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 50));
+  const child = app.process;
+  if (child && child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+    await exited;
+    clearTimeout(timer);
   }
   await database.stop().catch(() => {});
   say("Stopped. Data kept in .data/.");
@@ -96,6 +101,8 @@ const env: NodeJS.ProcessEnv = {
   PORTAL_DEV_SIGN_IN: process.env.PORTAL_DEV_SIGN_IN ?? (embedded ? "true" : "false"),
 };
 
-app.process = spawn("npx", ["next", dev ? "dev" : "start", "-p", String(port)], { cwd: ROOT, stdio: "inherit", env });
+// Next's own CLI, started directly (not through npx) so stopping it stops the server itself.
+const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
+app.process = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(port)], { cwd: ROOT, stdio: "inherit", env });
 app.process.on("exit", (code) => void shutdown(code ?? 0));
 say(`Portal on http://localhost:${port}${env.PORTAL_DEV_SIGN_IN === "true" ? " — sign in as any seeded person" : ""}`);

@@ -1,0 +1,286 @@
+/**
+ * The outbox relay: control-plane actions are written as Command rows in the same transaction as the person's
+ * action (enqueueCommand), then delivered by the relay with their idempotency key (deliverDueCommands), which
+ * records each outcome together with its audit event. A row is marked SENDING (committed) before its HTTP call, so
+ * a crash mid-send leaves it SENDING; once its lease runs out it is sent again with the same key, and the control
+ * plane answers with the stored result instead of acting twice.
+ */
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { appendAudit } from "../audit/log";
+import { db as defaultDb, type Db, type Tx } from "../db";
+import type { Command } from "../generated/prisma/client";
+import { log } from "../log";
+import type { ControlPlaneAction } from "./actions";
+import type { ControlPlaneClient } from "./client";
+import { controlPlaneClient } from "./config";
+import { ActionParamsError, isControlPlaneAction, safeParseActionParams, type ActionResponse } from "./contract";
+import { ControlPlaneError, backoffDelayMs } from "./errors";
+import { canonicalRequestHash } from "./request-hash";
+
+/** Advisory lock id held by the one relay that delivers (the audit chain uses 7_231_001). */
+export const RELAY_LOCK_ID = 7_231_002;
+export const DEFAULT_MAX_ATTEMPTS = 8;
+
+export type EnqueueCommandInput = {
+  action: ControlPlaneAction;
+  /** As written (lenient); stored in canonical form. */
+  params: unknown;
+  runId?: string | null;
+  stepId?: string | null;
+  /** The person who asked (their id), or null for the system. */
+  requestedBy: { id: string } | string | null;
+};
+
+/**
+ * Validates the parameters with the action's schema and writes a PENDING command inside the caller's transaction,
+ * with its request hash and a fresh idempotency key. The caller appends its own audit event in the same transaction.
+ * Throws ActionParamsError (with `fieldErrors`) when the parameters are invalid.
+ */
+export async function enqueueCommand(tx: Tx, input: EnqueueCommandInput): Promise<Command> {
+  const parsed = safeParseActionParams(input.action, input.params);
+  if (!parsed.ok) throw parsed.error;
+  const requestHash = canonicalRequestHash(input.action, parsed.params);
+  const requestedById = input.requestedBy === null ? null : typeof input.requestedBy === "string" ? input.requestedBy : input.requestedBy.id;
+  return tx.command.create({
+    data: {
+      action: input.action,
+      params: parsed.params as object,
+      requestHash,
+      idempotencyKey: randomUUID(),
+      runId: input.runId ?? null,
+      stepId: input.stepId ?? null,
+      requestedById,
+    },
+  });
+}
+
+export type DeliverOptions = {
+  db?: Db;
+  client?: ControlPlaneClient;
+  /** The time of this pass (default now): rows with nextAttemptAt <= now are due. */
+  now?: Date;
+  /** Rows claimed per pass (default 20). */
+  limit?: number;
+  /** Sends in parallel (default 4). */
+  concurrency?: number;
+  /** Attempts before a retryable failure becomes FAILED (default 8). An unreachable control plane never gives up. */
+  maxAttempts?: number;
+  /** Wait before the next attempt: baseMs doubling per attempt, at most maxMs, with jitter (default 2 s … 5 min). */
+  backoff?: { baseMs?: number; maxMs?: number };
+  /** How long a claimed (SENDING) row is left alone before it counts as abandoned and is sent again (default 60 s). */
+  leaseMs?: number;
+  /** Per-request timeout (default: the client's). */
+  timeoutMs?: number;
+  random?: () => number;
+};
+
+export type DeliverReport = { claimed: number; succeeded: number; retried: number; failed: number; unrecorded: number };
+
+type ClaimedRow = {
+  id: string;
+  action: string;
+  params: unknown;
+  idempotencyKey: string;
+  attempts: number;
+  requestHash: string;
+  runId: string | null;
+  stepId: string | null;
+};
+
+type Outcome =
+  | { kind: "succeeded"; response: ActionResponse }
+  | { kind: "retry"; error: string; errorKind: string; status?: number; nextAttemptAt: Date }
+  | { kind: "failed"; error: string; errorKind: string; status?: number };
+
+/**
+ * One delivery pass: claims due PENDING rows (and SENDING rows whose lease ran out) with FOR UPDATE SKIP LOCKED,
+ * marks them SENDING and commits, sends each with its idempotency key, then records each outcome and its audit
+ * event in one transaction: SUCCEEDED with the response; PENDING again with a backoff for retryable errors (FAILED
+ * after `maxAttempts`); FAILED with the reason for permanent ones (4xx other than 408/409/429, invalid parameters).
+ */
+export async function deliverDueCommands(opts: DeliverOptions = {}): Promise<DeliverReport> {
+  const database = opts.db ?? defaultDb();
+  const client = opts.client ?? controlPlaneClient();
+  const now = opts.now ?? new Date();
+  const limit = Math.max(1, opts.limit ?? 20);
+  const maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const leaseMs = opts.leaseMs ?? 60_000;
+  const backoff = { baseMs: opts.backoff?.baseMs ?? 2_000, maxMs: opts.backoff?.maxMs ?? 300_000, random: opts.random };
+  const report: DeliverReport = { claimed: 0, succeeded: 0, retried: 0, failed: 0, unrecorded: 0 };
+
+  const leaseUntil = new Date(now.getTime() + leaseMs);
+  const rows = await database.$queryRaw<ClaimedRow[]>`
+    UPDATE "command"
+       SET "state" = 'SENDING', "attempts" = "attempts" + 1, "nextAttemptAt" = ${leaseUntil}, "updatedAt" = ${now}
+     WHERE "id" IN (
+       SELECT "id" FROM "command"
+        WHERE "state" IN ('PENDING', 'SENDING') AND "nextAttemptAt" <= ${now}
+        ORDER BY "nextAttemptAt", "createdAt"
+        LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED)
+    RETURNING "id", "action", "params", "idempotencyKey", "attempts", "requestHash", "runId", "stepId"`;
+  report.claimed = rows.length;
+
+  const send = async (row: ClaimedRow): Promise<Outcome> => {
+    if (!isControlPlaneAction(row.action)) return { kind: "failed", error: `Unknown control-plane action "${row.action}"`, errorKind: "refused" };
+    try {
+      const response = await client.act(row.action, row.params as never, { idempotencyKey: row.idempotencyKey, maxAttempts: 1, timeoutMs: opts.timeoutMs });
+      return { kind: "succeeded", response };
+    } catch (e) {
+      if (e instanceof ActionParamsError) return { kind: "failed", error: e.message, errorKind: "refused" };
+      if (!(e instanceof ControlPlaneError)) throw e;
+      const giveUp = e.retryable && e.kind !== "unreachable" && row.attempts >= maxAttempts;
+      if (!e.retryable || giveUp) {
+        return { kind: "failed", error: giveUp ? `Gave up after ${row.attempts} attempts: ${e.message}` : e.message, errorKind: e.kind, status: e.status };
+      }
+      const wait = Math.max(backoffDelayMs(row.attempts, backoff), e.retryAfterMs ?? 0);
+      return { kind: "retry", error: e.message, errorKind: e.kind, status: e.status, nextAttemptAt: new Date(now.getTime() + wait) };
+    }
+  };
+
+  const record = (row: ClaimedRow, outcome: Outcome) =>
+    database.$transaction(async (tx) => {
+      const base = { action: row.action, idempotencyKey: row.idempotencyKey, attempts: row.attempts };
+      const data =
+        outcome.kind === "succeeded"
+          ? { state: "SUCCEEDED" as const, response: outcome.response as object, lastError: null, completedAt: now, updatedAt: now }
+          : outcome.kind === "retry"
+            ? { state: "PENDING" as const, lastError: outcome.error, nextAttemptAt: outcome.nextAttemptAt, updatedAt: now }
+            : { state: "FAILED" as const, lastError: outcome.error, completedAt: now, updatedAt: now };
+      // The attempts check is a version check: a relay whose lease ran out must not overwrite a newer attempt.
+      const updated = await tx.command.updateMany({ where: { id: row.id, state: "SENDING", attempts: row.attempts }, data });
+      if (updated.count === 0) return false;
+      const details =
+        outcome.kind === "succeeded"
+          ? { ...base, requestHash: row.requestHash, runId: row.runId, stepId: row.stepId, status: outcome.response.status, summary: outcome.response.summary }
+          : outcome.kind === "retry"
+            ? { ...base, error: outcome.error, errorKind: outcome.errorKind, httpStatus: outcome.status ?? null, nextAttemptAt: outcome.nextAttemptAt.toISOString() }
+            : { ...base, requestHash: row.requestHash, runId: row.runId, stepId: row.stepId, error: outcome.error, errorKind: outcome.errorKind, httpStatus: outcome.status ?? null };
+      await appendAudit(tx, {
+        actor: null,
+        action: `command.${outcome.kind === "succeeded" ? "succeeded" : outcome.kind === "retry" ? "retry" : "failed"}`,
+        outcome: outcome.kind === "succeeded" ? "allowed" : "failed",
+        target: { type: "command", id: row.id },
+        details,
+      });
+      return true;
+    });
+
+  let next = 0;
+  const worker = async () => {
+    while (next < rows.length) {
+      const row = rows[next++];
+      const outcome = await send(row);
+      try {
+        if (await record(row, outcome)) report[outcome.kind === "succeeded" ? "succeeded" : outcome.kind === "retry" ? "retried" : "failed"]++;
+        else report.unrecorded++;
+      } catch (e) {
+        // The row stays SENDING; after its lease it is sent again with the same key (the control plane replays).
+        report.unrecorded++;
+        log.error("control-plane relay could not record an outcome", { commandId: row.id, outcome: outcome.kind, err: e });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(rows.length, Math.max(1, opts.concurrency ?? 4)) }, worker));
+  return report;
+}
+
+export type RelayOptions = Omit<DeliverOptions, "now"> & {
+  /** Pause between passes when nothing is due (default 1000 ms). */
+  intervalMs?: number;
+  /** Connection for the advisory lock (default DATABASE_URL). */
+  databaseUrl?: string;
+  onPass?: (report: DeliverReport) => void;
+};
+
+/** Stops the relay (awaits the pass in progress and releases the lock). Also tells whether it leads and wakes it. */
+export type RelayHandle = (() => Promise<void>) & {
+  /** True while this process holds the relay lock and delivers. */
+  isLeader(): boolean;
+  /** Runs a pass now instead of at the next interval (e.g. right after enqueueing). */
+  kick(): void;
+};
+
+/**
+ * Starts the delivery loop. Only the process holding the Postgres advisory lock RELAY_LOCK_ID (taken with
+ * pg_try_advisory_lock on a dedicated connection, so it is released if the process or connection dies) delivers;
+ * other replicas keep trying for the lock. Returns the stop function.
+ */
+export function startRelay(opts: RelayOptions = {}): RelayHandle {
+  const url = opts.databaseUrl ?? process.env.DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL is not set: the relay needs it for its lock connection.");
+  const intervalMs = opts.intervalMs ?? 1_000;
+  const limit = Math.max(1, opts.limit ?? 20);
+  let lockClient: pg.Client | null = null;
+  let leader = false;
+  let stopped = false;
+  let wake: (() => void) | null = null;
+
+  const dropLock = async () => {
+    const c = lockClient;
+    lockClient = null;
+    leader = false;
+    await c?.end().catch(() => {});
+  };
+
+  const holdsLock = async (): Promise<boolean> => {
+    if (lockClient && leader) {
+      try {
+        await lockClient.query("SELECT 1");
+        return true;
+      } catch {
+        await dropLock();
+      }
+    }
+    if (!lockClient) {
+      const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 });
+      c.on("error", (e) => {
+        log.warn("control-plane relay lost its lock connection", { err: e });
+        if (lockClient === c) void dropLock();
+      });
+      await c.connect();
+      lockClient = c;
+    }
+    const r = await lockClient.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1) AS locked", [RELAY_LOCK_ID]);
+    leader = r.rows[0]?.locked === true;
+    return leader;
+  };
+
+  const loop = async () => {
+    while (!stopped) {
+      try {
+        if (await holdsLock()) {
+          for (;;) {
+            const report = await deliverDueCommands({ ...opts, now: new Date() });
+            opts.onPass?.(report);
+            if (stopped || report.claimed < limit) break;
+          }
+        }
+      } catch (e) {
+        log.warn("control-plane relay pass failed", { err: e });
+      }
+      if (stopped) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, intervalMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = null;
+    }
+  };
+  const running = loop();
+
+  const stop = (async () => {
+    stopped = true;
+    wake?.();
+    await running;
+    if (lockClient && leader) await lockClient.query("SELECT pg_advisory_unlock($1)", [RELAY_LOCK_ID]).catch(() => {});
+    await dropLock();
+  }) as RelayHandle;
+  stop.isLeader = () => leader;
+  stop.kick = () => wake?.();
+  return stop;
+}

@@ -1,0 +1,123 @@
+/**
+ * A relay process is killed (SIGKILL, a real child process) at the worst moments: after the control plane applied
+ * the action but before the outcome was committed, and after the row was claimed but before anything was sent.
+ * After "restart" (a new pass in this process) each command completes with its effect applied exactly once.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { verifyChain } from "@/lib/audit/log";
+import type { Db } from "@/lib/db";
+import { createControlPlaneClient } from "@/lib/control-plane/client";
+import { deliverDueCommands, enqueueCommand } from "@/lib/control-plane/relay";
+import { startSimulator, type SimulatorHandle } from "@/simulator/server";
+import { useFreshDatabase } from "./db";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+let db: Db;
+let url: string;
+let sim: SimulatorHandle;
+let dir: string;
+
+beforeAll(async () => {
+  ({ client: db, url } = await useFreshDatabase());
+  sim = await startSimulator({ seed: 4, speed: 0, startAt: "2025-11-20T10:00:00Z" });
+  dir = mkdtempSync(path.join(tmpdir(), "cp-crash-"));
+  writeFileSync(
+    path.join(dir, "relay-child.mts"),
+    `
+import { createDb } from ${JSON.stringify(path.join(ROOT, "lib/db.ts"))};
+import { createControlPlaneClient } from ${JSON.stringify(path.join(ROOT, "lib/control-plane/client.ts"))};
+import { deliverDueCommands } from ${JSON.stringify(path.join(ROOT, "lib/control-plane/relay.ts"))};
+
+const db = createDb(process.env.DATABASE_URL);
+const real = createControlPlaneClient({ baseUrl: process.env.CONTROL_PLANE_URL, maxAttempts: 1 });
+const die = () => {
+  process.kill(process.pid, "SIGKILL");
+  return new Promise(() => {});
+};
+const client = {
+  ...real,
+  act: async (...args) => {
+    if (process.env.CRASH_POINT === "before-send") return die();
+    const response = await real.act(...args);
+    process.stdout.write("answered " + response.status + "\\n");
+    return die();
+  },
+};
+process.stdout.write("claiming\\n");
+await deliverDueCommands({ db, client, leaseMs: 1000 });
+process.stdout.write("survived\\n");
+process.exit(3);
+`,
+  );
+});
+afterAll(async () => {
+  await sim?.stop();
+  await db?.$disconnect();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function runChild(crashPoint: "after-response" | "before-send"): Promise<{ signal: NodeJS.Signals | null; code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(dir, "relay-child.mts")], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: url, CONTROL_PLANE_URL: sim.url, CRASH_POINT: crashPoint, LOG_LEVEL: "silent" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+const manualFlows = () => sim.state.model.listFlows({ limit: 1000 }).filter((f) => f.trigger === "manual");
+
+describe("relay crash recovery", () => {
+  it("a relay killed after the control plane acted but before recording the outcome leaves SENDING; the next pass completes it with no second effect", async () => {
+    const row = await db.$transaction((tx) => enqueueCommand(tx, { action: "run-flow", params: { repo: "checkout-web" }, requestedBy: null }));
+
+    const child = await runChild("after-response");
+    expect(child.stderr).toBe("");
+    expect(child.signal).toBe("SIGKILL");
+    expect(child.stdout).toBe("claiming\nanswered applied\n");
+
+    const crashed = await db.command.findUniqueOrThrow({ where: { id: row.id } });
+    expect(crashed).toMatchObject({ state: "SENDING", attempts: 1, lastError: null, response: null });
+    expect(await db.auditEvent.count({ where: { targetId: row.id } })).toBe(0);
+    expect(sim.state.effects.count(row.idempotencyKey)).toBe(1);
+    expect(manualFlows()).toHaveLength(1);
+
+    const client = createControlPlaneClient({ baseUrl: sim.url });
+    // While its lease runs, nobody else picks the row up.
+    expect(await deliverDueCommands({ db, client })).toMatchObject({ claimed: 0 });
+    const report = await deliverDueCommands({ db, client, now: new Date(Date.now() + 2_000) });
+    expect(report).toMatchObject({ claimed: 1, succeeded: 1 });
+
+    const done = await db.command.findUniqueOrThrow({ where: { id: row.id } });
+    expect(done).toMatchObject({ state: "SUCCEEDED", attempts: 2, lastError: null });
+    expect(sim.state.effects.count(row.idempotencyKey)).toBe(1);
+    expect(manualFlows()).toHaveLength(1);
+    expect((done.response as { result: { flowId: string } }).result.flowId).toBe(manualFlows()[0].id);
+    expect(await db.auditEvent.count({ where: { targetId: row.id, action: "command.succeeded" } })).toBe(1);
+    expect((await verifyChain(db)).ok).toBe(true);
+  });
+
+  it("a relay killed after claiming but before sending leaves SENDING; the next pass sends it once", async () => {
+    const row = await db.$transaction((tx) => enqueueCommand(tx, { action: "set-db-pool-size", params: { size: 300 }, requestedBy: null }));
+    const child = await runChild("before-send");
+    expect(child.signal).toBe("SIGKILL");
+    expect(await db.command.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ state: "SENDING", attempts: 1 });
+    expect(sim.state.effects.count(row.idempotencyKey)).toBe(0);
+
+    await deliverDueCommands({ db, client: createControlPlaneClient({ baseUrl: sim.url }), now: new Date(Date.now() + 2_000) });
+    expect(await db.command.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ state: "SUCCEEDED", attempts: 2 });
+    expect(sim.state.effects.count(row.idempotencyKey)).toBe(1);
+    expect(sim.state.model.capacity().dbPool.size).toBe(300);
+  });
+});
