@@ -7,24 +7,27 @@ import type { Actor } from "../auth/roles";
 import { log } from "../log";
 import { ActionError, type ActionResult } from "./result";
 
-export type ActionContext<I> = { actor: Actor; input: I; tx: Tx; requestId: string };
+export type ActionContext<I, P = undefined> = { actor: Actor; input: I; tx: Tx; requestId: string; prepared: P };
 
-export type AuditRecord = { target?: { type: string; id: string }; details?: Record<string, unknown> };
+/** What the action's audit event records; `action` overrides the definition's name (e.g. a more specific verb). */
+export type AuditRecord = { action?: string; target?: { type: string; id: string }; details?: Record<string, unknown> };
 
 /** A mutation: its audit name, input schema, the permission it needs, and the change it makes. */
-export type ActionDefinition<S extends z.ZodType, T> = {
+export type ActionDefinition<S extends z.ZodType, T, P = undefined> = {
   /** Dotted audit action name, e.g. `run.start`. */
   name: string;
   schema: S;
   permission: Permission;
+  /** Optional work before the transaction (e.g. a read from the control plane), so no connection is held meanwhile. */
+  prepare?: (ctx: { actor: Actor; input: z.output<S> }) => Promise<P>;
   /**
    * Makes the change inside the transaction and checks the object it touches (throw AuthorizationError or
    * ActionError to refuse). Returns the result and what the audit event records.
    */
-  run: (ctx: ActionContext<z.output<S>>) => Promise<{ data: T; audit: AuditRecord }>;
+  run: (ctx: ActionContext<z.output<S>, P>) => Promise<{ data: T; audit: AuditRecord }>;
 };
 
-export function defineAction<S extends z.ZodType, T>(def: ActionDefinition<S, T>) {
+export function defineAction<S extends z.ZodType, T, P = undefined>(def: ActionDefinition<S, T, P>) {
   return def;
 }
 
@@ -60,8 +63,8 @@ async function recordRefusal(name: string, actor: Actor | null, requestId: strin
  * audit event. Refusals are logged and audited; unexpected errors are logged in full and reach the person as a
  * short message with a correlation id. Server actions and JSON route handlers both call this.
  */
-export async function executeAction<S extends z.ZodType, T>(
-  def: ActionDefinition<S, T>,
+export async function executeAction<S extends z.ZodType, T, P = undefined>(
+  def: ActionDefinition<S, T, P>,
   actor: Actor | null,
   rawInput: unknown,
 ): Promise<ActionResult<T>> {
@@ -80,11 +83,13 @@ export async function executeAction<S extends z.ZodType, T>(
     return { ok: false, code: "FORBIDDEN", message: "You do not have permission to do this." };
   }
 
+  let prepared = undefined as P;
   for (let attempt = 1; ; attempt++) {
     try {
+      if (attempt === 1 && def.prepare) prepared = await def.prepare({ actor, input: parsed.data });
       const data = await db().$transaction(async (tx) => {
-        const { data, audit } = await def.run({ actor, input: parsed.data, tx, requestId });
-        await appendAudit(tx, { actor, action: def.name, target: audit.target, details: audit.details, requestId });
+        const { data, audit } = await def.run({ actor, input: parsed.data, tx, requestId, prepared });
+        await appendAudit(tx, { actor, action: audit.action ?? def.name, target: audit.target, details: audit.details, requestId });
         return data;
       });
       log.info("action.ok", { action: def.name, actorId: actor.id, requestId });

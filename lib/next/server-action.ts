@@ -8,8 +8,8 @@ import type { ActionResult } from "../actions/result";
  * Runs an action definition for a server action: the person comes from the session (never from the form), the
  * input from FormData or a plain object. Use inside a `"use server"` function.
  */
-export async function runServerAction<S extends z.ZodType, T>(
-  def: ActionDefinition<S, T>,
+export async function runServerAction<S extends z.ZodType, T, P>(
+  def: ActionDefinition<S, T, P>,
   input: FormData | Record<string, unknown>,
 ): Promise<ActionResult<T>> {
   const actor = await currentActor().catch(() => null);

@@ -89,6 +89,7 @@ describe("parseRunbook", () => {
     ["a critical action without the two-person rule", doc("RB-CORE-108", STEP("id: rb\nkind: action\nsignoff: [SRE]\nminutes: 1\naction: { name: rollback-to-pilot, params: {} }")), { step: "rb", field: "twoPerson" }],
     ["a decision without criteria", doc("RB-CORE-109", STEP("id: decide\nkind: decision\nsignoff: [INCIDENT_COMMANDER]\nminutes: 1\nonGo: end:completed\nonNoGo: end:aborted")), { step: "decide", field: "criteria" }],
     ["a branch to a step that does not exist", doc("RB-CORE-110", STEP("id: decide\nkind: decision\nsignoff: [INCIDENT_COMMANDER]\nminutes: 1\ncriteria: { go: [{ id: a, label: A }], noGo: [{ id: b, label: B }] }\nonGo: nowhere\nonNoGo: end:aborted")), { step: "decide", field: "onGo" }],
+    ["a branch back to an earlier step", doc("RB-CORE-113", OK_STEP + STEP("id: decide\nkind: decision\nsignoff: [INCIDENT_COMMANDER]\nminutes: 1\ncriteria: { go: [{ id: a, label: A }], noGo: [{ id: b, label: B }] }\nonGo: triage\nonNoGo: end:aborted", "Decide")), { step: "decide", field: "onGo", detail: /must come after/ }],
     ["invalid YAML in a step", doc("RB-CORE-111", STEP("id: [unclosed")), { detail: /not valid YAML/ }],
     ["a step without its step block", doc("RB-CORE-112", "\n### 1. Lonely\n\nJust text.\n"), { step: "Lonely", detail: /no ```yaml step block/ }],
   ])("names the file, step and field for %s", (_what, source, expected) => {

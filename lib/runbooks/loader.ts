@@ -165,7 +165,10 @@ function checkSteps(file: string, steps: RunbookStep[]): RunbookError[] {
     }
     for (const field of ["onGo", "onNoGo"] as const) {
       const target = s[field];
-      if (target && !target.startsWith("end:")) need(field, ids.has(target), `branch target "${target}" is not a step of this runbook`);
+      if (!target || target.startsWith("end:")) continue;
+      const to = steps.find((t) => t.id === target);
+      need(field, Boolean(to), `branch target "${target}" is not a step of this runbook`);
+      if (to) need(field, to.number > s.number, `branch target "${target}" must come after the decision (runs only move forward)`);
     }
     if (s.action && isCriticalAction(s.action.name, s.action.params)) {
       need("twoPerson", s.twoPerson, `action ${s.action.name} is critical and must set \`twoPerson: true\``);

@@ -4,6 +4,7 @@ import { AuthorizationError } from "../auth/permissions";
 import { ROLE_LABELS } from "../auth/roles";
 import { getRunbook } from "../runbooks";
 import { startRunSchema } from "../validation/runs";
+import { createRun } from "./service";
 
 /** Starts a run of a runbook, pinned to the runbook's current content hash. */
 export const startRunAction = defineAction({
@@ -19,15 +20,7 @@ export const startRunAction = defineAction({
         `Only ${runbook.startRoles.map((r) => ROLE_LABELS[r]).join(", ")} may start ${runbook.id}.`,
       );
     }
-    await tx.runbookVersion.upsert({
-      where: { contentHash: runbook.contentHash },
-      update: {},
-      create: { contentHash: runbook.contentHash, runbookId: runbook.id, source: runbook.source },
-    });
-    const run = await tx.run.create({
-      data: { runbookId: runbook.id, contentHash: runbook.contentHash, drill: input.drill, startedById: actor.id },
-      select: { id: true, startedAt: true },
-    });
+    const run = await createRun(tx, { runbook, actor, drill: input.drill });
     return {
       data: { runId: run.id },
       audit: {

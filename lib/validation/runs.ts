@@ -1,11 +1,51 @@
 import { z } from "zod";
 import { RUNBOOK_ID } from "../runbooks/schema";
 
+const checkbox = z
+  .union([z.boolean(), z.enum(["on", "true", "false", ""])])
+  .optional()
+  .transform((v) => v === true || v === "on" || v === "true");
+
 export const startRunSchema = z.object({
   runbookId: z.string({ error: "Choose a runbook." }).trim().regex(RUNBOOK_ID, "Not a runbook id (expected e.g. RB-CORE-001)."),
-  drill: z
-    .union([z.boolean(), z.enum(["on", "true", "false", ""])])
-    .optional()
-    .transform((v) => v === true || v === "on" || v === "true"),
+  drill: checkbox,
 });
 export type StartRunInput = z.input<typeof startRunSchema>;
+
+const runId = z.uuid({ error: "Not a run id." });
+const stepId = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "Not a step id.");
+const reason = (what: string) => z.string({ error: `Give the reason for ${what}.` }).trim().min(3, `Give the reason for ${what} (at least a few words).`).max(2000);
+
+export const signStepSchema = z.object({ runId, stepId, notes: z.string().trim().max(4000, "Notes are limited to 4,000 characters.").optional().transform((v) => v || undefined) });
+
+/** Parameter values arrive as `param.<name>` form fields (or a `values` object from JSON callers). */
+export const requestStepSchema = z.preprocess(
+  (raw) => {
+    if (!raw || typeof raw !== "object") return raw;
+    const r = raw as Record<string, unknown>;
+    const values: Record<string, unknown> = { ...((r.values as Record<string, unknown>) ?? {}) };
+    for (const [k, v] of Object.entries(r)) if (k.startsWith("param.")) values[k.slice(6)] = v;
+    return { runId: r.runId, stepId: r.stepId, values };
+  },
+  z.object({ runId, stepId, values: z.record(z.string(), z.string().max(2000)).default({}) }),
+);
+
+export const approveStepSchema = z.object({ runId, stepId, requestHash: z.string().regex(/^[0-9a-f]{64}$/, "Missing the request you are approving; reload the page.") });
+
+export const decideStepSchema = z.object({
+  runId,
+  stepId,
+  outcome: z.enum(["GO", "NO_GO"], { error: "Choose GO or NO-GO." }),
+  reason: reason("the decision"),
+  /** Ids of the criteria the decider ticked (repeated form field). */
+  checked: z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v])),
+});
+
+export const skipStepSchema = z.object({ runId, stepId, reason: reason("skipping this step") });
+export const abortRunSchema = z.object({ runId, reason: reason("aborting the run") });
+export const evidenceSchema = z.object({
+  runId,
+  stepId,
+  text: z.string().trim().min(1, "Write what the evidence shows.").max(4000),
+  url: z.union([z.literal(""), z.url({ protocol: /^https?$/, error: "Links must start with http:// or https://." })]).optional().transform((v) => v || undefined),
+});

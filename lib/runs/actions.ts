@@ -1,0 +1,118 @@
+/**
+ * The run's mutations. Each loads the run, asks the state machine (lib/runs/machine.ts) for a plan, and applies it
+ * with version checks in the action wrapper's transaction, which also appends the audit event.
+ */
+import { defineAction } from "../actions/safe-action";
+import { ActionError } from "../actions/result";
+import type { Tx } from "../db";
+import { sharedTelemetry } from "../control-plane/telemetry";
+import { abortRunSchema, approveStepSchema, decideStepSchema, evidenceSchema, requestStepSchema, signStepSchema, skipStepSchema } from "../validation/runs";
+import { abort, approveStep, decide, requestStep, signOff, skip, type CriterionSnapshot, type Outcome } from "./machine";
+import { applyPlan, loadRun } from "./service";
+import { liveValues } from "./live-values";
+import type { Actor } from "../auth/roles";
+import { AuthorizationError } from "../auth/permissions";
+
+/** Live values are a help, not a requirement: a decision can be taken while the control plane is unreachable. */
+async function readTelemetryOrNull() {
+  try {
+    return (await sharedTelemetry().read()).data;
+  } catch {
+    return null;
+  }
+}
+
+async function transition(tx: Tx, actor: Actor, runId: string, make: (loaded: NonNullable<Awaited<ReturnType<typeof loadRun>>>) => Outcome | Promise<Outcome>) {
+  const loaded = await loadRun(tx, runId);
+  if (!loaded) throw new ActionError("NOT_FOUND", "There is no such run.");
+  const outcome = await make(loaded);
+  if (!outcome.ok) {
+    if (outcome.code === "FORBIDDEN") throw new AuthorizationError("run.step.signoff", outcome.message);
+    throw new ActionError(outcome.code, outcome.message);
+  }
+  const now = new Date();
+  const { run } = loaded;
+  const applied = await applyPlan(tx, { actor, runId, runVersion: run.version, runbook: loaded.runbook, plan: outcome, parentRun: run }, now);
+  return {
+    data: { runId, ...applied },
+    audit: { action: outcome.audit.action, target: { type: "run", id: runId }, details: { runbookId: run.runbookId, ...outcome.audit.details } },
+  };
+}
+
+/** Signs off the current step (task, verification, escalation, or a link step, which opens the child run). */
+export const signStepAction = defineAction({
+  name: "run.step.signed",
+  schema: signStepSchema,
+  permission: "run.step.signoff",
+  run: ({ actor, input, tx }) => transition(tx, actor, input.runId, ({ runbook, snapshot }) => signOff({ runbook, snapshot, actor }, input.stepId, { notes: input.notes }, new Date())),
+});
+
+/** Requests the step's control-plane action with its parameters (sent at once, or after two approvals). */
+export const requestStepAction = defineAction({
+  name: "run.step.requested",
+  schema: requestStepSchema,
+  permission: "run.step.signoff",
+  run: ({ actor, input, tx }) => transition(tx, actor, input.runId, ({ runbook, snapshot }) => requestStep({ runbook, snapshot, actor }, input.stepId, input.values, new Date())),
+});
+
+/** Approves a two-person step's exact request (identified by its hash). */
+export const approveStepAction = defineAction({
+  name: "run.step.approved",
+  schema: approveStepSchema,
+  permission: "run.step.signoff",
+  run: ({ actor, input, tx }) => transition(tx, actor, input.runId, ({ runbook, snapshot }) => approveStep({ runbook, snapshot, actor }, input.stepId, input.requestHash, new Date())),
+});
+
+/** Decides a go/no-go step, storing the criteria with their live values as shown. */
+export const decideStepAction = defineAction({
+  name: "run.step.decided",
+  schema: decideStepSchema,
+  permission: "run.step.signoff",
+  prepare: async () => readTelemetryOrNull(),
+  async run({ actor, input, tx, prepared: telemetry }) {
+    return transition(tx, actor, input.runId, ({ runbook, snapshot, run }) => {
+      const step = runbook.steps.find((s) => s.id === input.stepId);
+      const values = liveValues(step?.criteria, run.detectedAt, telemetry);
+      const criteria: CriterionSnapshot[] = step?.criteria
+        ? [
+            ...step.criteria.go.map((c) => ({ id: c.id, label: c.label, side: "go" as const, checked: input.checked.includes(c.id), value: values[c.id]?.display })),
+            ...step.criteria.noGo.map((c) => ({ id: c.id, label: c.label, side: "noGo" as const, checked: input.checked.includes(c.id), value: values[c.id]?.display })),
+          ]
+        : [];
+      return decide({ runbook, snapshot, actor }, input.stepId, { outcome: input.outcome, reason: input.reason, criteria }, new Date());
+    });
+  },
+});
+
+/** Skips the current step (incident commander, with a reason). */
+export const skipStepAction = defineAction({
+  name: "run.step.skipped",
+  schema: skipStepSchema,
+  permission: "run.step.skip",
+  run: ({ actor, input, tx }) => transition(tx, actor, input.runId, ({ runbook, snapshot }) => skip({ runbook, snapshot, actor }, input.stepId, input.reason)),
+});
+
+/** Aborts the run (incident commander, with a reason). */
+export const abortRunAction = defineAction({
+  name: "run.aborted",
+  schema: abortRunSchema,
+  permission: "run.abort",
+  run: ({ actor, input, tx }) => transition(tx, actor, input.runId, ({ runbook, snapshot }) => abort({ runbook, snapshot, actor }, input.reason)),
+});
+
+/** Adds a note or a link as evidence to a step of a run in progress. */
+export const addEvidenceAction = defineAction({
+  name: "run.step.evidence_added",
+  schema: evidenceSchema,
+  permission: "run.step.signoff",
+  async run({ actor, input, tx }) {
+    const run = await tx.run.findUnique({ where: { id: input.runId }, select: { status: true, runbookId: true } });
+    if (!run) throw new ActionError("NOT_FOUND", "There is no such run.");
+    if (run.status !== "IN_PROGRESS") throw new ActionError("CONFLICT", "This run has ended; its record can no longer change.");
+    const st = await tx.stepState.findUnique({ where: { runId_stepId: { runId: input.runId, stepId: input.stepId } } });
+    if (!st) throw new ActionError("NOT_FOUND", "This run has no such step.");
+    const item = { text: input.text, url: input.url ?? null, by: actor.name, at: new Date().toISOString() };
+    await tx.stepState.update({ where: { runId_stepId: { runId: input.runId, stepId: input.stepId } }, data: { evidence: [...((st.evidence as unknown[]) ?? []), item] as object[] } });
+    return { data: { runId: input.runId }, audit: { target: { type: "run", id: input.runId }, details: { runbookId: run.runbookId, stepId: input.stepId, ...item } } };
+  },
+});

@@ -1,0 +1,266 @@
+/**
+ * The run state machine: pure functions that take a runbook (the version the run executes), a snapshot of the
+ * run, the person acting and what they ask for, and return either a refusal or a plan of changes. The service
+ * (lib/runs/service.ts) applies a plan in one transaction with version checks, so a lost race is a conflict.
+ */
+import { createHash } from "node:crypto";
+import { canonicalJson } from "../audit/canonical";
+import { ROLE_LABELS, type Actor, type Role } from "../auth/roles";
+import type { Runbook, RunbookStep } from "../runbooks";
+import type { ControlPlaneAction } from "../control-plane/actions";
+import { safeParseActionParams } from "../control-plane/contract";
+import { fillPlaceholders, listPlaceholders } from "../control-plane/placeholders";
+import { canonicalRequestHash } from "../control-plane/request-hash";
+
+export type StepStatus = "PENDING" | "AWAITING_SIGNATURES" | "COMMAND_SENT" | "WAITING_CHILD" | "DONE" | "SKIPPED" | "NOT_APPLICABLE";
+export type RunStatus = "IN_PROGRESS" | "COMPLETED" | "ABORTED" | "ROLLED_BACK";
+export type CommandState = "PENDING" | "SENDING" | "SUCCEEDED" | "FAILED";
+
+export type StepSnapshot = {
+  stepId: string;
+  status: StepStatus;
+  version: number;
+  request: { action: string | null; params: Record<string, unknown> } | null;
+  requestHash: string | null;
+  requestedById: string | null;
+  completedById: string | null;
+  commandState: CommandState | null;
+  childRunStatus: RunStatus | null;
+};
+
+export type SignatureSnapshot = { stepId: string; personId: string; personName: string; role: string; requestHash: string | null; voided: boolean };
+
+export type RunSnapshot = { id: string; status: RunStatus; steps: StepSnapshot[]; signatures: SignatureSnapshot[] };
+
+/** What a step looks like to people, with asynchronous outcomes (commands, child runs) folded in. */
+export type EffectiveStatus = StepStatus | "FAILED";
+
+export type Refusal = { ok: false; code: "FORBIDDEN" | "CONFLICT" | "INVALID" | "NOT_FOUND"; message: string };
+
+export type StepUpdate = { stepId: string; expectedVersion: number; data: Record<string, unknown> };
+
+export type Plan = {
+  ok: true;
+  stepUpdates: StepUpdate[];
+  signature?: { stepId: string; role: Role; requestHash: string | null };
+  voidSignaturesOf?: { stepId: string; exceptHash: string | null };
+  decision?: { stepId: string; outcome: "GO" | "NO_GO"; reason: string; criteria: unknown };
+  enqueue?: { stepId: string; action: string; params: Record<string, unknown> };
+  openChild?: { stepId: string; runbookId: string };
+  endRun?: { status: Exclude<RunStatus, "IN_PROGRESS">; reason: string };
+  audit: { action: string; details: Record<string, unknown> };
+};
+
+export type Outcome = Plan | Refusal;
+
+const FINISHED: EffectiveStatus[] = ["DONE", "SKIPPED", "NOT_APPLICABLE"];
+export const REQUIRED_SIGNATURES = 2;
+
+export function effectiveStatus(s: StepSnapshot): EffectiveStatus {
+  if (s.status === "COMMAND_SENT") {
+    if (s.commandState === "SUCCEEDED") return "DONE";
+    if (s.commandState === "FAILED") return "FAILED";
+  }
+  if (s.status === "WAITING_CHILD" && s.childRunStatus && s.childRunStatus !== "IN_PROGRESS") return "DONE";
+  return s.status;
+}
+
+export const isFinished = (s: StepSnapshot) => FINISHED.includes(effectiveStatus(s));
+
+/** The step people work on now: the first one, in order, that is not finished. Null when all are. */
+export function currentStep(snapshot: RunSnapshot): StepSnapshot | null {
+  return snapshot.steps.find((s) => !isFinished(s)) ?? null;
+}
+
+/** The hash two-person signatures cover for a step without a control-plane action. */
+export function stepRequestHash(stepId: string): string {
+  return createHash("sha256").update(canonicalJson({ stepId })).digest("hex");
+}
+
+/**
+ * Fills a step's parameter placeholders with what the requester typed and validates them with the action's schema.
+ * Returns the canonical parameters and the hash the command (and every signature) will carry.
+ */
+export function prepareRequest(action: ControlPlaneAction, template: Record<string, unknown>, values: Record<string, string>): { params: Record<string, unknown>; hash: string } | { message: string } {
+  const given = Object.fromEntries(Object.entries(values).filter(([, v]) => v.trim() !== "").map(([k, v]) => [k, v.trim()]));
+  const missing = listPlaceholders(template).filter((p) => !(p in given));
+  if (missing.length) return { message: `Fill in ${missing.join(", ")}.` };
+  const parsed = safeParseActionParams(action, fillPlaceholders(template, given));
+  if (!parsed.ok) return { message: parsed.error.message };
+  const params = parsed.params as Record<string, unknown>;
+  return { params, hash: canonicalRequestHash(action, parsed.params) };
+}
+
+type Ctx = { runbook: Runbook; snapshot: RunSnapshot; actor: Actor };
+
+const refuse = (code: Refusal["code"], message: string): Refusal => ({ ok: false, code, message });
+const roleList = (roles: Role[]) => roles.map((r) => ROLE_LABELS[r]).join(" or ");
+
+/** Common checks: the run is open, the step exists, is the current one, and the actor holds one of its roles. */
+function locate(ctx: Ctx, stepId: string, opts: { needRole?: boolean } = {}): { ok: true; step: RunbookStep; state: StepSnapshot; role: Role | null } | Refusal {
+  if (ctx.snapshot.status !== "IN_PROGRESS") return refuse("CONFLICT", `This run has ended (${ctx.snapshot.status.replace("_", " ").toLowerCase()}).`);
+  const step = ctx.runbook.steps.find((s) => s.id === stepId);
+  const state = ctx.snapshot.steps.find((s) => s.stepId === stepId);
+  if (!step || !state) return refuse("NOT_FOUND", `This run has no step "${stepId}".`);
+  if (isFinished(state)) {
+    const who = state.completedById ? ctx.snapshot.signatures.find((g) => g.stepId === stepId && g.personId === state.completedById)?.personName : null;
+    return refuse("CONFLICT", `Step ${step.number} is already ${effectiveStatus(state) === "DONE" ? `signed off${who ? ` by ${who}` : ""}` : effectiveStatus(state).replace("_", " ").toLowerCase()}.`);
+  }
+  const current = currentStep(ctx.snapshot);
+  if (current?.stepId !== stepId) {
+    const cur = ctx.runbook.steps.find((s) => s.id === current?.stepId);
+    return refuse("CONFLICT", `Steps go in order: finish step ${cur?.number} (${cur?.title}) first.`);
+  }
+  const role = ctx.actor.roles.find((r) => step.signoff.includes(r)) ?? null;
+  if (opts.needRole !== false && !role) return refuse("FORBIDDEN", `Step ${step.number} is signed off by ${roleList(step.signoff)}.`);
+  return { ok: true, step, state, role };
+}
+
+const done = (state: StepSnapshot, actor: Actor, now: Date, extra: Record<string, unknown> = {}): StepUpdate => ({
+  stepId: state.stepId,
+  expectedVersion: state.version,
+  data: { status: "DONE", completedById: actor.id, completedAt: now, ...extra },
+});
+
+/** Sign off a task, verification (without an action), escalation or link step. */
+export function signOff(ctx: Ctx, stepId: string, input: { notes?: string }, now: Date): Outcome {
+  const found = locate(ctx, stepId);
+  if (!found.ok) return found;
+  const { step, state, role } = found;
+  if (step.kind === "decision") return refuse("INVALID", "A go/no-go step is decided, not signed: choose GO or NO-GO with a reason.");
+  if (step.action) return refuse("INVALID", "This step sends a control-plane command: request it with its parameters.");
+  if (step.twoPerson) return refuse("INVALID", "This step needs two people: request it, then two others approve.");
+  if (step.kind === "link") {
+    if (state.status === "WAITING_CHILD") return refuse("CONFLICT", `${step.link} is already open as a child run; finish it to continue.`);
+    return {
+      ok: true,
+      stepUpdates: [{ stepId, expectedVersion: state.version, data: { status: "WAITING_CHILD", notes: input.notes ?? null } }],
+      signature: { stepId, role: role!, requestHash: null },
+      openChild: { stepId, runbookId: step.link! },
+      audit: { action: "run.step.child_opened", details: { stepId, runbookId: step.link } },
+    };
+  }
+  return {
+    ok: true,
+    stepUpdates: [done(state, ctx.actor, now, { notes: input.notes ?? null })],
+    signature: { stepId, role: role!, requestHash: null },
+    audit: { action: "run.step.signed", details: { stepId, title: step.title, notes: input.notes ?? null } },
+  };
+}
+
+/**
+ * Request a step's control-plane action with filled-in parameters (or, for a two-person step without an action,
+ * ask for its two signatures). One-person steps are sent at once; two-person steps wait for two approvals, and a
+ * request with changed parameters voids the signatures given so far.
+ */
+export function requestStep(ctx: Ctx, stepId: string, values: Record<string, string>, now: Date): Outcome {
+  const found = locate(ctx, stepId);
+  if (!found.ok) return found;
+  const { step, state, role } = found;
+  if (!step.action && !step.twoPerson) return refuse("INVALID", "This step has no control-plane action: sign it off.");
+  if (state.status === "COMMAND_SENT" && state.commandState !== "FAILED") return refuse("CONFLICT", "The command for this step is already on its way.");
+  const prepared = step.action ? prepareRequest(step.action.name, step.action.params, values) : { params: {}, hash: stepRequestHash(stepId) };
+  if ("message" in prepared) return refuse("INVALID", prepared.message);
+  const action = step.action?.name ?? null;
+  const hash = prepared.hash;
+  const filled = { params: prepared.params };
+  const request = { action, params: filled.params };
+  if (!step.twoPerson) {
+    return {
+      ok: true,
+      stepUpdates: [{ stepId, expectedVersion: state.version, data: { status: "COMMAND_SENT", request, requestHash: hash, requestedById: ctx.actor.id, completedById: ctx.actor.id, completedAt: now } }],
+      signature: { stepId, role: role!, requestHash: hash },
+      enqueue: { stepId, action: action!, params: filled.params },
+      audit: { action: "run.step.command_requested", details: { stepId, action, params: filled.params, requestHash: hash } },
+    };
+  }
+  return {
+    ok: true,
+    stepUpdates: [{ stepId, expectedVersion: state.version, data: { status: "AWAITING_SIGNATURES", request, requestHash: hash, requestedById: ctx.actor.id } }],
+    voidSignaturesOf: { stepId, exceptHash: hash },
+    audit: {
+      action: "run.step.requested",
+      details: { stepId, action, params: filled.params, requestHash: hash, replacedRequestHash: state.requestHash !== hash ? state.requestHash : null },
+    },
+  };
+}
+
+/** Approve a two-person step's exact request. The second valid approval sends the command (or completes the step). */
+export function approveStep(ctx: Ctx, stepId: string, expectedRequestHash: string, now: Date): Outcome {
+  const found = locate(ctx, stepId);
+  if (!found.ok) return found;
+  const { step, state, role } = found;
+  if (!step.twoPerson) return refuse("INVALID", "This step does not use the two-person rule.");
+  if (state.status !== "AWAITING_SIGNATURES" || !state.requestHash) return refuse("CONFLICT", "Nothing is waiting for approval on this step: it must be requested first.");
+  if (state.requestHash !== expectedRequestHash) return refuse("CONFLICT", "The request changed after you loaded it: review the new parameters and approve again.");
+  if (state.requestedById === ctx.actor.id) return refuse("FORBIDDEN", "You requested this action, so you cannot also approve it (two-person rule).");
+  const valid = ctx.snapshot.signatures.filter((g) => g.stepId === stepId && !g.voided && g.requestHash === state.requestHash);
+  if (valid.some((g) => g.personId === ctx.actor.id)) return refuse("CONFLICT", "You already approved this request; a second, different person must approve it.");
+  if (valid.length >= REQUIRED_SIGNATURES) return refuse("CONFLICT", "This request already has its two approvals.");
+  const complete = valid.length + 1 >= REQUIRED_SIGNATURES;
+  const update: StepUpdate = complete
+    ? step.action
+      ? { stepId, expectedVersion: state.version, data: { status: "COMMAND_SENT", completedById: ctx.actor.id, completedAt: now } }
+      : done(state, ctx.actor, now)
+    : { stepId, expectedVersion: state.version, data: {} };
+  return {
+    ok: true,
+    stepUpdates: [update],
+    signature: { stepId, role: role!, requestHash: state.requestHash },
+    enqueue: complete && step.action ? { stepId, action: step.action.name, params: state.request?.params ?? {} } : undefined,
+    audit: { action: "run.step.approved", details: { stepId, requestHash: state.requestHash, approval: valid.length + 1, of: REQUIRED_SIGNATURES, sent: complete && Boolean(step.action) } },
+  };
+}
+
+export type CriterionSnapshot = { id: string; label: string; side: "go" | "noGo"; checked: boolean; value?: unknown };
+
+/** Decide a go/no-go step; the run follows the branch the runbook gives for the outcome. */
+export function decide(ctx: Ctx, stepId: string, input: { outcome: "GO" | "NO_GO"; reason: string; criteria: CriterionSnapshot[] }, now: Date): Outcome {
+  const found = locate(ctx, stepId);
+  if (!found.ok) return found;
+  const { step, state } = found;
+  if (step.kind !== "decision" || !step.criteria) return refuse("INVALID", "This step is not a go/no-go decision.");
+  if (input.reason.trim().length < 3) return refuse("INVALID", "Give the reason for the decision.");
+  const target = input.outcome === "GO" ? step.onGo! : step.onNoGo!;
+  const updates: StepUpdate[] = [done(state, ctx.actor, now)];
+  const idx = ctx.runbook.steps.findIndex((s) => s.id === stepId);
+  const targetIdx = target.startsWith("end:") ? ctx.runbook.steps.length : ctx.runbook.steps.findIndex((s) => s.id === target);
+  for (const s of ctx.runbook.steps.slice(idx + 1, targetIdx)) {
+    const st = ctx.snapshot.steps.find((x) => x.stepId === s.id)!;
+    if (!isFinished(st)) updates.push({ stepId: s.id, expectedVersion: st.version, data: { status: "NOT_APPLICABLE" } });
+  }
+  const endStatus = target === "end:aborted" ? "ABORTED" : target === "end:rolled-back" ? "ROLLED_BACK" : target === "end:completed" ? "COMPLETED" : null;
+  return {
+    ok: true,
+    stepUpdates: updates,
+    decision: { stepId, outcome: input.outcome, reason: input.reason.trim(), criteria: input.criteria },
+    endRun: endStatus ? { status: endStatus, reason: `${input.outcome === "GO" ? "GO" : "NO-GO"} at step ${step.number}: ${input.reason.trim()}` } : undefined,
+    audit: { action: "run.step.decided", details: { stepId, outcome: input.outcome, reason: input.reason.trim(), next: target, criteria: input.criteria } },
+  };
+}
+
+/** Skip the current step: the incident commander only, with a written reason. */
+export function skip(ctx: Ctx, stepId: string, reason: string): Outcome {
+  if (!ctx.actor.roles.includes("INCIDENT_COMMANDER")) return refuse("FORBIDDEN", "Only the incident commander may skip a step.");
+  const found = locate(ctx, stepId, { needRole: false });
+  if (!found.ok) return found;
+  if (reason.trim().length < 3) return refuse("INVALID", "Give the reason for skipping this step.");
+  return {
+    ok: true,
+    stepUpdates: [{ stepId, expectedVersion: found.state.version, data: { status: "SKIPPED", skipReason: reason.trim(), completedById: ctx.actor.id } }],
+    audit: { action: "run.step.skipped", details: { stepId, title: found.step.title, reason: reason.trim() } },
+  };
+}
+
+/** End the run early: the incident commander only, with a reason. */
+export function abort(ctx: Ctx, reason: string): Outcome {
+  if (!ctx.actor.roles.includes("INCIDENT_COMMANDER")) return refuse("FORBIDDEN", "Only the incident commander may abort a run.");
+  if (ctx.snapshot.status !== "IN_PROGRESS") return refuse("CONFLICT", "This run has already ended.");
+  if (reason.trim().length < 3) return refuse("INVALID", "Give the reason for aborting the run.");
+  return { ok: true, stepUpdates: [], endRun: { status: "ABORTED", reason: reason.trim() }, audit: { action: "run.aborted", details: { reason: reason.trim() } } };
+}
+
+/** How a run whose steps are all finished ends: rolling back to pilot ends as rolled back, others completed. */
+export function finalStatus(runbook: Runbook): "COMPLETED" | "ROLLED_BACK" {
+  return runbook.id === "RB-LAUNCH-002" ? "ROLLED_BACK" : "COMPLETED";
+}
