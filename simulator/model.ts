@@ -1167,7 +1167,14 @@ export class SimulatorModel {
       retry: this.retryView(),
       quotas: PROVIDERS.map((provider) => ({ provider, dailyTokens: this.quotas[provider] })),
       keys: PROVIDERS.map((provider) => ({ provider, fingerprint: this.keys[provider].fingerprint, rotatedAt: iso(this.keys[provider].rotatedAt) })),
-      quotaRequests: this.quotaRequests.map(({ decisionAt: _decisionAt, ...r }) => ({ ...r, requests: r.requests.map((q) => ({ ...q })) })),
+      quotaRequests: this.quotaRequests.map((r) => ({
+        requestId: r.requestId,
+        urgency: r.urgency,
+        status: r.status,
+        requests: r.requests.map((q) => ({ ...q })),
+        submittedAt: r.submittedAt,
+        decisionExpectedAt: r.decisionExpectedAt,
+      })),
     };
   }
 

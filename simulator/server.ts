@@ -26,7 +26,7 @@ import {
 import { buildOpenApiDocument } from "../lib/control-plane/openapi";
 import { FaultInjector, type FaultDecision, type FaultPhase, type FaultTarget } from "./faults";
 import { EffectCounter, IdempotencyStore, type StoredResponse } from "./idempotency";
-import { SCENARIOS, SimulatorModel, type ModelOptions, type ScenarioInput } from "./model";
+import { SCENARIOS, SimulatorModel, type ModelOptions } from "./model";
 
 export const SIMULATOR_VERSION = "1.0.0";
 const MAX_BODY_BYTES = 256 * 1024;
@@ -339,7 +339,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       case "POST /admin/scenario": {
         const input = await parse(scenarioSchema);
         if (input.scenario === "clear") state.model.clearScenarios();
-        else state.model.injectScenario(input as ScenarioInput);
+        else state.model.injectScenario(input);
         return sendJson(res, 200, { active: state.model.activeScenarios() });
       }
       case "DELETE /admin/scenario":

@@ -197,6 +197,7 @@ export function createControlPlaneClient(options: ControlPlaneClientOptions): Co
     settings: (opts) => call("GET", API_PATHS.settings, settingsSchema, opts),
     act: async <A extends ControlPlaneAction>(action: A, params: ActionParamsInput<A>, opts: ActOptions) => {
       const canonical = parseActionParams(action, params);
+      // TypeScript cannot narrow the mapped schema type by a generic key; the schema for `action` parses ActionResponse<A>.
       const schema = actionResponseSchemas[action] as unknown as z.ZodType<ActionResponse<A>>;
       return call("POST", API_PATHS.action(action), schema, opts, canonical, { [IDEMPOTENCY_HEADER]: opts.idempotencyKey });
     },

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CONTROL_PLANE_ACTIONS } from "./actions";
 import { buildOpenApiDocument } from "./openapi";
@@ -58,5 +60,12 @@ describe("OpenAPI document", () => {
     expect(throttle.properties.repos.type).toBe("array");
     const routing = doc.components.schemas.SetRoutingWeightsParams as { properties: Record<string, unknown> };
     expect(JSON.stringify(routing.properties.weights)).toContain("google");
+  });
+});
+
+describe("docs/openapi/control-plane.json", () => {
+  it("matches the contract (regenerate with `npx tsx docs/openapi/generate.ts`)", () => {
+    const file = path.join(process.cwd(), "docs/openapi/control-plane.json");
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual(buildOpenApiDocument());
   });
 });

@@ -85,8 +85,8 @@ export function buildOpenApiDocument(opts: { serverUrl?: string } = {}): JsonObj
   }) as { schemas: Record<string, JsonObject> };
   const schemas: Record<string, JsonObject> = {};
   for (const [id, schema] of Object.entries(generated.schemas)) {
-    const { $schema: _schema, $id: _id, ...rest } = schema;
-    schemas[id] = rest;
+    // Each component is embedded in this document: its own $schema and $id would only mislead resolvers.
+    schemas[id] = Object.fromEntries(Object.entries(schema).filter(([k]) => k !== "$schema" && k !== "$id"));
   }
 
   const problemResponse = (description: string) => ({ description, content: { [PROBLEM_CONTENT_TYPE]: { schema: ref("Problem") } } });

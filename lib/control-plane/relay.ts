@@ -14,7 +14,7 @@ import { log } from "../log";
 import type { ControlPlaneAction } from "./actions";
 import type { ControlPlaneClient } from "./client";
 import { controlPlaneClient } from "./config";
-import { ActionParamsError, isControlPlaneAction, safeParseActionParams, type ActionResponse } from "./contract";
+import { ActionParamsError, isControlPlaneAction, safeParseActionParams, type ActionParamsInput, type ActionResponse, type Problem } from "./contract";
 import { ControlPlaneError, backoffDelayMs } from "./errors";
 import { canonicalRequestHash } from "./request-hash";
 
@@ -91,7 +91,7 @@ type ClaimedRow = {
 type Outcome =
   | { kind: "succeeded"; response: ActionResponse }
   | { kind: "retry"; error: string; errorKind: string; status?: number; nextAttemptAt: Date }
-  | { kind: "failed"; error: string; errorKind: string; status?: number };
+  | { kind: "failed"; error: string; errorKind: string; status?: number; problem?: Problem };
 
 /**
  * One delivery pass: claims due PENDING rows (and SENDING rows whose lease ran out) with FOR UPDATE SKIP LOCKED,
@@ -125,14 +125,16 @@ export async function deliverDueCommands(opts: DeliverOptions = {}): Promise<Del
   const send = async (row: ClaimedRow): Promise<Outcome> => {
     if (!isControlPlaneAction(row.action)) return { kind: "failed", error: `Unknown control-plane action "${row.action}"`, errorKind: "refused" };
     try {
-      const response = await client.act(row.action, row.params as never, { idempotencyKey: row.idempotencyKey, maxAttempts: 1, timeoutMs: opts.timeoutMs });
+      // Stored params are the canonical JSON written by enqueueCommand; act() validates them again before sending.
+      const params = row.params as ActionParamsInput<ControlPlaneAction>;
+      const response = await client.act(row.action, params, { idempotencyKey: row.idempotencyKey, maxAttempts: 1, timeoutMs: opts.timeoutMs });
       return { kind: "succeeded", response };
     } catch (e) {
       if (e instanceof ActionParamsError) return { kind: "failed", error: e.message, errorKind: "refused" };
       if (!(e instanceof ControlPlaneError)) throw e;
       const giveUp = e.retryable && e.kind !== "unreachable" && row.attempts >= maxAttempts;
       if (!e.retryable || giveUp) {
-        return { kind: "failed", error: giveUp ? `Gave up after ${row.attempts} attempts: ${e.message}` : e.message, errorKind: e.kind, status: e.status };
+        return { kind: "failed", error: giveUp ? `Gave up after ${row.attempts} attempts: ${e.message}` : e.message, errorKind: e.kind, status: e.status, problem: e.problem };
       }
       const wait = Math.max(backoffDelayMs(row.attempts, backoff), e.retryAfterMs ?? 0);
       return { kind: "retry", error: e.message, errorKind: e.kind, status: e.status, nextAttemptAt: new Date(now.getTime() + wait) };
@@ -147,7 +149,7 @@ export async function deliverDueCommands(opts: DeliverOptions = {}): Promise<Del
           ? { state: "SUCCEEDED" as const, response: outcome.response as object, lastError: null, completedAt: now, updatedAt: now }
           : outcome.kind === "retry"
             ? { state: "PENDING" as const, lastError: outcome.error, nextAttemptAt: outcome.nextAttemptAt, updatedAt: now }
-            : { state: "FAILED" as const, lastError: outcome.error, completedAt: now, updatedAt: now };
+            : { state: "FAILED" as const, lastError: outcome.error, response: outcome.problem ?? undefined, completedAt: now, updatedAt: now };
       // The attempts check is a version check: a relay whose lease ran out must not overwrite a newer attempt.
       const updated = await tx.command.updateMany({ where: { id: row.id, state: "SENDING", attempts: row.attempts }, data });
       if (updated.count === 0) return false;

@@ -192,3 +192,83 @@ describe("determinism", () => {
     expect(snap.aggregates.spend.todayUsd).toBeLessThan(50);
   });
 });
+
+describe("scenarios for drills", () => {
+  const HOUR = 60 * MINUTE;
+
+  it("rate-limit storm: the provider goes past 85 %, its breaker opens, its flows fail with 429 and traffic moves", () => {
+    const m = model();
+    m.injectScenario({ scenario: "rate-limit-storm", provider: "openai" });
+    const openai = () => m.providerHealth().providers.find((p) => p.provider === "openai")!;
+    expect(openai()).toMatchObject({ status: "degraded", breaker: "open", trafficShare: 0 });
+    expect(m.aggregates().tokens.find((t) => t.provider === "openai")!.usedPercent).toBeGreaterThanOrEqual(85);
+    m.tick(HOUR);
+    expect(m.listFlows({ limit: 200 }).filter((f) => Date.parse(f.startedAt) > Date.parse(START)).every((f) => f.provider !== "openai")).toBe(true);
+  });
+
+  it("cost runaway: one repo passes $5/day and the day heads past the $50 soft limit", () => {
+    const m = model({ startAt: "2025-11-20T08:00:00Z" });
+    m.injectScenario({ scenario: "cost-runaway", repo: "reporting-etl" });
+    m.tick(3 * HOUR);
+    const agg = m.aggregates();
+    expect(agg.spend.perRepoToday[0]).toMatchObject({ repo: "reporting-etl" });
+    expect(agg.spend.perRepoToday[0].usd).toBeGreaterThan(5);
+    expect(agg.spend.todayUsd).toBeGreaterThan(50);
+  });
+
+  it("mass failure: five or more failures within the hour, across three or more repos", () => {
+    const m = model();
+    m.injectScenario({ scenario: "mass-failure" });
+    m.tick(30 * MINUTE);
+    const agg = m.aggregates("1h");
+    expect(agg.failures.lastHour.count).toBeGreaterThanOrEqual(5);
+    expect(agg.failures.lastHour.repos.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("schema-breaking deployment: flows fail validation with gates below 5/5", () => {
+    const m = model();
+    m.injectScenario({ scenario: "schema-breaking-deployment" });
+    m.tick(20 * MINUTE);
+    const failed = m.listFlows({ limit: 100, status: "failed" }).filter((f) => Date.parse(f.startedAt) >= Date.parse(START));
+    expect(failed.filter((f) => f.errorType === "validation").length).toBeGreaterThanOrEqual(3);
+    expect(failed.every((f) => f.qualityGatesPassed < 5)).toBe(true);
+  });
+
+  it("DB pool exhaustion: the pool is saturated until it is enlarged", () => {
+    const m = model();
+    m.injectScenario({ scenario: "db-pool-exhaustion" });
+    expect(m.capacity().dbPool).toEqual({ inUse: 200, size: 200 });
+    m.apply("set-db-pool-size", parseActionParams("set-db-pool-size", { size: 500 }));
+    expect(m.capacity().dbPool.inUse).toBeLessThan(500);
+  });
+
+  it("leaked API key: unexplained usage climbs until the key is rotated with the old one revoked", () => {
+    const m = model();
+    m.injectScenario({ scenario: "leaked-api-key", provider: "anthropic" });
+    const used = () => m.aggregates().tokens.find((t) => t.provider === "anthropic")!.usedToday;
+    const spendUnattributed = () => m.aggregates().spend.perRepoToday.find((r) => r.repo === "(unattributed)")?.usd ?? 0;
+    m.tick(30 * MINUTE);
+    expect(spendUnattributed()).toBeGreaterThan(0);
+    const keep = m.apply("rotate-api-key", parseActionParams("rotate-api-key", { providers: ["anthropic"], revokePrevious: false }));
+    expect(keep.ok).toBe(true);
+    expect(m.activeScenarios().map((s) => s.scenario)).toContain("leaked-api-key");
+    m.apply("rotate-api-key", parseActionParams("rotate-api-key", { providers: ["anthropic"] }));
+    expect(m.activeScenarios()).toEqual([]);
+    const after = spendUnattributed();
+    const usedAfter = used();
+    m.tick(30 * MINUTE);
+    expect(spendUnattributed()).toBe(after);
+    expect(used() - usedAfter).toBeLessThan(200_000);
+  });
+
+  it("clear ends every scenario", () => {
+    const m = model();
+    for (const scenario of ["provider-outage", "rate-limit-storm", "cost-runaway", "large-context-timeouts", "mass-failure", "schema-breaking-deployment", "db-pool-exhaustion", "leaked-api-key"] as const) {
+      m.injectScenario({ scenario });
+    }
+    expect(m.activeScenarios()).toHaveLength(8);
+    m.clearScenarios();
+    expect(m.activeScenarios()).toEqual([]);
+    expect(m.providerHealth().providers.every((p) => p.status === "up")).toBe(true);
+  });
+});

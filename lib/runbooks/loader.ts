@@ -150,7 +150,6 @@ export function parseRunbook(file: string, source: string): Runbook {
 /** Rules within one runbook that a schema cannot express. */
 function checkSteps(file: string, steps: RunbookStep[]): RunbookError[] {
   const errors: RunbookError[] = [];
-  const ids = new Set(steps.map((s) => s.id));
   for (const s of steps) {
     const need = (field: keyof StepMeta, ok: boolean, why: string) => {
       if (!ok) errors.push(new RunbookError(file, why, s.id, field));

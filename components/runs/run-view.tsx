@@ -1,0 +1,141 @@
+"use client";
+
+import Link from "next/link";
+import { useQuery } from "@tanstack/react-query";
+import type { RunView as RunViewData } from "@/lib/data/run-view";
+import { meQuery } from "@/lib/queries/me";
+import { runQuery } from "@/lib/queries/run";
+import { paths } from "@/lib/paths";
+import { abortRun } from "@/app/(runbooks)/runs/[id]/actions";
+import { Badge } from "../ui/badge";
+import { Button } from "../ui/button";
+import { Card } from "../ui/card";
+import { SeverityBadge } from "../runbooks/severity-badge";
+import { ActionForm } from "./action-form";
+import { RunClocks, useNow } from "./clocks";
+import { StepCard } from "./step-card";
+
+const STATUS_TONE = { IN_PROGRESS: "blue", COMPLETED: "green", ABORTED: "zinc", ROLLED_BACK: "orange" } as const;
+
+/** The live run page: steps in order with the current one open, clocks, progress and the timeline. */
+export function RunView({ initial }: { initial: RunViewData }) {
+  const { data: run = initial, isError, error, dataUpdatedAt } = useQuery({ ...runQuery(initial.id), initialData: initial });
+  const { data: meData } = useQuery(meQuery);
+  const me = meData?.signedIn ? meData.me : null;
+  const now = useNow(5_000);
+  const finished = run.steps.filter((s) => ["DONE", "SKIPPED", "NOT_APPLICABLE"].includes(s.status)).length;
+  const pct = Math.round((finished / run.steps.length) * 100);
+  const minutes = (Date.parse(run.serverTime) - Date.parse(run.detectedAt)) / 60_000;
+  const pendingDecision = run.steps.find((s) => s.kind === "decision" && s.status === "PENDING");
+  const phase = run.phases.find((p) => minutes >= p.fromMinutes && minutes < p.toMinutes);
+  const decisionDue = run.status === "IN_PROGRESS" && pendingDecision && phase && /go\/no-go/i.test(phase.label);
+  const isIC = Boolean(me?.roles.includes("INCIDENT_COMMANDER"));
+  return (
+    <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
+      <div className="min-w-0">
+        <p className="text-sm text-zinc-500">
+          <Link href={paths.runbook(run.runbookId)} className="hover:underline">
+            {run.runbookId}
+          </Link>{" "}
+          / run {run.id.slice(0, 8)}
+          {run.parent && (
+            <>
+              {" "}
+              · child of{" "}
+              <Link href={paths.run(run.parent.id)} className="underline">
+                {run.parent.runbookId}
+              </Link>
+            </>
+          )}
+        </p>
+        <div className="mt-1 flex flex-wrap items-center gap-3">
+          <h1 className="text-2xl font-semibold tracking-tight">
+            {run.runbookId} {run.title}
+          </h1>
+          <Badge tone={STATUS_TONE[run.status]}>
+            <span data-testid="run-status">{run.status.replace("_", " ").toLowerCase()}</span>
+          </Badge>
+          {run.drill && <Badge tone="violet">drill{run.drillScenario ? `: ${run.drillScenario}` : ""}</Badge>}
+          <SeverityBadge severity={run.severity} />
+        </div>
+        <div className="mt-3">
+          <RunClocks run={run} />
+        </div>
+        <div className="mt-3" aria-label={`Progress: ${finished} of ${run.steps.length} steps`}>
+          <div className="h-2 overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800">
+            <div className="h-full bg-indigo-600 transition-all" style={{ width: `${pct}%` }} />
+          </div>
+          <p className="mt-1 text-xs text-zinc-500" data-testid="run-progress">
+            {finished} of {run.steps.length} steps finished
+          </p>
+        </div>
+        {decisionDue && (
+          <p role="alert" className="mt-3 rounded-md border border-red-300 bg-red-50 p-3 text-sm font-medium text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100">
+            {Math.floor(minutes)} minutes since detection: the go/no-go rollback decision is due.{" "}
+            <a href={`#step-${pendingDecision.id}`} className="underline">
+              Go to step {pendingDecision.number}
+            </a>
+          </p>
+        )}
+        {run.endedAt && (
+          <p className="mt-3 rounded-md border border-zinc-200 bg-zinc-50 p-3 text-sm dark:border-zinc-800 dark:bg-zinc-900" data-testid="run-ended">
+            Run {run.status.replace("_", " ").toLowerCase()} {run.endedReason ? `— ${run.endedReason}` : ""}
+          </p>
+        )}
+        {isError && (
+          <p role="status" className="mt-3 text-sm text-amber-700">
+            Live updates paused: {(error as Error).message}. Showing the state from {new Date(dataUpdatedAt).toLocaleTimeString()}.
+          </p>
+        )}
+        <ol className="mt-6 space-y-3">
+          {run.steps.map((s) => (
+            <StepCard key={s.id} run={run} step={s} me={me} />
+          ))}
+        </ol>
+      </div>
+      <aside className="space-y-4">
+        <Card title="Run">
+          <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
+            <dt className="text-zinc-500">Started by</dt>
+            <dd data-testid="run-started-by">{run.startedBy}</dd>
+            <dt className="text-zinc-500">Started</dt>
+            <dd>{run.startedAt.slice(0, 19).replace("T", " ")} UTC</dd>
+            <dt className="text-zinc-500">Escalation</dt>
+            <dd>
+              {run.escalation[run.escalationLevel - 1]?.level}: {run.escalation[run.escalationLevel - 1]?.who}
+            </dd>
+            <dt className="text-zinc-500">Version</dt>
+            <dd className="font-mono text-xs" title={run.contentHash}>
+              {run.contentHash.slice(0, 12)}
+            </dd>
+          </dl>
+          {isIC && run.status === "IN_PROGRESS" && (
+            <details className="mt-3">
+              <summary className="cursor-pointer text-sm text-red-700 dark:text-red-300">Abort run</summary>
+              <ActionForm action={abortRun} runId={run.id} className="mt-2 space-y-2">
+                {(pending) => (
+                  <>
+                    <textarea name="reason" required minLength={3} rows={2} placeholder="Reason" aria-label="Reason for aborting" className="w-full rounded-md border border-zinc-300 px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-950" />
+                    <Button type="submit" variant="danger" disabled={pending}>
+                      Abort run
+                    </Button>
+                  </>
+                )}
+              </ActionForm>
+            </details>
+          )}
+        </Card>
+        <Card title="Timeline">
+          <ol className="max-h-[32rem] space-y-2 overflow-y-auto text-sm" data-testid="run-timeline" aria-live="polite">
+            {run.timeline.map((e) => (
+              <li key={e.seq} className={e.outcome === "refused" ? "text-red-700 dark:text-red-300" : undefined}>
+                <span className="font-mono text-xs text-zinc-500">{e.at.slice(11, 19)}</span> <strong>{e.actor}</strong> {e.outcome === "refused" ? `was refused: ${e.action}` : e.summary}
+              </li>
+            ))}
+          </ol>
+          <p className="mt-2 text-[10px] text-zinc-400">Updated {Math.max(0, Math.round((now - dataUpdatedAt) / 1000))} s ago</p>
+        </Card>
+      </aside>
+    </div>
+  );
+}

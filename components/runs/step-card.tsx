@@ -1,0 +1,288 @@
+"use client";
+
+import type { Me } from "@/lib/queries/me";
+import type { RunView, StepView } from "@/lib/data/run-view";
+import { ROLE_LABELS } from "@/lib/auth/roles";
+import { approveStep, decideStep, requestStep, signStep, skipStep, addEvidence } from "@/app/(runbooks)/runs/[id]/actions";
+import { paths } from "@/lib/paths";
+import { Badge } from "../ui/badge";
+import { Button } from "../ui/button";
+import { cx } from "../ui/cx";
+import { ActionForm } from "./action-form";
+
+const STATUS: Record<StepView["status"], { label: string; tone: "zinc" | "blue" | "green" | "amber" | "red" | "violet" }> = {
+  PENDING: { label: "to do", tone: "zinc" },
+  AWAITING_SIGNATURES: { label: "awaiting approvals", tone: "amber" },
+  COMMAND_SENT: { label: "command in flight", tone: "blue" },
+  WAITING_CHILD: { label: "child run open", tone: "blue" },
+  DONE: { label: "done", tone: "green" },
+  SKIPPED: { label: "skipped", tone: "violet" },
+  NOT_APPLICABLE: { label: "not applicable", tone: "zinc" },
+  FAILED: { label: "command failed", tone: "red" },
+};
+
+const COMMAND_TONE: Record<string, "zinc" | "blue" | "green" | "red"> = { PENDING: "zinc", SENDING: "blue", SUCCEEDED: "green", FAILED: "red" };
+
+const field = "w-full rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-950";
+
+function CommandState({ command }: { command: NonNullable<StepView["command"]> }) {
+  return (
+    <div data-testid="command-state" className="mt-2 rounded-md border border-zinc-200 p-2 text-sm dark:border-zinc-800">
+      <span className="font-mono text-xs">{command.action}</span>{" "}
+      <Badge tone={COMMAND_TONE[command.state] ?? "zinc"}>{command.state.toLowerCase()}</Badge>
+      {command.attempts > 0 && <span className="ml-2 text-xs text-zinc-500">{command.attempts} attempt{command.attempts === 1 ? "" : "s"}</span>}
+      {command.lastError && <p className="mt-1 text-xs text-red-700 dark:text-red-300">{command.lastError}</p>}
+    </div>
+  );
+}
+
+function ParamInputs({ step, fieldError }: { step: StepView; fieldError: (n: string) => string | undefined }) {
+  if (step.placeholders.length === 0) return null;
+  return (
+    <div className="grid gap-2 sm:grid-cols-2">
+      {step.placeholders.map((p) => (
+        <label key={p} className="text-xs font-medium text-zinc-600 dark:text-zinc-400">
+          {p}
+          <input name={`param.${p}`} required className={field} placeholder={p.endsWith("s") ? "comma-separated" : ""} aria-describedby={fieldError(`values.${p}`) ? `${step.id}-${p}-err` : undefined} />
+          {fieldError(`values.${p}`) && <span id={`${step.id}-${p}-err`} className="text-red-700">{fieldError(`values.${p}`)}</span>}
+        </label>
+      ))}
+    </div>
+  );
+}
+
+/** One step of a run: what to do, who may sign, and (when it is the current step) the controls to do it. */
+export function StepCard({ run, step, me }: { run: RunView; step: StepView; me: Me | null }) {
+  const isCurrent = run.currentStepId === step.id;
+  const mayAct = Boolean(me && me.roles.some((r) => step.signoff.includes(r)));
+  const isIC = Boolean(me?.roles.includes("INCIDENT_COMMANDER"));
+  const status = STATUS[step.status];
+  const roles = step.signoff.map((r) => ROLE_LABELS[r]).join(" or ");
+  return (
+    <li
+      id={`step-${step.id}`}
+      data-testid={`step-${step.id}`}
+      aria-current={isCurrent ? "step" : undefined}
+      className={cx(
+        "rounded-lg border bg-white p-4 dark:bg-zinc-900",
+        isCurrent ? "border-indigo-400 ring-2 ring-indigo-200 dark:ring-indigo-900" : "border-zinc-200 dark:border-zinc-800",
+        !isCurrent && ["DONE", "SKIPPED", "NOT_APPLICABLE"].includes(step.status) && "opacity-80",
+      )}
+    >
+      <div className="flex flex-wrap items-center gap-2">
+        <span className="grid h-6 w-6 place-items-center rounded-full bg-zinc-900 text-xs font-semibold text-white dark:bg-zinc-100 dark:text-zinc-900">{step.number}</span>
+        <h3 className="font-semibold">{step.title}</h3>
+        <Badge tone={status.tone}>{status.label}</Badge>
+        {step.twoPerson && <Badge tone="red">two-person rule</Badge>}
+        <span className="ml-auto text-xs text-zinc-500">
+          ~{step.minutes} min · {roles}
+        </span>
+      </div>
+
+      {step.completedBy && step.status === "DONE" && (
+        <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">
+          {step.decision ? `Decided ${step.decision.outcome === "GO" ? "GO" : "NO-GO"} by ${step.decision.by}: ${step.decision.reason}` : `Signed off by ${step.approvals.map((a) => a.name).join(" and ") || step.completedBy}`}
+          {step.notes ? ` — “${step.notes}”` : ""}
+        </p>
+      )}
+      {step.status === "SKIPPED" && <p className="mt-1 text-xs text-violet-700 dark:text-violet-300">Skipped by {step.completedBy}: {step.skipReason}</p>}
+      {step.child && (
+        <p className="mt-1 text-sm">
+          Child run:{" "}
+          <a href={paths.run(step.child.id)} className="text-indigo-700 underline dark:text-indigo-300">
+            {step.child.runbookId}
+          </a>{" "}
+          <Badge tone={step.child.status === "IN_PROGRESS" ? "blue" : "green"}>{step.child.status.replace("_", " ").toLowerCase()}</Badge>
+        </p>
+      )}
+      {step.command && <CommandState command={step.command} />}
+
+      {(isCurrent || step.status === "PENDING") && step.action && (
+        <p className="mt-2 font-mono text-xs text-sky-800 dark:text-sky-300">
+          {step.action.name} {JSON.stringify(step.request?.params ?? step.action.params)}
+        </p>
+      )}
+
+      {isCurrent && (
+        <>
+          <div className="prose-runbook mt-2 text-sm" dangerouslySetInnerHTML={{ __html: step.instructionsHtml }} />
+          {!mayAct && !isIC && <p className="mt-3 text-sm text-zinc-500">Waiting for {roles} to sign off this step.</p>}
+          {mayAct && <CurrentStepControls run={run} step={step} me={me!} />}
+          {isIC && (
+            <details className="mt-3">
+              <summary className="cursor-pointer text-sm text-zinc-600 dark:text-zinc-400">Skip this step (incident commander)</summary>
+              <ActionForm action={skipStep} runId={run.id} stepId={step.id} className="mt-2 flex flex-col gap-2">
+                {(pending, err) => (
+                  <>
+                    <label className="text-xs font-medium">
+                      Reason for skipping
+                      <textarea name="reason" required minLength={3} className={field} rows={2} />
+                      {err("reason") && <span className="text-red-700">{err("reason")}</span>}
+                    </label>
+                    <Button type="submit" variant="secondary" disabled={pending} className="self-start">
+                      Skip step {step.number}
+                    </Button>
+                  </>
+                )}
+              </ActionForm>
+            </details>
+          )}
+          {me && (mayAct || isIC) && (
+            <details className="mt-2">
+              <summary className="cursor-pointer text-sm text-zinc-600 dark:text-zinc-400">Add evidence ({step.evidence.length})</summary>
+              <ActionForm action={addEvidence} runId={run.id} stepId={step.id} className="mt-2 grid gap-2 sm:grid-cols-[2fr_1fr_auto]">
+                {(pending, err) => (
+                  <>
+                    <input name="text" placeholder="What it shows" className={field} required aria-label="Evidence" />
+                    <input name="url" placeholder="https://… (optional)" className={field} aria-label="Link" />
+                    <Button type="submit" variant="secondary" disabled={pending}>
+                      Add
+                    </Button>
+                    {err("url") && <span className="text-xs text-red-700">{err("url")}</span>}
+                  </>
+                )}
+              </ActionForm>
+            </details>
+          )}
+        </>
+      )}
+      {step.evidence.length > 0 && (
+        <ul className="mt-2 space-y-1 text-xs text-zinc-600 dark:text-zinc-400">
+          {step.evidence.map((e, i) => (
+            <li key={i}>
+              {e.text}
+              {e.url && (
+                <>
+                  {" "}
+                  <a href={e.url} rel="noreferrer noopener" target="_blank" className="underline">
+                    link
+                  </a>
+                </>
+              )}{" "}
+              — {e.by}
+            </li>
+          ))}
+        </ul>
+      )}
+    </li>
+  );
+}
+
+function CurrentStepControls({ run, step, me }: { run: RunView; step: StepView; me: Me }) {
+  if (step.kind === "decision" && step.criteria) {
+    return (
+      <ActionForm action={decideStep} runId={run.id} stepId={step.id} className="mt-3 space-y-3" testId="decision-form">
+        {(pending, err) => (
+          <>
+            <div className="grid gap-4 sm:grid-cols-2">
+              {(["go", "noGo"] as const).map((side) => (
+                <fieldset key={side} className="rounded-md border border-zinc-200 p-3 dark:border-zinc-800">
+                  <legend className={cx("px-1 text-xs font-semibold uppercase", side === "go" ? "text-red-700 dark:text-red-300" : "text-emerald-700 dark:text-emerald-300")}>
+                    {side === "go" ? "GO if any holds" : "NO-GO if all hold"}
+                  </legend>
+                  {step.criteria![side].map((c) => (
+                    <label key={c.id} className="flex items-start gap-2 py-1 text-sm">
+                      <input type="checkbox" name="checked" value={c.id} className="mt-1" />
+                      <span>
+                        {c.label}
+                        {step.live[c.id] && <span className="block text-xs text-zinc-500" data-testid={`live-${c.id}`}>Now: {step.live[c.id].display}</span>}
+                      </span>
+                    </label>
+                  ))}
+                </fieldset>
+              ))}
+            </div>
+            <label className="block text-xs font-medium">
+              Reason
+              <textarea name="reason" required minLength={3} rows={2} className={field} aria-describedby={err("reason") ? `${step.id}-reason-err` : undefined} />
+              {err("reason") && <span id={`${step.id}-reason-err`} className="text-red-700">{err("reason")}</span>}
+            </label>
+            <div className="flex gap-2">
+              <Button type="submit" name="outcome" value="GO" variant="danger" disabled={pending}>
+                GO
+              </Button>
+              <Button type="submit" name="outcome" value="NO_GO" variant="secondary" disabled={pending}>
+                NO-GO
+              </Button>
+            </div>
+          </>
+        )}
+      </ActionForm>
+    );
+  }
+
+  if (step.twoPerson && step.status === "AWAITING_SIGNATURES" && step.requestHash) {
+    const mine = step.requestedById === me.id;
+    const approved = step.approvals.some((a) => a.personId === me.id);
+    return (
+      <div className="mt-3 space-y-2" data-testid="two-person">
+        <p className="text-sm">
+          Requested by <strong>{step.requestedBy}</strong>: <span className="font-mono text-xs">{JSON.stringify(step.request?.params ?? {})}</span>
+        </p>
+        <p className="text-sm" data-testid="approval-count">
+          Approvals: {step.approvals.length} of {step.requiredApprovals}
+          {step.approvals.length > 0 && ` (${step.approvals.map((a) => a.name).join(", ")})`}
+          {step.voidedApprovals > 0 && <span className="text-xs text-amber-700"> · {step.voidedApprovals} voided by a changed request</span>}
+        </p>
+        <p className="font-mono text-[10px] text-zinc-500">request {step.requestHash.slice(0, 16)}</p>
+        {mine ? (
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">You requested this; two other people must approve it.</p>
+        ) : approved ? (
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">You approved this request; waiting for a second person.</p>
+        ) : null}
+        <ActionForm action={approveStep} runId={run.id} stepId={step.id}>
+          {(pending) => (
+            <>
+              <input type="hidden" name="requestHash" value={step.requestHash!} />
+              <Button type="submit" variant="danger" disabled={pending}>
+                Approve this exact request
+              </Button>
+            </>
+          )}
+        </ActionForm>
+        {step.placeholders.length > 0 && (
+          <details>
+            <summary className="cursor-pointer text-sm text-zinc-600 dark:text-zinc-400">Change the parameters (voids the approvals)</summary>
+            <RequestForm run={run} step={step} label="Request with new parameters" />
+          </details>
+        )}
+      </div>
+    );
+  }
+
+  if (step.action || step.twoPerson) {
+    return <RequestForm run={run} step={step} label={step.twoPerson ? "Request (needs two approvals)" : step.status === "FAILED" ? "Send the command again" : "Send command"} />;
+  }
+
+  return (
+    <ActionForm action={signStep} runId={run.id} stepId={step.id} className="mt-3 space-y-2">
+      {(pending, err) => (
+        <>
+          <label className="block text-xs font-medium">
+            Notes (optional)
+            <textarea name="notes" rows={2} className={field} />
+            {err("notes") && <span className="text-red-700">{err("notes")}</span>}
+          </label>
+          <Button type="submit" disabled={pending}>
+            {step.kind === "link" ? `Open ${step.link} as a child run` : `Sign off step ${step.number}`}
+          </Button>
+        </>
+      )}
+    </ActionForm>
+  );
+}
+
+function RequestForm({ run, step, label }: { run: RunView; step: StepView; label: string }) {
+  return (
+    <ActionForm action={requestStep} runId={run.id} stepId={step.id} className="mt-3 space-y-2">
+      {(pending, err) => (
+        <>
+          <ParamInputs step={step} fieldError={err} />
+          <Button type="submit" variant={step.twoPerson ? "danger" : "primary"} disabled={pending}>
+            {label}
+          </Button>
+        </>
+      )}
+    </ActionForm>
+  );
+}

@@ -1,0 +1,186 @@
+import "server-only";
+import { db } from "../db";
+import { can } from "../auth/permissions";
+import type { Actor, Role } from "../auth/roles";
+import { loadRun } from "../runs/service";
+import { currentStep, effectiveStatus, REQUIRED_SIGNATURES, type EffectiveStatus } from "../runs/machine";
+import { listPlaceholders } from "../control-plane/placeholders";
+import { liveValues, type LiveValue } from "../runs/live-values";
+import type { TelemetrySnapshot } from "../control-plane/contract";
+import type { Runbook } from "../runbooks";
+
+export type TimelineEntry = { seq: string; at: string; actor: string; action: string; outcome: string; summary: string };
+
+export type StepView = {
+  id: string;
+  number: number;
+  title: string;
+  kind: Runbook["steps"][number]["kind"];
+  signoff: Role[];
+  twoPerson: boolean;
+  minutes: number;
+  instructionsHtml: string;
+  action: { name: string; params: Record<string, unknown> } | null;
+  placeholders: string[];
+  criteria: Runbook["steps"][number]["criteria"] | null;
+  link: string | null;
+  status: EffectiveStatus;
+  notes: string | null;
+  evidence: { text: string; url: string | null; by: string; at: string }[];
+  request: { action: string | null; params: Record<string, unknown> } | null;
+  requestHash: string | null;
+  requestedBy: string | null;
+  requestedById: string | null;
+  approvals: { personId: string; name: string; role: string; at: string }[];
+  voidedApprovals: number;
+  requiredApprovals: number;
+  decision: { outcome: "GO" | "NO_GO"; reason: string; by: string; at: string; criteria: unknown } | null;
+  command: { id: string; action: string; state: string; attempts: number; lastError: string | null; response: unknown; updatedAt: string } | null;
+  child: { id: string; runbookId: string; status: string } | null;
+  skipReason: string | null;
+  completedBy: string | null;
+  completedAt: string | null;
+  currentSince: string | null;
+  live: Record<string, LiveValue>;
+};
+
+export type RunView = {
+  id: string;
+  version: number;
+  runbookId: string;
+  title: string;
+  severity: Runbook["severity"];
+  status: "IN_PROGRESS" | "COMPLETED" | "ABORTED" | "ROLLED_BACK";
+  drill: boolean;
+  drillScenario: string | null;
+  startedAt: string;
+  startedBy: string;
+  detectedAt: string;
+  endedAt: string | null;
+  endedReason: string | null;
+  response: Runbook["responseTime"];
+  phases: NonNullable<Runbook["timeline"]>;
+  escalation: Runbook["escalation"];
+  escalationLevel: number;
+  contentHash: string;
+  parent: { id: string; runbookId: string; stepId: string | null } | null;
+  currentStepId: string | null;
+  steps: StepView[];
+  timeline: TimelineEntry[];
+  serverTime: string;
+};
+
+const SUMMARY: Record<string, (d: Record<string, unknown>) => string> = {
+  "run.start": (d) => `started ${d.runbookId}${d.drill ? " as a drill" : ""}`,
+  "run.step.signed": (d) => `signed off ${d.stepId}${d.notes ? `: “${d.notes}”` : ""}`,
+  "run.step.child_opened": (d) => `opened ${d.runbookId} as a child run from ${d.stepId}`,
+  "run.step.requested": (d) => `requested ${d.action ?? d.stepId} ${d.params ? JSON.stringify(d.params) : ""} (needs two approvals)`,
+  "run.step.command_requested": (d) => `sent ${d.action} ${JSON.stringify(d.params)}`,
+  "run.step.approved": (d) => `approved ${d.stepId} (${d.approval}/${d.of})${d.sent ? ", command sent" : ""}`,
+  "run.step.decided": (d) => `decided ${d.outcome === "GO" ? "GO" : "NO-GO"} at ${d.stepId}: ${d.reason}`,
+  "run.step.skipped": (d) => `skipped ${d.stepId}: ${d.reason}`,
+  "run.step.evidence_added": (d) => `added evidence to ${d.stepId}: ${d.text}${d.url ? ` (${d.url})` : ""}`,
+  "run.aborted": (d) => `aborted the run: ${d.reason}`,
+  "run.escalated": (d) => `escalated to ${d.level}: ${d.reason}`,
+  "command.succeeded": (d) => `control plane applied ${d.action}`,
+  "command.failed": (d) => `control plane command ${d.action} failed: ${d.reason ?? d.error ?? ""}`,
+  "command.retry": (d) => `control plane ${d.action} will be retried: ${d.error ?? d.reason ?? ""}`,
+};
+
+/** Everything the run page shows, as plain JSON (also served to the page's live poll). */
+export async function getRunView(actor: Actor, runId: string, telemetry: TelemetrySnapshot | null = null): Promise<RunView | null> {
+  if (!can(actor, "run.view")) return null;
+  const client = db();
+  const loaded = await loadRun(client, runId);
+  if (!loaded) return null;
+  const { run, runbook, snapshot } = loaded;
+  const [people, commands, children, startedBy, events] = await Promise.all([
+    client.person.findMany({ where: { id: { in: [...new Set(run.steps.flatMap((s) => [s.completedById, s.requestedById]).filter((x): x is string => Boolean(x)))] } }, select: { id: true, name: true } }),
+    client.command.findMany({ where: { runId } }),
+    client.run.findMany({ where: { parentRunId: runId }, select: { id: true, runbookId: true, status: true } }),
+    client.person.findUnique({ where: { id: run.startedById }, select: { name: true } }),
+    client.auditEvent.findMany({
+      where: { OR: [{ targetType: "run", targetId: runId }, { targetType: "command", targetId: { in: run.commands.map((c) => c.id) } }] },
+      orderBy: { seq: "desc" },
+      take: 200,
+    }),
+  ]);
+  const name = (id: string | null) => (id ? (people.find((p) => p.id === id)?.name ?? "someone") : null);
+  const current = currentStep(snapshot);
+  const steps: StepView[] = runbook.steps.map((s) => {
+    const row = run.steps.find((r) => r.stepId === s.id)!;
+    const snap = snapshot.steps.find((r) => r.stepId === s.id)!;
+    const cmd = commands.find((c) => c.id === row.commandId) ?? null;
+    const sigs = run.signatures.filter((g) => g.stepId === s.id);
+    const valid = sigs.filter((g) => !g.voidedAt && (!s.twoPerson || g.requestHash === row.requestHash) && g.personId !== row.requestedById);
+    const decision = run.decisions.find((d) => d.stepId === s.id);
+    const child = children.find((c) => c.id === row.childRunId) ?? null;
+    return {
+      id: s.id,
+      number: s.number,
+      title: s.title,
+      kind: s.kind,
+      signoff: s.signoff,
+      twoPerson: s.twoPerson,
+      minutes: s.minutes,
+      instructionsHtml: s.instructionsHtml,
+      action: s.action ? { name: s.action.name, params: s.action.params } : null,
+      placeholders: s.action ? listPlaceholders(s.action.params) : [],
+      criteria: s.criteria ?? null,
+      link: s.link ?? null,
+      status: effectiveStatus(snap),
+      notes: row.notes,
+      evidence: (row.evidence as StepView["evidence"]) ?? [],
+      request: (row.request as StepView["request"]) ?? null,
+      requestHash: row.requestHash,
+      requestedBy: name(row.requestedById),
+      requestedById: row.requestedById,
+      approvals: (s.twoPerson ? valid : sigs.filter((g) => !g.voidedAt)).map((g) => ({ personId: g.personId, name: g.personName, role: g.role, at: g.createdAt.toISOString() })),
+      voidedApprovals: sigs.filter((g) => g.voidedAt).length,
+      requiredApprovals: s.twoPerson ? REQUIRED_SIGNATURES : 1,
+      decision: decision ? { outcome: decision.outcome, reason: decision.reason, by: decision.decidedBy, at: decision.decidedAt.toISOString(), criteria: decision.criteria } : null,
+      command: cmd ? { id: cmd.id, action: cmd.action, state: cmd.state, attempts: cmd.attempts, lastError: cmd.lastError, response: cmd.response, updatedAt: cmd.updatedAt.toISOString() } : null,
+      child,
+      skipReason: row.skipReason,
+      completedBy: name(row.completedById),
+      completedAt: row.completedAt?.toISOString() ?? null,
+      currentSince: row.currentSince?.toISOString() ?? null,
+      live: s.criteria && current?.stepId === s.id ? liveValues(s.criteria, run.detectedAt, telemetry) : {},
+    };
+  });
+  const actorIds = [...new Set(events.map((e) => e.actorId).filter((x): x is string => Boolean(x)))];
+  const actors = new Map((await client.person.findMany({ where: { id: { in: actorIds } }, select: { id: true, name: true } })).map((p) => [p.id, p.name]));
+  const parent = run.parentRunId ? await client.run.findUnique({ where: { id: run.parentRunId }, select: { id: true, runbookId: true } }) : null;
+  return {
+    id: run.id,
+    version: run.version,
+    runbookId: run.runbookId,
+    title: runbook.title,
+    severity: runbook.severity,
+    status: run.status,
+    drill: run.drill,
+    drillScenario: run.drillScenario,
+    startedAt: run.startedAt.toISOString(),
+    startedBy: startedBy?.name ?? "someone",
+    detectedAt: run.detectedAt.toISOString(),
+    endedAt: run.endedAt?.toISOString() ?? null,
+    endedReason: run.endedReason,
+    response: runbook.responseTime,
+    phases: runbook.timeline ?? [],
+    escalation: runbook.escalation,
+    escalationLevel: run.escalationLevel,
+    contentHash: run.contentHash,
+    parent: parent ? { ...parent, stepId: run.parentStepId } : null,
+    currentStepId: run.status === "IN_PROGRESS" ? (current?.stepId ?? null) : null,
+    steps,
+    timeline: events.map((e) => ({
+      seq: e.seq.toString(),
+      at: e.at.toISOString(),
+      actor: (e.actorId && actors.get(e.actorId)) ?? e.actorEmail ?? "system",
+      action: e.action,
+      outcome: e.outcome,
+      summary: (SUMMARY[e.action] ?? (() => e.action))(e.details as Record<string, unknown>),
+    })),
+    serverTime: new Date().toISOString(),
+  };
+}
