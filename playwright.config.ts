@@ -6,6 +6,7 @@ import { defineConfig, devices } from "@playwright/test";
  * Debian's /usr/bin/chromium where it exists (closed networks, no browser downloads); Playwright's own elsewhere.
  */
 const port = process.env.E2E_PORT ?? "3123";
+process.env.E2E_SIMULATOR_PORT ??= "3124";
 process.env.E2E_DB_NAME ??= `e2e_${Date.now().toString(36)}`;
 const baseURL = `http://127.0.0.1:${port}`;
 const systemChromium = "/usr/bin/chromium";
@@ -41,13 +42,15 @@ export default defineConfig({
     { name: "repo-owner", testMatch: /\.repo-owner\.spec\.ts/, dependencies: ["setup"], use: signedInAs("repo-owner") },
     { name: "auditor", testMatch: /\.auditor\.spec\.ts/, dependencies: ["setup"], use: signedInAs("auditor") },
     { name: "anonymous", testMatch: /\.anonymous\.spec\.ts/ },
+    // Several people at once: each test opens one browser context per person from the saved sessions.
+    { name: "multi-role", testMatch: /\.multi\.spec\.ts/, dependencies: ["setup"] },
   ],
   webServer: {
     command: "npx tsx scripts/e2e-server.ts",
     url: `${baseURL}/api/health`,
     reuseExistingServer: false,
     timeout: 60_000,
-    env: { E2E_PORT: port, E2E_DB_NAME: process.env.E2E_DB_NAME },
+    env: { E2E_PORT: port, E2E_DB_NAME: process.env.E2E_DB_NAME, E2E_SIMULATOR_PORT: process.env.E2E_SIMULATOR_PORT },
     stdout: "ignore",
     stderr: "pipe",
   },

@@ -34,3 +34,16 @@ export async function sql(text: string, params: unknown[] = []) {
     await client.end();
   }
 }
+
+/** The control-plane simulator behind the portal under test (admin API: scenarios, faults, effects). */
+export const simulatorUrl = () => `http://127.0.0.1:${process.env.E2E_SIMULATOR_PORT ?? "3124"}`;
+
+export async function simulator(path: string, init?: { method?: string; body?: unknown }) {
+  const res = await fetch(`${simulatorUrl()}${path}`, {
+    method: init?.method ?? (init?.body ? "POST" : "GET"),
+    headers: init?.body ? { "content-type": "application/json" } : undefined,
+    body: init?.body ? JSON.stringify(init.body) : undefined,
+  });
+  if (!res.ok) throw new Error(`simulator ${path}: HTTP ${res.status}`);
+  return res.json();
+}

@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
 import { createDb } from "../lib/db";
 import { seedDatabase } from "../prisma/seed-db";
+import { startSimulator } from "../simulator/server";
 import { assertLocal, createTestDatabase } from "../tests/support/test-postgres";
 
 const adminUrl = process.env.PORTAL_TEST_PG_URL;
@@ -23,12 +24,17 @@ const client = createDb(url);
 await seedDatabase(client);
 await client.$disconnect();
 
+// A simulator of the control plane for this test run; tests drive its scenarios through E2E_SIMULATOR_URL.
+const simulator = await startSimulator({ port: process.env.E2E_SIMULATOR_PORT ? Number(process.env.E2E_SIMULATOR_PORT) : undefined, seed: 7 });
+
 const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
 const child = spawn(process.execPath, [nextBin, "start", "-p", port, "-H", "127.0.0.1"], {
   stdio: "inherit",
   env: {
     ...process.env,
     DATABASE_URL: url,
+    CONTROL_PLANE_URL: simulator.url,
+    PORTAL_RELAY_INTERVAL_MS: "200",
     PORTAL_DEV_SIGN_IN: "true",
     AUTH_SECRET: randomBytes(32).toString("base64url"),
     AUDIT_HMAC_KEY: randomBytes(32).toString("base64url"),
@@ -38,4 +44,4 @@ const child = spawn(process.execPath, [nextBin, "start", "-p", port, "-H", "127.
   },
 });
 for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => child.kill("SIGTERM"));
-child.on("exit", (code) => process.exit(code ?? 0));
+child.on("exit", (code) => void simulator.stop().finally(() => process.exit(code ?? 0)));

@@ -11,6 +11,7 @@ import path from "node:path";
 import { createDb } from "../lib/db";
 import { migrateDeploy } from "../prisma/migrator";
 import { seedDatabase } from "../prisma/seed-db";
+import { startSimulator } from "../simulator/server";
 import { DATA_DIR, openDatabase } from "./lib/database";
 import { portInUse } from "./lib/ports";
 import { localSecret } from "./lib/secrets";
@@ -54,6 +55,7 @@ const embedded = !process.env.DATABASE_URL;
 say(embedded ? "Starting the embedded PostgreSQL (.data/postgres)…" : "Using the PostgreSQL in DATABASE_URL.");
 const database = await openDatabase((line) => process.env.PORTAL_DB_LOG && console.log(`[postgres] ${line}`));
 const app: { process?: ChildProcess } = {};
+const simulator: { stop?: () => Promise<void> } = {};
 let stopping = false;
 
 async function shutdown(code: number) {
@@ -68,6 +70,7 @@ async function shutdown(code: number) {
     await exited;
     clearTimeout(timer);
   }
+  await simulator.stop?.().catch(() => {});
   await database.stop().catch(() => {});
   say("Stopped. Data kept in .data/.");
   process.exit(code);
@@ -89,9 +92,19 @@ try {
   await shutdown(1);
 }
 
+// The control plane: the bundled simulator unless CONTROL_PLANE_URL points at a real one.
+let controlPlaneUrl = process.env.CONTROL_PLANE_URL;
+if (!controlPlaneUrl) {
+  const sim = await startSimulator({ port: process.env.SIMULATOR_PORT ? Number(process.env.SIMULATOR_PORT) : undefined });
+  simulator.stop = sim.stop;
+  controlPlaneUrl = sim.url;
+  say(`Control-plane simulator on ${sim.url} (set CONTROL_PLANE_URL to use a real control plane).`);
+}
+
 const env: NodeJS.ProcessEnv = {
   ...process.env,
   DATABASE_URL: database.url,
+  CONTROL_PLANE_URL: controlPlaneUrl,
   PORT: String(port),
   NEXT_TELEMETRY_DISABLED: "1",
   AUTH_SECRET: localSecret(DATA_DIR, "auth-secret", process.env.AUTH_SECRET),

@@ -48,6 +48,7 @@ try {
       pg = await startTestPostgres();
       env.PORTAL_TEST_PG_URL = pg.adminUrl;
       env.E2E_PORT = String(await freePort());
+      env.E2E_SIMULATOR_PORT = String(await freePort());
     }
     console.log(`\n▶ ${step.name}: ${step.cmd.join(" ")}`);
     const started = performance.now();

@@ -129,7 +129,7 @@ export function RunView({ initial }: { initial: RunViewData }) {
           <ol className="max-h-[32rem] space-y-2 overflow-y-auto text-sm" data-testid="run-timeline" aria-live="polite">
             {run.timeline.map((e) => (
               <li key={e.seq} className={e.outcome === "refused" ? "text-red-700 dark:text-red-300" : undefined}>
-                <span className="font-mono text-xs text-zinc-500">{e.at.slice(11, 19)}</span> <strong>{e.actor}</strong> {e.outcome === "refused" ? `was refused: ${e.action}` : e.summary}
+                <span className="font-mono text-xs text-zinc-500">{e.at.slice(11, 19)}</span> <strong>{e.actor}</strong> {e.summary}
               </li>
             ))}
           </ol>

@@ -18,6 +18,8 @@ export type ActionDefinition<S extends z.ZodType, T, P = undefined> = {
   name: string;
   schema: S;
   permission: Permission;
+  /** The object the action touches, read from the input: recorded on refusals too, so they show where they happened. */
+  target?: (input: z.output<S>) => { type: string; id: string } | undefined;
   /** Optional work before the transaction (e.g. a read from the control plane), so no connection is held meanwhile. */
   prepare?: (ctx: { actor: Actor; input: z.output<S> }) => Promise<P>;
   /**
@@ -47,11 +49,11 @@ function fieldErrors(error: z.ZodError): Record<string, string[]> {
   return out;
 }
 
-async function recordRefusal(name: string, actor: Actor | null, requestId: string, reason: string, extra: Record<string, unknown> = {}) {
+async function recordRefusal(name: string, actor: Actor | null, requestId: string, reason: string, extra: Record<string, unknown> = {}, target?: { type: string; id: string }) {
   log.warn("action.refused", { action: name, actorId: actor?.id ?? null, reason, requestId, ...extra });
   try {
     await db().$transaction((tx) =>
-      appendAudit(tx, { actor, action: name, outcome: "refused", details: { reason, ...extra }, requestId }),
+      appendAudit(tx, { actor, action: name, outcome: "refused", target, details: { reason, ...extra }, requestId }),
     );
   } catch (e) {
     log.error("audit.refusal.write_failed", { action: name, requestId, err: e });
@@ -78,8 +80,9 @@ export async function executeAction<S extends z.ZodType, T, P = undefined>(
     log.info("action.invalid", { action: def.name, actorId: actor.id, requestId, fields: Object.keys(fieldErrors(parsed.error)) });
     return { ok: false, code: "INVALID", message: "Some fields need attention.", fieldErrors: fieldErrors(parsed.error) };
   }
+  const target = def.target?.(parsed.data);
   if (!can(actor, def.permission)) {
-    await recordRefusal(def.name, actor, requestId, `role lacks permission ${def.permission}`);
+    await recordRefusal(def.name, actor, requestId, `role lacks permission ${def.permission}`, {}, target);
     return { ok: false, code: "FORBIDDEN", message: "You do not have permission to do this." };
   }
 
@@ -89,14 +92,14 @@ export async function executeAction<S extends z.ZodType, T, P = undefined>(
       if (attempt === 1 && def.prepare) prepared = await def.prepare({ actor, input: parsed.data });
       const data = await db().$transaction(async (tx) => {
         const { data, audit } = await def.run({ actor, input: parsed.data, tx, requestId, prepared });
-        await appendAudit(tx, { actor, action: audit.action ?? def.name, target: audit.target, details: audit.details, requestId });
+        await appendAudit(tx, { actor, action: audit.action ?? def.name, target: audit.target ?? target, details: audit.details, requestId });
         return data;
       });
       log.info("action.ok", { action: def.name, actorId: actor.id, requestId });
       return { ok: true, data };
     } catch (e) {
       if (e instanceof AuthorizationError) {
-        await recordRefusal(def.name, actor, requestId, e.message, { permission: e.permission });
+        await recordRefusal(def.name, actor, requestId, e.message, { permission: e.permission }, target);
         return { ok: false, code: "FORBIDDEN", message: e.message };
       }
       if (e instanceof ActionError) {

@@ -73,6 +73,11 @@ export type DeliverOptions = {
   /** Per-request timeout (default: the client's). */
   timeoutMs?: number;
   random?: () => number;
+  /**
+   * Called inside the transaction that records a final outcome (SUCCEEDED or FAILED), so work that depends on it
+   * (e.g. moving a run on to its next step) commits or rolls back with the outcome itself.
+   */
+  onOutcome?: (tx: Tx, command: { id: string; runId: string | null; stepId: string | null; state: "SUCCEEDED" | "FAILED" }) => Promise<void>;
 };
 
 export type DeliverReport = { claimed: number; succeeded: number; retried: number; failed: number; unrecorded: number };
@@ -166,6 +171,9 @@ export async function deliverDueCommands(opts: DeliverOptions = {}): Promise<Del
         target: { type: "command", id: row.id },
         details,
       });
+      if (outcome.kind !== "retry" && opts.onOutcome) {
+        await opts.onOutcome(tx, { id: row.id, runId: row.runId, stepId: row.stepId, state: outcome.kind === "succeeded" ? "SUCCEEDED" : "FAILED" });
+      }
       return true;
     });
 

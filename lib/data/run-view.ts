@@ -81,6 +81,7 @@ const SUMMARY: Record<string, (d: Record<string, unknown>) => string> = {
   "run.step.skipped": (d) => `skipped ${d.stepId}: ${d.reason}`,
   "run.step.evidence_added": (d) => `added evidence to ${d.stepId}: ${d.text}${d.url ? ` (${d.url})` : ""}`,
   "run.aborted": (d) => `aborted the run: ${d.reason}`,
+  "run.completed": (d) => `run ended: ${String(d.status).replace("_", " ").toLowerCase()}`,
   "run.escalated": (d) => `escalated to ${d.level}: ${d.reason}`,
   "command.succeeded": (d) => `control plane applied ${d.action}`,
   "command.failed": (d) => `control plane command ${d.action} failed: ${d.reason ?? d.error ?? ""}`,
@@ -179,7 +180,10 @@ export async function getRunView(actor: Actor, runId: string, telemetry: Telemet
       actor: (e.actorId && actors.get(e.actorId)) ?? e.actorEmail ?? "system",
       action: e.action,
       outcome: e.outcome,
-      summary: (SUMMARY[e.action] ?? (() => e.action))(e.details as Record<string, unknown>),
+      summary:
+        e.outcome === "refused"
+          ? `was refused (${e.action}): ${String((e.details as { reason?: unknown }).reason ?? "")}`
+          : (SUMMARY[e.action] ?? (() => e.action))(e.details as Record<string, unknown>),
     })),
     serverTime: new Date().toISOString(),
   };

@@ -13,6 +13,8 @@ import { liveValues } from "./live-values";
 import type { Actor } from "../auth/roles";
 import { AuthorizationError } from "../auth/permissions";
 
+const runTarget = (input: { runId: string }) => ({ type: "run", id: input.runId });
+
 /** Live values are a help, not a requirement: a decision can be taken while the control plane is unreachable. */
 async function readTelemetryOrNull() {
   try {
@@ -44,6 +46,7 @@ export const signStepAction = defineAction({
   name: "run.step.signed",
   schema: signStepSchema,
   permission: "run.step.signoff",
+  target: runTarget,
   run: ({ actor, input, tx }) => transition(tx, actor, input.runId, ({ runbook, snapshot }) => signOff({ runbook, snapshot, actor }, input.stepId, { notes: input.notes }, new Date())),
 });
 
@@ -52,6 +55,7 @@ export const requestStepAction = defineAction({
   name: "run.step.requested",
   schema: requestStepSchema,
   permission: "run.step.signoff",
+  target: runTarget,
   run: ({ actor, input, tx }) => transition(tx, actor, input.runId, ({ runbook, snapshot }) => requestStep({ runbook, snapshot, actor }, input.stepId, input.values, new Date())),
 });
 
@@ -60,6 +64,7 @@ export const approveStepAction = defineAction({
   name: "run.step.approved",
   schema: approveStepSchema,
   permission: "run.step.signoff",
+  target: runTarget,
   run: ({ actor, input, tx }) => transition(tx, actor, input.runId, ({ runbook, snapshot }) => approveStep({ runbook, snapshot, actor }, input.stepId, input.requestHash, new Date())),
 });
 
@@ -68,6 +73,7 @@ export const decideStepAction = defineAction({
   name: "run.step.decided",
   schema: decideStepSchema,
   permission: "run.step.signoff",
+  target: runTarget,
   prepare: async () => readTelemetryOrNull(),
   async run({ actor, input, tx, prepared: telemetry }) {
     return transition(tx, actor, input.runId, ({ runbook, snapshot, run }) => {
@@ -89,6 +95,7 @@ export const skipStepAction = defineAction({
   name: "run.step.skipped",
   schema: skipStepSchema,
   permission: "run.step.skip",
+  target: runTarget,
   run: ({ actor, input, tx }) => transition(tx, actor, input.runId, ({ runbook, snapshot }) => skip({ runbook, snapshot, actor }, input.stepId, input.reason)),
 });
 
@@ -97,6 +104,7 @@ export const abortRunAction = defineAction({
   name: "run.aborted",
   schema: abortRunSchema,
   permission: "run.abort",
+  target: runTarget,
   run: ({ actor, input, tx }) => transition(tx, actor, input.runId, ({ runbook, snapshot }) => abort({ runbook, snapshot, actor }, input.reason)),
 });
 
@@ -105,6 +113,7 @@ export const addEvidenceAction = defineAction({
   name: "run.step.evidence_added",
   schema: evidenceSchema,
   permission: "run.step.signoff",
+  target: runTarget,
   async run({ actor, input, tx }) {
     const run = await tx.run.findUnique({ where: { id: input.runId }, select: { status: true, runbookId: true } });
     if (!run) throw new ActionError("NOT_FOUND", "There is no such run.");

@@ -3,6 +3,7 @@
  * transaction with version checks (run and step), and settles the run afterwards (current step clock, completion).
  */
 import { ActionError } from "../actions/result";
+import { appendAudit } from "../audit/log";
 import type { Actor } from "../auth/roles";
 import type { Tx } from "../db";
 import { enqueueCommand } from "../control-plane/relay";
@@ -175,7 +176,9 @@ export async function settleRun(tx: Tx, runId: string, now = new Date()): Promis
       if (!row.currentSince) await tx.stepState.update({ where: { runId_stepId: { runId, stepId: cur.stepId } }, data: { currentSince: now } });
       return;
     }
-    await endRun(tx, runId, finalStatus(runbook), "All steps finished.", null, now);
+    const status = finalStatus(runbook);
+    await endRun(tx, runId, status, "All steps finished.", null, now);
+    await appendAudit(tx, { actor: null, action: "run.completed", target: { type: "run", id: runId }, details: { runbookId: run.runbookId, status } });
   }
   if (run.parentRunId) await settleRun(tx, run.parentRunId, now);
 }
