@@ -18,10 +18,13 @@ const launchOptions = existsSync(systemChromium)
     }
   : {};
 
-const signedInAs = (role: string) => ({ storageState: `e2e/.auth/${role}.json` });
+/** Saved sessions; E2E_AUTH_DIR keeps parallel test runs (each with its own AUTH_SECRET) apart. */
+export const AUTH_DIR = process.env.E2E_AUTH_DIR ?? "e2e/.auth";
+const signedInAs = (role: string) => ({ storageState: `${AUTH_DIR}/${role}.json` });
 
 export default defineConfig({
   testDir: "e2e",
+  outputDir: process.env.E2E_OUTPUT_DIR ?? "test-results",
   fullyParallel: false,
   workers: 1,
   forbidOnly: Boolean(process.env.CI),

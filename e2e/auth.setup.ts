@@ -5,6 +5,6 @@ import { PEOPLE, signInAs } from "./support";
 for (const [role, person] of Object.entries(PEOPLE)) {
   setup(`${person.name} (${role}) signs in`, async ({ page }) => {
     await signInAs(page, person);
-    await page.context().storageState({ path: `e2e/.auth/${role}.json` });
+    await page.context().storageState({ path: `${process.env.E2E_AUTH_DIR ?? "e2e/.auth"}/${role}.json` });
   });
 }

@@ -1,10 +1,5 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
-import { simulator, simulatorUrl } from "./support";
-
-async function as(browser: Browser, role: string): Promise<Page> {
-  const context = await browser.newContext({ storageState: `e2e/.auth/${role}.json` });
-  return context.newPage();
-}
+import { expect, test } from "@playwright/test";
+import { pageAs as as, simulator, simulatorUrl } from "./support";
 
 test("RB-LAUNCH-002 end to end: GO with criteria, the two-person rule, and the rollback delivered to the control plane", async ({ browser }) => {
   const ic = await as(browser, "incident-commander");

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { expect, type Page } from "@playwright/test";
+import { expect, type Browser, type Page } from "@playwright/test";
 import { databaseUrl } from "../tests/support/test-postgres";
 
 /** The seeded people the role projects sign in as. */
@@ -46,4 +46,10 @@ export async function simulator(path: string, init?: { method?: string; body?: u
   });
   if (!res.ok) throw new Error(`simulator ${path}: HTTP ${res.status}`);
   return res.json();
+}
+
+/** A page in a fresh browser context signed in as one of the saved role sessions (for tests with several people). */
+export async function pageAs(browser: Browser, role: keyof typeof PEOPLE): Promise<Page> {
+  const context = await browser.newContext({ storageState: `${process.env.E2E_AUTH_DIR ?? "e2e/.auth"}/${role}.json` });
+  return context.newPage();
 }
