@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { NavLinks } from "./nav-links";
 import { ThemeToggle } from "./theme-toggle";
 import { UserMenu } from "./user-menu";
+import { ControlPlaneBanner } from "./control-plane-banner";
 
 /**
  * The portal's frame. It holds nothing per-person on the server, so pages inside it can be prerendered;
@@ -29,6 +30,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           </div>
         </div>
       </header>
+      <ControlPlaneBanner />
       <main id="main" className="mx-auto w-full max-w-7xl flex-1 px-4 py-6">
         {children}
       </main>

@@ -6,11 +6,11 @@
  * plane answers with the stored result instead of acting twice.
  */
 import { randomUUID } from "node:crypto";
-import pg from "pg";
 import { appendAudit } from "../audit/log";
 import { db as defaultDb, type Db, type Tx } from "../db";
 import type { Command } from "../generated/prisma/client";
 import { log } from "../log";
+import { startLeaderLoop, type LeaderLoopHandle } from "../jobs/leader-loop";
 import type { ControlPlaneAction } from "./actions";
 import type { ControlPlaneClient } from "./client";
 import { controlPlaneClient } from "./config";
@@ -205,92 +205,23 @@ export type RelayOptions = Omit<DeliverOptions, "now"> & {
 };
 
 /** Stops the relay (awaits the pass in progress and releases the lock). Also tells whether it leads and wakes it. */
-export type RelayHandle = (() => Promise<void>) & {
-  /** True while this process holds the relay lock and delivers. */
-  isLeader(): boolean;
-  /** Runs a pass now instead of at the next interval (e.g. right after enqueueing). */
-  kick(): void;
-};
+export type RelayHandle = LeaderLoopHandle;
 
 /**
- * Starts the delivery loop. Only the process holding the Postgres advisory lock RELAY_LOCK_ID (taken with
- * pg_try_advisory_lock on a dedicated connection, so it is released if the process or connection dies) delivers;
- * other replicas keep trying for the lock. Returns the stop function.
+ * Starts the delivery loop. Only the process holding the Postgres advisory lock RELAY_LOCK_ID delivers (see
+ * startLeaderLoop); other replicas keep trying for the lock. Returns the stop function.
  */
 export function startRelay(opts: RelayOptions = {}): RelayHandle {
-  const url = opts.databaseUrl ?? process.env.DATABASE_URL;
-  if (!url) throw new Error("DATABASE_URL is not set: the relay needs it for its lock connection.");
-  const intervalMs = opts.intervalMs ?? 1_000;
   const limit = Math.max(1, opts.limit ?? 20);
-  let lockClient: pg.Client | null = null;
-  let leader = false;
-  let stopped = false;
-  let wake: (() => void) | null = null;
-
-  const dropLock = async () => {
-    const c = lockClient;
-    lockClient = null;
-    leader = false;
-    await c?.end().catch(() => {});
-  };
-
-  const holdsLock = async (): Promise<boolean> => {
-    if (lockClient && leader) {
-      try {
-        await lockClient.query("SELECT 1");
-        return true;
-      } catch {
-        await dropLock();
-      }
-    }
-    if (!lockClient) {
-      const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 });
-      c.on("error", (e) => {
-        log.warn("control-plane relay lost its lock connection", { err: e });
-        if (lockClient === c) void dropLock();
-      });
-      await c.connect();
-      lockClient = c;
-    }
-    const r = await lockClient.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1) AS locked", [RELAY_LOCK_ID]);
-    leader = r.rows[0]?.locked === true;
-    return leader;
-  };
-
-  const loop = async () => {
-    while (!stopped) {
-      try {
-        if (await holdsLock()) {
-          for (;;) {
-            const report = await deliverDueCommands({ ...opts, now: new Date() });
-            opts.onPass?.(report);
-            if (stopped || report.claimed < limit) break;
-          }
-        }
-      } catch (e) {
-        log.warn("control-plane relay pass failed", { err: e });
-      }
-      if (stopped) break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, intervalMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wake = null;
-    }
-  };
-  const running = loop();
-
-  const stop = (async () => {
-    stopped = true;
-    wake?.();
-    await running;
-    if (lockClient && leader) await lockClient.query("SELECT pg_advisory_unlock($1)", [RELAY_LOCK_ID]).catch(() => {});
-    await dropLock();
-  }) as RelayHandle;
-  stop.isLeader = () => leader;
-  stop.kick = () => wake?.();
-  return stop;
+  return startLeaderLoop({
+    name: "control-plane relay",
+    lockId: RELAY_LOCK_ID,
+    intervalMs: opts.intervalMs ?? 1_000,
+    databaseUrl: opts.databaseUrl,
+    pass: async () => {
+      const report = await deliverDueCommands({ ...opts, now: new Date() });
+      opts.onPass?.(report);
+      return report.claimed >= limit;
+    },
+  });
 }

@@ -6,10 +6,11 @@ import { defineAction } from "../actions/safe-action";
 import { ActionError } from "../actions/result";
 import type { Tx } from "../db";
 import { sharedTelemetry } from "../control-plane/telemetry";
-import { abortRunSchema, approveStepSchema, decideStepSchema, evidenceSchema, requestStepSchema, signStepSchema, skipStepSchema } from "../validation/runs";
+import { abortRunSchema, escalateRunSchema, approveStepSchema, decideStepSchema, evidenceSchema, requestStepSchema, signStepSchema, skipStepSchema } from "../validation/runs";
 import { abort, approveStep, decide, requestStep, signOff, skip, type CriterionSnapshot, type Outcome } from "./machine";
 import { applyPlan, loadRun } from "./service";
 import { liveValues } from "./live-values";
+import { escalateRun } from "./escalation";
 import type { Actor } from "../auth/roles";
 import { AuthorizationError } from "../auth/permissions";
 
@@ -123,5 +124,20 @@ export const addEvidenceAction = defineAction({
     const item = { text: input.text, url: input.url ?? null, by: actor.name, at: new Date().toISOString() };
     await tx.stepState.update({ where: { runId_stepId: { runId: input.runId, stepId: input.stepId } }, data: { evidence: [...((st.evidence as unknown[]) ?? []), item] as object[] } });
     return { data: { runId: input.runId }, audit: { target: { type: "run", id: input.runId }, details: { runbookId: run.runbookId, stepId: input.stepId, ...item } } };
+  },
+});
+
+/** Escalates the run to its next level (L1 → L2 → L3), recording who and why, and notifies the webhook. */
+export const escalateRunAction = defineAction({
+  name: "run.escalated",
+  schema: escalateRunSchema,
+  permission: "run.step.signoff",
+  target: runTarget,
+  async run({ actor, input, tx }) {
+    const run = await tx.run.findUnique({ where: { id: input.runId }, select: { status: true } });
+    if (!run) throw new ActionError("NOT_FOUND", "There is no such run.");
+    if (run.status !== "IN_PROGRESS") throw new ActionError("CONFLICT", "This run has ended.");
+    const { level, details } = await escalateRun(tx, { runId: input.runId, actor, reason: input.reason });
+    return { data: { runId: input.runId, level: level.level }, audit: { target: runTarget(input), details } };
   },
 });

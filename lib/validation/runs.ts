@@ -43,6 +43,7 @@ export const decideStepSchema = z.object({
 
 export const skipStepSchema = z.object({ runId, stepId, reason: reason("skipping this step") });
 export const abortRunSchema = z.object({ runId, reason: reason("aborting the run") });
+export const escalateRunSchema = z.object({ runId, reason: reason("escalating") });
 export const evidenceSchema = z.object({
   runId,
   stepId,

@@ -1,0 +1,30 @@
+import { NextResponse } from "next/server";
+import { currentActor } from "@/lib/auth/session";
+import { sharedTelemetry } from "@/lib/control-plane/telemetry";
+import { db } from "@/lib/db";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * Whether the control plane answers (from the shared, briefly cached telemetry read, so polling viewers do not
+ * multiply upstream calls) and how many commands wait in the outbox. For the banner every signed-in page shows.
+ */
+export async function GET() {
+  const actor = await currentActor().catch(() => null);
+  if (!actor) return NextResponse.json({ message: "Sign in first." }, { status: 401 });
+  let reachable = false;
+  let error: string | null = null;
+  let fetchedAt: string | null = null;
+  try {
+    const read = await sharedTelemetry().read();
+    reachable = read.data !== null && !read.stale;
+    error = read.error;
+    fetchedAt = read.fetchedAt?.toISOString() ?? null;
+  } catch (e) {
+    error = e instanceof Error ? e.message : String(e);
+  }
+  const queued = await db()
+    .command.count({ where: { state: { in: ["PENDING", "SENDING"] } } })
+    .catch(() => null);
+  return NextResponse.json({ reachable, error, fetchedAt, queuedCommands: queued }, { headers: { "Cache-Control": "private, no-store" } });
+}

@@ -1,0 +1,38 @@
+import { db } from "../db";
+import { log } from "../log";
+import { autoEscalateWaitingSteps } from "../runs/escalation";
+import { startLeaderLoop, type LeaderLoopHandle } from "./leader-loop";
+import { deliverNotifications } from "./notifications";
+
+/** Lock id of the portal's periodic jobs (the audit chain uses 7_231_001, the relay 7_231_002). */
+export const JOBS_LOCK_ID = 7_231_003;
+
+export type Job = { name: string; run: () => Promise<unknown> };
+
+/** The periodic jobs every replica offers to run; one (the lock holder) runs them. */
+export function defaultJobs(): Job[] {
+  const afterMinutes = Number(process.env.PORTAL_AUTO_ESCALATE_MINUTES ?? 15);
+  return [
+    { name: "auto-escalation", run: () => autoEscalateWaitingSteps(db(), afterMinutes) },
+    { name: "notifications", run: () => deliverNotifications(db(), process.env.PORTAL_NOTIFY_WEBHOOK_URL) },
+  ];
+}
+
+/** Starts the periodic jobs under one advisory lock. A failing job is logged and does not stop the others. */
+export function startBackgroundJobs(jobs: Job[] = defaultJobs(), intervalMs = Number(process.env.PORTAL_JOBS_INTERVAL_MS ?? 10_000)): LeaderLoopHandle {
+  return startLeaderLoop({
+    name: "background jobs",
+    lockId: JOBS_LOCK_ID,
+    intervalMs,
+    pass: async () => {
+      for (const job of jobs) {
+        try {
+          await job.run();
+        } catch (e) {
+          log.warn("job.failed", { job: job.name, err: e });
+        }
+      }
+      return false;
+    },
+  });
+}
