@@ -7,6 +7,7 @@ export const paths = {
   runbooks: () => "/runbooks",
   runbook: (id: string) => `/runbooks/${id}`,
   run: (id: string) => `/runs/${id}`,
+  rca: (id: string) => `/runs/${id}/rca`,
   incidents: () => "/incidents",
   panels: () => "/panels",
   onboarding: () => "/onboarding",
@@ -15,5 +16,6 @@ export const paths = {
     health: () => "/api/health",
     me: () => "/api/me",
     runs: () => "/api/runs",
+    rcaMarkdown: (id: string) => `/api/runs/${id}/rca`,
   },
 } as const;

@@ -105,6 +105,8 @@ const env: NodeJS.ProcessEnv = {
   ...process.env,
   DATABASE_URL: database.url,
   CONTROL_PLANE_URL: controlPlaneUrl,
+  // Drills inject scenarios into the simulator; only when the simulator is the control plane.
+  ...(simulator.stop ? { SIMULATOR_URL: controlPlaneUrl } : {}),
   PORT: String(port),
   NEXT_TELEMETRY_DISABLED: "1",
   AUTH_SECRET: localSecret(DATA_DIR, "auth-secret", process.env.AUTH_SECRET),

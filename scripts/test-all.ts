@@ -19,7 +19,8 @@ const STEPS: Step[] = [
   { name: "e2e", cmd: ["npx", "playwright", "test"], needsPg: true, after: "build" },
 ];
 
-const { values } = parseArgs({ options: { only: { type: "string" } } });
+// Anything after the options goes to Playwright, e.g. `--only build,e2e e2e/drill.multi.spec.ts`.
+const { values, positionals } = parseArgs({ options: { only: { type: "string" } }, allowPositionals: true });
 const only = values.only?.split(",").map((s) => s.trim());
 const steps = only ? STEPS.filter((s) => only.includes(s.name)) : STEPS;
 if (only && steps.length !== only.length) {
@@ -52,7 +53,7 @@ try {
     }
     console.log(`\n▶ ${step.name}: ${step.cmd.join(" ")}`);
     const started = performance.now();
-    const code = await run(step.cmd, env);
+    const code = await run(step.name === "e2e" ? [...step.cmd, ...positionals] : step.cmd, env);
     results.push({ name: step.name, ok: code === 0, seconds: (performance.now() - started) / 1000 });
   }
 } finally {

@@ -2,6 +2,8 @@
 
 import Link from "next/link";
 import { useMemo, useState, useEffect } from "react";
+import { useQuery } from "@tanstack/react-query";
+import type { DrillValidation } from "@/app/api/runbooks/validation/route";
 import { ROLES, ROLE_LABELS, type Role } from "@/lib/auth/roles";
 import { searchRunbooks, type RunbookEntry, type RunbookFilters } from "@/lib/runbooks/search";
 import { SEVERITIES, CATEGORIES } from "@/lib/runbooks/schema";
@@ -45,6 +47,14 @@ function useUrlFilters(): [RunbookFilters & { view: View }, (next: Partial<Runbo
 
 export function RunbookIndex({ entries }: { entries: RunbookEntry[] }) {
   const [f, update] = useUrlFilters();
+  // Completed drills feed the validation column; the rest of the page stays static.
+  const { data: drills } = useQuery({
+    queryKey: ["runbook-validation"],
+    queryFn: async (): Promise<DrillValidation[]> => {
+      const res = await fetch("/api/runbooks/validation");
+      return res.ok ? ((await res.json()) as DrillValidation[]) : [];
+    },
+  });
   const results = useMemo(() => searchRunbooks(entries, f), [entries, f]);
   const groups: [string, RunbookEntry[]][] =
     f.view === "category" && !f.query
@@ -155,6 +165,18 @@ export function RunbookIndex({ entries }: { entries: RunbookEntry[] }) {
                       <div className="mt-1 text-xs text-zinc-500">
                         {rb.validation.method}, {rb.validation.date}
                       </div>
+                      {drills?.find((d) => d.runbookId === rb.id) && (
+                        <div className="mt-1 text-xs" data-testid="drill-validation">
+                          {(() => {
+                            const d = drills.find((x) => x.runbookId === rb.id)!;
+                            return (
+                              <Link href={paths.run(d.runId)} className="text-emerald-700 hover:underline dark:text-emerald-300">
+                                Drill{d.scenario ? ` (${d.scenario})` : ""}, {d.date}: {d.result}
+                              </Link>
+                            );
+                          })()}
+                        </div>
+                      )}
                     </td>
                   </tr>
                 ))}

@@ -1,7 +1,8 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
+import { DEFAULT_SCENARIO, DRILL_SCENARIOS } from "@/lib/runs/drills";
 import { startRun } from "@/app/(runbooks)/actions";
 import type { ActionResult } from "@/lib/actions/result";
 import type { Role } from "@/lib/auth/roles";
@@ -16,6 +17,7 @@ import { Button } from "../ui/button";
 export function StartRunForm({ runbookId, startRoles }: { runbookId: string; startRoles: Role[] }) {
   const { data } = useQuery(meQuery);
   const [state, action, pending] = useActionState<ActionResult<{ runId: string }> | null, FormData>(startRun, null);
+  const [drill, setDrill] = useState(false);
   if (!data?.signedIn) return null;
   const allowed = data.me.permissions.includes("run.start") && data.me.roles.some((r) => startRoles.includes(r));
   if (!allowed) {
@@ -26,8 +28,21 @@ export function StartRunForm({ runbookId, startRoles }: { runbookId: string; sta
       <input type="hidden" name="runbookId" value={runbookId} />
       <div className="flex items-center gap-3">
         <label className="flex items-center gap-1.5 text-sm text-zinc-600 dark:text-zinc-400">
-          <input type="checkbox" name="drill" className="rounded" /> Drill
+          <input type="checkbox" name="drill" className="rounded" checked={drill} onChange={(e) => setDrill(e.target.checked)} /> Drill
         </label>
+        {drill && (
+          <label className="flex items-center gap-1.5 text-sm text-zinc-600 dark:text-zinc-400">
+            Scenario
+            <select name="scenario" defaultValue={DEFAULT_SCENARIO[runbookId] ?? ""} className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900">
+              <option value="">none</option>
+              {DRILL_SCENARIOS.map((s) => (
+                <option key={s} value={s}>
+                  {s}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <Button type="submit" disabled={pending}>
           {pending ? "Starting…" : "Start run"}
         </Button>

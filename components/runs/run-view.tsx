@@ -6,7 +6,7 @@ import type { RunView as RunViewData } from "@/lib/data/run-view";
 import { meQuery } from "@/lib/queries/me";
 import { runQuery } from "@/lib/queries/run";
 import { paths } from "@/lib/paths";
-import { abortRun } from "@/app/(runbooks)/runs/[id]/actions";
+import { abortRun, escalateRun } from "@/app/(runbooks)/runs/[id]/actions";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
@@ -80,6 +80,14 @@ export function RunView({ initial }: { initial: RunViewData }) {
         {run.endedAt && (
           <p className="mt-3 rounded-md border border-zinc-200 bg-zinc-50 p-3 text-sm dark:border-zinc-800 dark:bg-zinc-900" data-testid="run-ended">
             Run {run.status.replace("_", " ").toLowerCase()} {run.endedReason ? `— ${run.endedReason}` : ""}
+            {["CRITICAL", "HIGH"].includes(run.severity) && (
+              <>
+                {" "}
+                <Link href={paths.rca(run.id)} className="font-medium text-indigo-700 underline dark:text-indigo-300">
+                  {run.rca ? "Open the RCA" : "Write the RCA (due within 48 hours)"}
+                </Link>
+              </>
+            )}
           </p>
         )}
         {isError && (
@@ -109,6 +117,23 @@ export function RunView({ initial }: { initial: RunViewData }) {
               {run.contentHash.slice(0, 12)}
             </dd>
           </dl>
+          {me && run.status === "IN_PROGRESS" && run.escalationLevel < run.escalation.length && (
+            <details className="mt-3">
+              <summary className="cursor-pointer text-sm text-amber-700 dark:text-amber-300">
+                Escalate to {run.escalation[run.escalationLevel]?.level} ({run.escalation[run.escalationLevel]?.who})
+              </summary>
+              <ActionForm action={escalateRun} runId={run.id} className="mt-2 space-y-2">
+                {(pending) => (
+                  <>
+                    <textarea name="reason" required minLength={3} rows={2} placeholder="Why, and what you need" aria-label="Reason for escalating" className="w-full rounded-md border border-zinc-300 px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-950" />
+                    <Button type="submit" variant="secondary" disabled={pending}>
+                      Escalate
+                    </Button>
+                  </>
+                )}
+              </ActionForm>
+            </details>
+          )}
           {isIC && run.status === "IN_PROGRESS" && (
             <details className="mt-3">
               <summary className="cursor-pointer text-sm text-red-700 dark:text-red-300">Abort run</summary>

@@ -20,6 +20,11 @@ export type ActionDefinition<S extends z.ZodType, T, P = undefined> = {
   permission: Permission;
   /** The object the action touches, read from the input: recorded on refusals too, so they show where they happened. */
   target?: (input: z.output<S>) => { type: string; id: string } | undefined;
+  /**
+   * Work after the transaction committed (e.g. telling another system); its failure cannot undo the change, so it
+   * returns a message for the person instead of throwing.
+   */
+  afterCommit?: (ctx: { actor: Actor; input: z.output<S>; data: T }) => Promise<string | undefined>;
   /** Optional work before the transaction (e.g. a read from the control plane), so no connection is held meanwhile. */
   prepare?: (ctx: { actor: Actor; input: z.output<S> }) => Promise<P>;
   /**
@@ -96,7 +101,16 @@ export async function executeAction<S extends z.ZodType, T, P = undefined>(
         return data;
       });
       log.info("action.ok", { action: def.name, actorId: actor.id, requestId });
-      return { ok: true, data };
+      let message: string | undefined;
+      if (def.afterCommit) {
+        try {
+          message = await def.afterCommit({ actor, input: parsed.data, data });
+        } catch (e) {
+          log.error("action.after_commit_failed", { action: def.name, requestId, err: e });
+          message = `Done, but a follow-up step failed (reference ${requestId}).`;
+        }
+      }
+      return { ok: true, data, message };
     } catch (e) {
       if (e instanceof AuthorizationError) {
         await recordRefusal(def.name, actor, requestId, e.message, { permission: e.permission }, target);

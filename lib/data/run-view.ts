@@ -67,6 +67,7 @@ export type RunView = {
   currentStepId: string | null;
   steps: StepView[];
   timeline: TimelineEntry[];
+  rca: { markdown: string; updatedAt: string } | null;
   serverTime: string;
 };
 
@@ -185,6 +186,7 @@ export async function getRunView(actor: Actor, runId: string, telemetry: Telemet
           ? `was refused (${e.action}): ${String((e.details as { reason?: unknown }).reason ?? "")}`
           : (SUMMARY[e.action] ?? (() => e.action))(e.details as Record<string, unknown>),
     })),
+    rca: run.rcaMarkdown ? { markdown: run.rcaMarkdown, updatedAt: run.rcaUpdatedAt?.toISOString() ?? "" } : null,
     serverTime: new Date().toISOString(),
   };
 }

@@ -1,5 +1,6 @@
 import type { Db } from "../db";
 import { log } from "../log";
+import { clearScenarios, drillTarget } from "../runs/drills";
 
 const MAX_ATTEMPTS = 8;
 
@@ -11,6 +12,17 @@ export async function deliverNotifications(client: Db, webhookUrl: string | unde
   const due = await client.notification.findMany({ where: { state: "PENDING", nextAttemptAt: { lte: now } }, orderBy: { createdAt: "asc" }, take: 20 });
   let delivered = 0;
   for (const n of due) {
+    if (n.kind === "drill.ended") {
+      // Not a webhook: take the drill's scenario out of the simulator.
+      const target = drillTarget();
+      try {
+        if ("url" in target) await clearScenarios(target.url);
+        await client.notification.update({ where: { id: n.id }, data: { state: "DELIVERED", deliveredAt: now, attempts: { increment: 1 } } });
+      } catch (e) {
+        await client.notification.update({ where: { id: n.id }, data: { attempts: { increment: 1 }, lastError: e instanceof Error ? e.message : String(e), nextAttemptAt: new Date(now.getTime() + 5_000) } });
+      }
+      continue;
+    }
     if (!webhookUrl) {
       await client.notification.update({ where: { id: n.id }, data: { state: "NO_WEBHOOK", lastError: "PORTAL_NOTIFY_WEBHOOK_URL is not set" } });
       continue;

@@ -6,7 +6,7 @@ import { defineAction } from "../actions/safe-action";
 import { ActionError } from "../actions/result";
 import type { Tx } from "../db";
 import { sharedTelemetry } from "../control-plane/telemetry";
-import { abortRunSchema, escalateRunSchema, approveStepSchema, decideStepSchema, evidenceSchema, requestStepSchema, signStepSchema, skipStepSchema } from "../validation/runs";
+import { abortRunSchema, saveRcaSchema, escalateRunSchema, approveStepSchema, decideStepSchema, evidenceSchema, requestStepSchema, signStepSchema, skipStepSchema } from "../validation/runs";
 import { abort, approveStep, decide, requestStep, signOff, skip, type CriterionSnapshot, type Outcome } from "./machine";
 import { applyPlan, loadRun } from "./service";
 import { liveValues } from "./live-values";
@@ -139,5 +139,20 @@ export const escalateRunAction = defineAction({
     if (run.status !== "IN_PROGRESS") throw new ActionError("CONFLICT", "This run has ended.");
     const { level, details } = await escalateRun(tx, { runId: input.runId, actor, reason: input.reason });
     return { data: { runId: input.runId, level: level.level }, audit: { target: runTarget(input), details } };
+  },
+});
+
+/** Saves the run's RCA (Markdown). Only runs that have ended have one. */
+export const saveRcaAction = defineAction({
+  name: "run.rca.saved",
+  schema: saveRcaSchema,
+  permission: "run.step.signoff",
+  target: runTarget,
+  async run({ input, tx }) {
+    const run = await tx.run.findUnique({ where: { id: input.runId }, select: { status: true, runbookId: true, rcaMarkdown: true } });
+    if (!run) throw new ActionError("NOT_FOUND", "There is no such run.");
+    if (run.status === "IN_PROGRESS") throw new ActionError("CONFLICT", "Finish the run before writing its RCA.");
+    await tx.run.update({ where: { id: input.runId }, data: { rcaMarkdown: input.markdown, rcaUpdatedAt: new Date() } });
+    return { data: { runId: input.runId }, audit: { target: runTarget(input), details: { runbookId: run.runbookId, characters: input.markdown.length, firstSave: run.rcaMarkdown === null } } };
   },
 });

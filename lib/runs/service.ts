@@ -156,7 +156,12 @@ export async function applyPlan(tx: Tx, ctx: { actor: Actor; runId: string; runV
 }
 
 async function endRun(tx: Tx, runId: string, status: Exclude<RunStatus, "IN_PROGRESS">, reason: string, actorId: string | null, now: Date) {
-  await tx.run.updateMany({ where: { id: runId, status: "IN_PROGRESS" }, data: { status, endedAt: now, endedReason: reason, endedById: actorId } });
+  const ended = await tx.run.updateMany({ where: { id: runId, status: "IN_PROGRESS" }, data: { status, endedAt: now, endedReason: reason, endedById: actorId } });
+  const run = ended.count ? await tx.run.findUnique({ where: { id: runId }, select: { drill: true, drillScenario: true, parentRunId: true, runbookId: true } }) : null;
+  if (run?.drill && run.drillScenario && !run.parentRunId) {
+    // Cleared after commit by the jobs loop, like any other side effect outside the database.
+    await tx.notification.create({ data: { kind: "drill.ended", payload: { runId, runbookId: run.runbookId, scenario: run.drillScenario, status } } });
+  }
   // Pending steps of an ended run are moot.
   await tx.stepState.updateMany({ where: { runId, status: { in: ["PENDING", "AWAITING_SIGNATURES"] } }, data: { status: "NOT_APPLICABLE", version: { increment: 1 } } });
 }

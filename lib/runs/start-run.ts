@@ -5,6 +5,7 @@ import { ROLE_LABELS } from "../auth/roles";
 import { getRunbook } from "../runbooks";
 import { startRunSchema } from "../validation/runs";
 import { createRun } from "./service";
+import { drillTarget, injectScenario } from "./drills";
 
 /** Starts a run of a runbook, pinned to the runbook's current content hash. */
 export const startRunAction = defineAction({
@@ -12,6 +13,16 @@ export const startRunAction = defineAction({
   schema: startRunSchema,
   permission: "run.start",
   async run({ actor, input, tx }) {
+    if (input.drill) {
+      const target = drillTarget();
+      if ("reason" in target) throw new ActionError("INVALID", target.reason, { drill: [target.reason] });
+    }
+    let detectedAt: Date | undefined;
+    if (input.incidentId) {
+      const incident = await tx.incident.findUnique({ where: { id: input.incidentId }, select: { detectedAt: true, status: true } });
+      if (!incident) throw new ActionError("NOT_FOUND", "There is no such incident.", { incidentId: ["Unknown incident."] });
+      detectedAt = incident.detectedAt;
+    }
     const runbook = getRunbook(input.runbookId);
     if (!runbook) throw new ActionError("NOT_FOUND", `There is no runbook ${input.runbookId}.`, { runbookId: ["Unknown runbook."] });
     if (!actor.roles.some((r) => runbook.startRoles.includes(r))) {
@@ -20,13 +31,21 @@ export const startRunAction = defineAction({
         `Only ${runbook.startRoles.map((r) => ROLE_LABELS[r]).join(", ")} may start ${runbook.id}.`,
       );
     }
-    const run = await createRun(tx, { runbook, actor, drill: input.drill });
+    const run = await createRun(tx, { runbook, actor, drill: input.drill, drillScenario: input.scenario ?? null, incidentId: input.incidentId ?? null, detectedAt });
     return {
       data: { runId: run.id },
       audit: {
         target: { type: "run", id: run.id },
-        details: { runbookId: runbook.id, title: runbook.title, contentHash: runbook.contentHash, drill: input.drill },
+        details: { runbookId: runbook.id, title: runbook.title, contentHash: runbook.contentHash, drill: input.drill, scenario: input.scenario ?? null, incidentId: input.incidentId ?? null },
       },
     };
+  },
+  /** A drill's scenario goes into the simulator once the run exists; it is cleared when the drill ends. */
+  async afterCommit({ input }) {
+    if (!input.drill || !input.scenario) return undefined;
+    const target = drillTarget();
+    if ("reason" in target) return target.reason;
+    await injectScenario(target.url, input.scenario);
+    return `Scenario "${input.scenario}" injected into the simulator for this drill.`;
   },
 });

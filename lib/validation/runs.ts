@@ -1,15 +1,20 @@
 import { z } from "zod";
 import { RUNBOOK_ID } from "../runbooks/schema";
+import { drillScenarioSchema } from "../runs/drills";
 
 const checkbox = z
   .union([z.boolean(), z.enum(["on", "true", "false", ""])])
   .optional()
   .transform((v) => v === true || v === "on" || v === "true");
 
-export const startRunSchema = z.object({
-  runbookId: z.string({ error: "Choose a runbook." }).trim().regex(RUNBOOK_ID, "Not a runbook id (expected e.g. RB-CORE-001)."),
-  drill: checkbox,
-});
+export const startRunSchema = z
+  .object({
+    runbookId: z.string({ error: "Choose a runbook." }).trim().regex(RUNBOOK_ID, "Not a runbook id (expected e.g. RB-CORE-001)."),
+    drill: checkbox,
+    scenario: z.union([z.literal(""), drillScenarioSchema]).optional().transform((v) => v || undefined),
+    incidentId: z.union([z.literal(""), z.uuid({ error: "Not an incident id." })]).optional().transform((v) => v || undefined),
+  })
+  .refine((v) => !v.scenario || v.drill, { path: ["scenario"], message: "A scenario is injected only for drills." });
 export type StartRunInput = z.input<typeof startRunSchema>;
 
 const runId = z.uuid({ error: "Not a run id." });
@@ -50,3 +55,5 @@ export const evidenceSchema = z.object({
   text: z.string().trim().min(1, "Write what the evidence shows.").max(4000),
   url: z.union([z.literal(""), z.url({ protocol: /^https?$/, error: "Links must start with http:// or https://." })]).optional().transform((v) => v || undefined),
 });
+
+export const saveRcaSchema = z.object({ runId, markdown: z.string().trim().min(20, "The RCA is too short to save.").max(200_000, "The RCA is limited to 200,000 characters.") });

@@ -2,7 +2,7 @@
 
 import { runServerAction } from "@/lib/next/server-action";
 import type { ActionResult } from "@/lib/actions/result";
-import { abortRunAction, addEvidenceAction, approveStepAction, decideStepAction, requestStepAction, signStepAction, skipStepAction } from "@/lib/runs/actions";
+import { abortRunAction, saveRcaAction, escalateRunAction, addEvidenceAction, approveStepAction, decideStepAction, requestStepAction, signStepAction, skipStepAction } from "@/lib/runs/actions";
 
 type R = ActionResult<unknown> | null;
 
@@ -33,4 +33,12 @@ export async function abortRun(_prev: R, form: FormData): Promise<R> {
 /** Adds evidence (a note or link) to a step. */
 export async function addEvidence(_prev: R, form: FormData): Promise<R> {
   return runServerAction(addEvidenceAction, form);
+}
+/** Escalates the run to its next level. */
+export async function escalateRun(_prev: R, form: FormData): Promise<R> {
+  return runServerAction(escalateRunAction, form);
+}
+/** Saves the RCA. */
+export async function saveRca(_prev: R, form: FormData): Promise<R> {
+  return runServerAction(saveRcaAction, form);
 }
