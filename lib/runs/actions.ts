@@ -35,7 +35,7 @@ async function transition(tx: Tx, actor: Actor, runId: string, make: (loaded: No
   }
   const now = new Date();
   const { run } = loaded;
-  const applied = await applyPlan(tx, { actor, runId, runVersion: run.version, runbook: loaded.runbook, plan: outcome, parentRun: run }, now);
+  const applied = await applyPlan(tx, { actor, runId, runVersion: run.version, runbook: loaded.runbook, plan: outcome, parentRun: run, loaded }, now);
   return {
     data: { runId, ...applied },
     audit: { action: outcome.audit.action, target: { type: "run", id: runId }, details: { runbookId: run.runbookId, ...outcome.audit.details } },

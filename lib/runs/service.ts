@@ -106,7 +106,11 @@ async function conflictMessage(tx: Tx, runId: string, stepId: string, runbook: R
 }
 
 /** Applies a plan with version checks; a lost race throws a CONFLICT ActionError (the transaction rolls back). */
-export async function applyPlan(tx: Tx, ctx: { actor: Actor; runId: string; runVersion: number; runbook: Runbook; plan: Plan; parentRun: { drill: boolean; drillScenario: string | null; incidentId: string | null; detectedAt: Date } }, now = new Date()) {
+export async function applyPlan(
+  tx: Tx,
+  ctx: { actor: Actor; runId: string; runVersion: number; runbook: Runbook; plan: Plan; parentRun: { drill: boolean; drillScenario: string | null; incidentId: string | null; detectedAt: Date }; loaded?: LoadedRun },
+  now = new Date(),
+) {
   const { actor, runId, runbook, plan } = ctx;
   const guard = await tx.run.updateMany({ where: { id: runId, version: ctx.runVersion, status: "IN_PROGRESS" }, data: { version: { increment: 1 } } });
   if (guard.count === 0) {
@@ -151,8 +155,39 @@ export async function applyPlan(tx: Tx, ctx: { actor: Actor; runId: string; runV
     await tx.stepState.update({ where: { runId_stepId: { runId, stepId: plan.openChild.stepId } }, data: { childRunId } });
   }
   if (plan.endRun) await endRun(tx, runId, plan.endRun.status, plan.endRun.reason, actor.id, now);
-  await settleRun(tx, runId, now);
+  if (ctx.loaded && !plan.endRun) await settleAfterPlan(tx, ctx.loaded, plan, now);
+  else await settleRun(tx, runId, now);
   return { commandId, childRunId };
+}
+
+export type LoadedRun = NonNullable<Awaited<ReturnType<typeof loadRun>>>;
+
+/**
+ * settleRun without reading the run again: the snapshot the plan was made from, with the plan applied in memory,
+ * tells which step is now current (the hot path of every sign-off).
+ */
+async function settleAfterPlan(tx: Tx, loaded: LoadedRun, plan: Plan, now: Date) {
+  const updates = new Map(plan.stepUpdates.map((u) => [u.stepId, u.data]));
+  const after: RunSnapshot = {
+    ...loaded.snapshot,
+    steps: loaded.snapshot.steps.map((st) => {
+      const data = updates.get(st.stepId);
+      if (!data) return st;
+      const status = (data.status as RunSnapshot["steps"][number]["status"] | undefined) ?? st.status;
+      return {
+        ...st,
+        status,
+        commandState: plan.enqueue?.stepId === st.stepId ? "PENDING" : st.commandState,
+        childRunStatus: plan.openChild?.stepId === st.stepId ? "IN_PROGRESS" : st.childRunStatus,
+      };
+    }),
+  };
+  const cur = currentStep(after);
+  if (!cur) return settleRun(tx, loaded.run.id, now);
+  const row = loaded.run.steps.find((s) => s.stepId === cur.stepId);
+  if (row && !row.currentSince && !updates.has(cur.stepId)) {
+    await tx.stepState.update({ where: { runId_stepId: { runId: loaded.run.id, stepId: cur.stepId } }, data: { currentSince: now } });
+  }
 }
 
 async function endRun(tx: Tx, runId: string, status: Exclude<RunStatus, "IN_PROGRESS">, reason: string, actorId: string | null, now: Date) {

@@ -1,0 +1,83 @@
+/**
+ * Sign-off latency under 20 concurrent signers, through the same action path as the run page (session → parse →
+ * permission → transaction with version checks and the hash-chained audit append). Each signer signs the current
+ * step of its own runs, so the measurement is contention on the database and the audit chain, not lost races.
+ *
+ *   npx tsx scripts/bench-signoff.ts [--signers 20] [--per-signer 50]
+ */
+import { cpus, totalmem } from "node:os";
+import { parseArgs } from "node:util";
+import { createDb } from "../lib/db";
+import { executeAction } from "../lib/actions/safe-action";
+import { startRunAction } from "../lib/runs/start-run";
+import { signStepAction } from "../lib/runs/actions";
+import { seedDatabase } from "../prisma/seed-db";
+import { createTestDatabase, startTestPostgres } from "../tests/support/test-postgres";
+
+const { values } = parseArgs({ options: { signers: { type: "string", default: "20" }, "per-signer": { type: "string", default: "50" }, mode: { type: "string", default: "burst" } } });
+/**
+ * burst: all signers click at the same moment, round after round (the run page's real pattern: a step becomes
+ * current and everyone watching acts on it). closed: every signer signs again the moment its last sign-off returns
+ * (a saturation test; latency then measures queueing).
+ */
+const mode = values.mode === "closed" ? "closed" : "burst";
+const signers = Number(values.signers);
+const perSigner = Number(values["per-signer"]);
+process.env.LOG_LEVEL = "error";
+
+const pg = await startTestPostgres();
+try {
+  const url = await createTestDatabase(pg.adminUrl, "bench_signoff");
+  process.env.DATABASE_URL = url;
+  const client = createDb(url);
+  await seedDatabase(client);
+  const people = await Promise.all(
+    Array.from({ length: signers }, async (_, i) => {
+      const p = await client.person.create({ data: { email: `signer${i}@bench.example`, name: `Signer ${i}`, roles: ["SRE"] } });
+      return { id: p.id, email: p.email, name: p.name, roles: p.roles };
+    }),
+  );
+  // Each signer gets its own runs (started by itself).
+  const runs: string[][] = [];
+  for (const p of people) {
+    const mine: string[] = [];
+    for (let i = 0; i < perSigner; i++) {
+      const r = await executeAction(startRunAction, p, { runbookId: "RB-CORE-001" });
+      if (!r.ok) throw new Error(r.message);
+      mine.push(r.data.runId);
+    }
+    runs.push(mine);
+  }
+  const latencies: number[] = [];
+  let failures = 0;
+  const started = performance.now();
+  const signOnce = async (p: (typeof people)[number], runId: string) => {
+    const t = performance.now();
+    const r = await executeAction(signStepAction, p, { runId, stepId: "triage", notes: "bench" });
+    latencies.push(performance.now() - t);
+    if (!r.ok) failures++;
+  };
+  if (mode === "closed") {
+    await Promise.all(people.map(async (p, i) => {
+      for (const runId of runs[i]) await signOnce(p, runId);
+    }));
+  } else {
+    for (let round = 0; round < perSigner; round++) {
+      await Promise.all(people.map((p, i) => signOnce(p, runs[i][round])));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  const wall = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pct = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))].toFixed(1);
+  const events = await client.auditEvent.count({ where: { action: "run.step.signed" } });
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
+  console.log(`mode: ${mode}`);
+  console.log(`| signers | sign-offs | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | throughput (/s) | failures | audit events |`);
+  console.log(`| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`);
+  console.log(`| ${signers} | ${latencies.length} | ${pct(0.5)} | ${pct(0.95)} | ${pct(0.99)} | ${latencies[latencies.length - 1].toFixed(1)} | ${(latencies.length / wall).toFixed(0)} | ${failures} | ${events} |`);
+  await client.$disconnect();
+} finally {
+  await pg.stop();
+}
+process.exit(0);
