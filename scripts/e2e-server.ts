@@ -35,6 +35,7 @@ const child = spawn(process.execPath, [nextBin, "start", "-p", port, "-H", "127.
     DATABASE_URL: url,
     CONTROL_PLANE_URL: simulator.url,
     SIMULATOR_URL: simulator.url,
+    ALERTMANAGER_WEBHOOK_TOKEN: process.env.E2E_ALERT_TOKEN ?? "e2e-alertmanager-token",
     PORTAL_RELAY_INTERVAL_MS: "200",
     PORTAL_JOBS_INTERVAL_MS: "1000",
     PORTAL_DEV_SIGN_IN: "true",

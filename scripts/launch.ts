@@ -111,6 +111,7 @@ const env: NodeJS.ProcessEnv = {
   NEXT_TELEMETRY_DISABLED: "1",
   AUTH_SECRET: localSecret(DATA_DIR, "auth-secret", process.env.AUTH_SECRET),
   AUDIT_HMAC_KEY: localSecret(DATA_DIR, "audit-hmac-key", process.env.AUDIT_HMAC_KEY),
+  ALERTMANAGER_WEBHOOK_TOKEN: localSecret(DATA_DIR, "alertmanager-token", process.env.ALERTMANAGER_WEBHOOK_TOKEN),
   AUTH_TRUST_HOST: process.env.AUTH_TRUST_HOST ?? "true",
   // The passwordless "sign in as a seeded person" page exists only on the embedded default.
   PORTAL_DEV_SIGN_IN: process.env.PORTAL_DEV_SIGN_IN ?? (embedded ? "true" : "false"),

@@ -3,6 +3,8 @@ import { log } from "../log";
 import { autoEscalateWaitingSteps } from "../runs/escalation";
 import { startLeaderLoop, type LeaderLoopHandle } from "./leader-loop";
 import { deliverNotifications } from "./notifications";
+import { runMassFailureDetector } from "../incidents/detector";
+import { sharedTelemetry } from "../control-plane/telemetry";
 
 /** Lock id of the portal's periodic jobs (the audit chain uses 7_231_001, the relay 7_231_002). */
 export const JOBS_LOCK_ID = 7_231_003;
@@ -15,6 +17,7 @@ export function defaultJobs(): Job[] {
   return [
     { name: "auto-escalation", run: () => autoEscalateWaitingSteps(db(), afterMinutes) },
     { name: "notifications", run: () => deliverNotifications(db(), process.env.PORTAL_NOTIFY_WEBHOOK_URL) },
+    ...(process.env.CONTROL_PLANE_URL ? [{ name: "mass-failure detector", run: async () => runMassFailureDetector(db(), (await sharedTelemetry().read()).data) }] : []),
   ];
 }
 

@@ -1,0 +1,47 @@
+import { timingSafeEqual } from "node:crypto";
+import { NextResponse, type NextRequest } from "next/server";
+import { alertmanagerPayloadSchema } from "@/lib/validation/incidents";
+import { ingestAlertmanager } from "@/lib/incidents/alertmanager";
+import { appendAudit } from "@/lib/audit/log";
+import { db } from "@/lib/db";
+import { log } from "@/lib/log";
+
+export const dynamic = "force-dynamic";
+
+function tokenMatches(header: string | null, expected: string): boolean {
+  const given = Buffer.from(header?.replace(/^Bearer\s+/i, "") ?? "");
+  const want = Buffer.from(expected);
+  return given.length === want.length && timingSafeEqual(given, want);
+}
+
+/**
+ * Alertmanager's webhook receiver (payload version 4), protected by a bearer token (ALERTMANAGER_WEBHOOK_TOKEN).
+ * Idempotent by group key and alert fingerprint; a malformed payload gets 400 with the reason and stores nothing.
+ */
+export async function POST(req: NextRequest) {
+  const expected = process.env.ALERTMANAGER_WEBHOOK_TOKEN;
+  if (!expected) return NextResponse.json({ message: "The alert webhook is not configured (ALERTMANAGER_WEBHOOK_TOKEN)." }, { status: 503 });
+  if (!tokenMatches(req.headers.get("authorization"), expected)) {
+    const from = req.headers.get("x-forwarded-for") ?? "direct";
+    log.warn("alerts.unauthorized", { from });
+    await db()
+      .$transaction((tx) => appendAudit(tx, { actor: null, action: "alert.received", outcome: "refused", details: { reason: "wrong or missing bearer token", from } }))
+      .catch((e) => log.error("audit.refusal.write_failed", { err: e }));
+    return NextResponse.json({ message: "Wrong or missing bearer token." }, { status: 401, headers: { "WWW-Authenticate": 'Bearer realm="alertmanager"' } });
+  }
+  let raw: unknown;
+  try {
+    raw = await req.json();
+  } catch {
+    return NextResponse.json({ message: "The body is not JSON." }, { status: 400 });
+  }
+  const parsed = alertmanagerPayloadSchema.safeParse(raw);
+  if (!parsed.success) {
+    const reason = parsed.error.issues.map((i) => `${i.path.join(".") || "payload"}: ${i.message}`).join("; ");
+    log.warn("alerts.malformed", { reason });
+    return NextResponse.json({ message: `Malformed Alertmanager payload: ${reason}` }, { status: 400 });
+  }
+  const result = await ingestAlertmanager(db(), parsed.data);
+  log.info("alerts.ingested", { groupKey: parsed.data.groupKey, ...result });
+  return NextResponse.json({ ok: true, ...result });
+}
