@@ -304,7 +304,7 @@ export class SimulatorModel {
     const sc = this.scenarios;
     let rate = this.profile(repo).flowsPerHour;
     if (sc.costRunaway?.repo === repo) rate *= 40;
-    if (sc.massFailure?.repos.includes(repo)) rate *= 5;
+    if (sc.massFailure?.repos.includes(repo)) rate *= 30;
     if (sc.schemaBreak) rate *= 3;
     const capacity = this.throttles.get(repo)?.capacityPercent;
     if (capacity !== null && capacity !== undefined) rate *= capacity / 100;
@@ -475,7 +475,7 @@ export class SimulatorModel {
     const massFailing = sc.massFailure?.repos.includes(repo) ?? false;
     if (massFailing && draw.slow < 0.3) seconds *= 1.8;
     const p429 = this.overloadProbability() + (sc.storm?.provider === provider ? 0.35 : 0);
-    const p5xx = 0.01 + (degraded ? 0.1 : 0) + (massFailing ? 0.55 : 0) + (dbShort ? 0.35 : 0);
+    const p5xx = 0.01 + (degraded ? 0.1 : 0) + (massFailing ? 0.8 : 0) + (dbShort ? 0.35 : 0);
     const pValidation = 0.02 + (sc.schemaBreak ? 0.6 : 0);
     const u = draw.outcome;
     let outcome: Outcome;

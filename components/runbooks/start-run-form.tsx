@@ -14,7 +14,7 @@ import { Button } from "../ui/button";
  * "Start run" for people whose role may start this runbook. Showing it is a convenience; the server action
  * checks the permission and the runbook's start roles again.
  */
-export function StartRunForm({ runbookId, startRoles }: { runbookId: string; startRoles: Role[] }) {
+export function StartRunForm({ runbookId, startRoles, incidentId, label = "Start run" }: { runbookId: string; startRoles: Role[]; incidentId?: string; label?: string }) {
   const { data } = useQuery(meQuery);
   const [state, action, pending] = useActionState<ActionResult<{ runId: string }> | null, FormData>(startRun, null);
   const [drill, setDrill] = useState(false);
@@ -26,6 +26,7 @@ export function StartRunForm({ runbookId, startRoles }: { runbookId: string; sta
   return (
     <form action={action} className="flex flex-col items-end gap-2">
       <input type="hidden" name="runbookId" value={runbookId} />
+      {incidentId && <input type="hidden" name="incidentId" value={incidentId} />}
       <div className="flex items-center gap-3">
         <label className="flex items-center gap-1.5 text-sm text-zinc-600 dark:text-zinc-400">
           <input type="checkbox" name="drill" className="rounded" checked={drill} onChange={(e) => setDrill(e.target.checked)} /> Drill
@@ -44,7 +45,7 @@ export function StartRunForm({ runbookId, startRoles }: { runbookId: string; sta
           </label>
         )}
         <Button type="submit" disabled={pending}>
-          {pending ? "Starting…" : "Start run"}
+          {pending ? "Starting…" : label}
         </Button>
       </div>
       {state && !state.ok && (

@@ -2,7 +2,7 @@
 
 import { saveRca } from "@/app/(runbooks)/runs/[id]/actions";
 import { buttonClass, Button } from "../ui/button";
-import { ActionForm } from "./action-form";
+import { ActionForm } from "../ui/action-form";
 
 export function RcaEditor({ runId, initial, canSave, downloadHref }: { runId: string; initial: string; canSave: boolean; downloadHref: string }) {
   return (

@@ -11,7 +11,7 @@ import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { SeverityBadge } from "../runbooks/severity-badge";
-import { ActionForm } from "./action-form";
+import { ActionForm } from "../ui/action-form";
 import { RunClocks, useNow } from "./clocks";
 import { StepCard } from "./step-card";
 

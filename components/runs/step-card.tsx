@@ -8,7 +8,7 @@ import { paths } from "@/lib/paths";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { cx } from "../ui/cx";
-import { ActionForm } from "./action-form";
+import { ActionForm } from "../ui/action-form";
 
 const STATUS: Record<StepView["status"], { label: string; tone: "zinc" | "blue" | "green" | "amber" | "red" | "violet" }> = {
   PENDING: { label: "to do", tone: "zinc" },

@@ -20,6 +20,12 @@ export async function runMassFailureDetector(client: Db, telemetry: TelemetrySna
   }
   episode.startedAt ??= now;
   const since = episode.startedAt;
+  // Failures a drill injected into the simulator are the drill's, not an incident: none is opened for an hour after.
+  const drill = await client.run.findFirst({
+    where: { drill: true, drillScenario: { not: null }, OR: [{ status: "IN_PROGRESS" }, { endedAt: { gte: new Date(now.getTime() - 3600_000) } }] },
+    select: { id: true },
+  });
+  if (drill) return { opened: null, massFailure: true };
   return client.$transaction(async (tx) => {
     // One incident per episode: none while a detector incident is open, nor if one was opened during this episode.
     const existing = await tx.incident.findFirst({

@@ -1,43 +1,57 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
 import { useActionState, useEffect, useRef, type ReactNode } from "react";
 import type { ActionResult } from "@/lib/actions/result";
 
 type ServerAction = (prev: ActionResult<unknown> | null, form: FormData) => Promise<ActionResult<unknown> | null>;
 
 /**
- * A form bound to a server action: hidden fields for the run and step, the action's refusal or field errors shown
- * in place, and the run refetched (for everyone polling it) as soon as the change is committed.
+ * A form bound to a server action: hidden fields (the run and step, or any others), the action's refusal or field
+ * errors shown in place, and the data refetched as soon as the change is committed (the run's live query, or the
+ * server-rendered page).
  */
 export function ActionForm({
   action,
   runId,
   stepId,
+  hidden,
   children,
   className,
   testId,
 }: {
   action: ServerAction;
-  runId: string;
+  runId?: string;
   stepId?: string;
+  hidden?: Record<string, string>;
   children: (pending: boolean, fieldError: (name: string) => string | undefined) => ReactNode;
   className?: string;
   testId?: string;
 }) {
   const queryClient = useQueryClient();
+  const router = useRouter();
   const [state, formAction, pending] = useActionState(action, null);
   const formRef = useRef<HTMLFormElement>(null);
   useEffect(() => {
-    if (state) void queryClient.invalidateQueries({ queryKey: ["run", runId] });
+    if (state && runId) void queryClient.invalidateQueries({ queryKey: ["run", runId] });
+    else if (state?.ok) router.refresh();
     if (state?.ok) formRef.current?.reset();
-  }, [state, queryClient, runId]);
+  }, [state, queryClient, runId, router]);
   const fieldError = (name: string) => (state && !state.ok ? state.fieldErrors?.[name]?.join(" ") : undefined);
   return (
     <form ref={formRef} action={formAction} className={className} data-testid={testId}>
-      <input type="hidden" name="runId" value={runId} />
+      {runId && <input type="hidden" name="runId" value={runId} />}
       {stepId && <input type="hidden" name="stepId" value={stepId} />}
+      {Object.entries(hidden ?? {}).map(([k, v]) => (
+        <input key={k} type="hidden" name={k} value={v} />
+      ))}
       {children(pending, fieldError)}
+      {state?.ok && state.message && (
+        <p role="status" className="mt-2 text-sm text-emerald-700 dark:text-emerald-300">
+          {state.message}
+        </p>
+      )}
       {state && !state.ok && (
         <p role="alert" className="mt-2 text-sm text-red-700 dark:text-red-300">
           {state.message}

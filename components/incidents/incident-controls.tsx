@@ -1,0 +1,40 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { setIncidentStatus, takeCommand } from "@/app/(incidents)/incidents/actions";
+import { meQuery } from "@/lib/queries/me";
+import { ActionForm } from "../ui/action-form";
+import { Button } from "../ui/button";
+
+/** Take command, and move the incident through open → mitigated → resolved (reopen: commander only). */
+export function IncidentControls({ incidentId, status, commanderId }: { incidentId: string; status: string; commanderId: string | null }) {
+  const { data } = useQuery(meQuery);
+  const me = data?.signedIn ? data.me : null;
+  if (!me) return null;
+  const canManage = me.permissions.includes("incident.manage");
+  const isIC = me.roles.includes("INCIDENT_COMMANDER");
+  const next = status === "OPEN" ? ["MITIGATED", "RESOLVED"] : status === "MITIGATED" ? ["RESOLVED", ...(isIC ? ["OPEN"] : [])] : isIC ? ["OPEN"] : [];
+  return (
+    <div className="flex flex-wrap items-start gap-2">
+      {isIC && commanderId !== me.id && (
+        <ActionForm action={takeCommand} hidden={{ incidentId }}>
+          {(pending) => (
+            <Button type="submit" disabled={pending}>
+              Take command
+            </Button>
+          )}
+        </ActionForm>
+      )}
+      {canManage &&
+        next.map((s) => (
+          <ActionForm key={s} action={setIncidentStatus} hidden={{ incidentId, status: s }}>
+            {(pending) => (
+              <Button type="submit" variant={s === "RESOLVED" ? "primary" : "secondary"} disabled={pending}>
+                {s === "OPEN" ? "Reopen" : s === "MITIGATED" ? "Mark mitigated" : "Mark resolved"}
+              </Button>
+            )}
+          </ActionForm>
+        ))}
+    </div>
+  );
+}
