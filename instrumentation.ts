@@ -7,12 +7,24 @@ export async function register() {
   if (!process.env.DATABASE_URL || process.env.PORTAL_JOBS === "off") return;
   const { startBackgroundJobs } = await import("./lib/jobs/background");
   (globalThis as { portalJobs?: unknown }).portalJobs = startBackgroundJobs();
+  if (process.env.AUDIT_HMAC_KEY && process.env.PORTAL_AUDIT_HEADS !== "off") {
+    // Signed audit-chain heads, every 15 minutes by default, by one replica (its own advisory lock).
+    const { startHeadSigner } = await import("./lib/audit/head-signer");
+    const intervalMs = Number(process.env.PORTAL_AUDIT_HEAD_INTERVAL_MS ?? 15 * 60_000);
+    (globalThis as { portalHeadSigner?: unknown }).portalHeadSigner = startHeadSigner({ key: process.env.AUDIT_HMAC_KEY, intervalMs });
+  }
   if (!process.env.CONTROL_PLANE_URL || process.env.PORTAL_RELAY === "off") return;
-  const [{ startRelay }, { settleRun }, { log }] = await Promise.all([import("./lib/control-plane/relay"), import("./lib/runs/service"), import("./lib/log")]);
+  const [{ startRelay }, { settleRun }, { settleOnboardingCommand }, { log }] = await Promise.all([
+    import("./lib/control-plane/relay"),
+    import("./lib/runs/service"),
+    import("./lib/onboarding/service"),
+    import("./lib/log"),
+  ]);
   const relay = startRelay({
     intervalMs: Number(process.env.PORTAL_RELAY_INTERVAL_MS ?? 500),
     onOutcome: async (tx, command) => {
       if (command.runId) await settleRun(tx, command.runId);
+      else await settleOnboardingCommand(tx, command);
     },
   });
   (globalThis as { portalRelay?: typeof relay }).portalRelay = relay;

@@ -17,6 +17,8 @@ export const paths = {
   /** A runbook page with a flow preselected (e.g. RB-CORE-001 for a failed first flow). */
   runbookForFlow: (id: string, flowId: string) => `/runbooks/${id}?flow=${encodeURIComponent(flowId)}`,
   audit: (query?: Record<string, string>) => (query && Object.keys(query).length ? `/audit?${new URLSearchParams(query)}` : "/audit"),
+  auditEvent: (seq: bigint | string) => `/audit/${seq}`,
+  auditHeads: () => "/audit/heads",
   api: {
     health: () => "/api/health",
     me: () => "/api/me",
@@ -25,5 +27,10 @@ export const paths = {
     onboardingWorkflow: (id: string) => `/api/onboarding/${id}/workflow`,
     onboardingAlertRules: (id: string) => `/api/onboarding/${id}/alert-rules`,
     rcaMarkdown: (id: string) => `/api/runs/${id}/rca`,
+    auditEvents: (query?: Record<string, string>) => (query && Object.keys(query).length ? `/api/audit/events?${new URLSearchParams(query)}` : "/api/audit/events"),
+    auditExport: (format: "csv" | "jsonl", query: Record<string, string> = {}) => `/api/audit/export?${new URLSearchParams({ format, ...query })}`,
+    auditHead: (id: bigint | string) => `/api/audit/heads/${id}`,
+    /** The evidence bundle of an incident (JSON, or the Markdown summary). */
+    auditBundle: (incidentId: string, format: "json" | "md" = "json") => `/api/audit/bundle?${new URLSearchParams({ incident: incidentId, format })}`,
   },
 } as const;

@@ -22,6 +22,8 @@ export const PERMISSIONS = {
   "audit.view.all": ["AUDITOR", "INFOSEC", "INCIDENT_COMMANDER"],
   "audit.view.own": ["SRE", "INCIDENT_COMMANDER", "INFOSEC", "ENGINEERING_TL", "BUSINESS", "PRODUCT", "REPO_OWNER", "AUDITOR"],
   "audit.verify": ["SRE", "INCIDENT_COMMANDER", "INFOSEC", "ENGINEERING_TL", "BUSINESS", "PRODUCT", "REPO_OWNER", "AUDITOR"],
+  "audit.export": ["SRE", "INCIDENT_COMMANDER", "INFOSEC", "ENGINEERING_TL", "BUSINESS", "PRODUCT", "REPO_OWNER", "AUDITOR"],
+  "audit.head.sign": ["AUDITOR", "INFOSEC", "INCIDENT_COMMANDER"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
