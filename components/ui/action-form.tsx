@@ -17,6 +17,7 @@ export function ActionForm({
   runId,
   stepId,
   hidden,
+  queryKey,
   children,
   className,
   testId,
@@ -25,6 +26,8 @@ export function ActionForm({
   runId?: string;
   stepId?: string;
   hidden?: Record<string, string>;
+  /** The live query to refetch after the change (default: the run's, when `runId` is given; else the page). */
+  queryKey?: readonly unknown[];
   children: (pending: boolean, fieldError: (name: string) => string | undefined) => ReactNode;
   className?: string;
   testId?: string;
@@ -33,11 +36,13 @@ export function ActionForm({
   const router = useRouter();
   const [state, formAction, pending] = useActionState(action, null);
   const formRef = useRef<HTMLFormElement>(null);
+  const key = queryKey ?? (runId ? ["run", runId] : null);
+  const keyText = JSON.stringify(key);
   useEffect(() => {
-    if (state && runId) void queryClient.invalidateQueries({ queryKey: ["run", runId] });
+    if (state && keyText !== "null") void queryClient.invalidateQueries({ queryKey: JSON.parse(keyText) as unknown[] });
     else if (state?.ok) router.refresh();
     if (state?.ok) formRef.current?.reset();
-  }, [state, queryClient, runId, router]);
+  }, [state, queryClient, keyText, router]);
   const fieldError = (name: string) => (state && !state.ok ? state.fieldErrors?.[name]?.join(" ") : undefined);
   return (
     <form ref={formRef} action={formAction} className={className} data-testid={testId}>

@@ -1,0 +1,133 @@
+"use client";
+
+import { Bar, BarChart, CartesianGrid, Rectangle, ReferenceLine, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis, type BarShapeProps } from "recharts";
+import type { PanelsModel } from "@/lib/telemetry/panels";
+import { percent, seconds } from "@/lib/telemetry/format";
+import { Badge } from "../ui/badge";
+import { cx } from "../ui/cx";
+import { AXIS, CHART_STYLE, COLORS } from "./chart";
+import { PanelFrame, Stat, type Freshness } from "./panel-frame";
+import type { OfferRunbook } from "./runbook-offer";
+
+const STATUS_TONE = { up: "green", degraded: "amber", down: "red" } as const;
+const TOLERANCE_TONE = { operational: "green", "operational-with-failover": "amber", degraded: "orange", offline: "red" } as const;
+
+/** P95 against 120 s, timeouts over 180 s, failure rates, mass failure, quality gates, provider health. */
+export function SloPanel({ model, freshness, runbooks }: { model: PanelsModel; freshness: Freshness; runbooks: Record<string, OfferRunbook> }) {
+  const s = model.slo;
+  const flows = s.recentFlows
+    .filter((f) => f.status !== "running")
+    .map((f, i) => ({ i: i + 1, seconds: Math.round(f.durationMs / 100) / 10, repo: f.repo, status: f.status, errorType: f.errorType }));
+  const ok = flows.filter((f) => f.status === "succeeded");
+  const bad = flows.filter((f) => f.status === "failed");
+  const rates = s.failureRates.map((r) => ({ ...r, pct: Math.round(r.failureRate * 1000) / 10 }));
+  const gates = s.qualityGates;
+  return (
+    <PanelFrame id="slo" title="SLO" subtitle={`P95 flow duration under ${seconds(s.p95SloMs)}; flows stop at ${seconds(s.hardTimeoutMs)}`} alerts={s.alerts} freshness={freshness} runbooks={runbooks}>
+      <div
+        data-testid="provider-tolerance"
+        className={cx(
+          "flex flex-wrap items-center gap-2 rounded-md border px-3 py-2 text-sm",
+          s.providersDown === 0 ? "border-zinc-200 dark:border-zinc-800" : s.providersDown === 1 ? "border-amber-300 dark:border-amber-800" : "border-red-300 dark:border-red-800",
+        )}
+      >
+        <span>Orchestrator:</span>
+        <Badge tone={TOLERANCE_TONE[s.tolerance]}>{s.toleranceLabel}</Badge>
+        <span className="text-zinc-500">
+          {s.providersDown} of {s.providers.length} providers down
+        </span>
+      </div>
+      <div className="overflow-x-auto">
+        <table className="w-full text-left text-sm" data-testid="provider-health">
+          <thead className="text-xs uppercase tracking-wide text-zinc-500">
+            <tr>
+              <th className="py-1 pr-3">Provider</th>
+              <th className="py-1 pr-3">Status</th>
+              <th className="py-1 pr-3 text-right">Latency</th>
+              <th className="py-1 pr-3 text-right">Errors</th>
+              <th className="py-1 pr-3">Breaker</th>
+              <th className="py-1 text-right">Traffic</th>
+            </tr>
+          </thead>
+          <tbody>
+            {s.providers.map((p) => (
+              <tr key={p.provider} className="border-t border-zinc-100 dark:border-zinc-800" data-testid={`provider-${p.provider}`}>
+                <td className="py-1.5 pr-3 font-medium">{p.label}</td>
+                <td className="py-1.5 pr-3">
+                  <Badge tone={p.degraded ? "amber" : STATUS_TONE[p.status]}>{p.degraded && p.status === "up" ? "degraded" : p.status}</Badge>
+                </td>
+                <td className="py-1.5 pr-3 text-right tabular-nums">{p.latencyMs === null ? "—" : `${(p.latencyMs / 1000).toFixed(1)} s`}</td>
+                <td className="py-1.5 pr-3 text-right tabular-nums">{percent(p.errorRate * 100)}</td>
+                <td className="py-1.5 pr-3">{p.breaker}</td>
+                <td className="py-1.5 text-right tabular-nums">{percent(p.trafficShare * 100, 0)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <dl className="grid grid-cols-2 gap-4 sm:grid-cols-4">
+        <Stat
+          label="P95 duration"
+          value={s.p95Ms === null ? "—" : seconds(s.p95Ms)}
+          detail={`P50 ${s.p50Ms === null ? "—" : seconds(s.p50Ms)} · ${s.flowsMeasured} flows, 24 h`}
+          tone={s.overSlo ? "warning" : "ok"}
+          testId="slo-p95"
+        />
+        <Stat label={`Over ${seconds(s.hardTimeoutMs)} (timed out)`} value={s.timeoutsOver180s} tone={s.timeoutsOver180s > 0 ? "warning" : "ok"} detail="last 24 h" />
+        <Stat
+          label="Failures, last hour"
+          value={s.lastHour.count}
+          detail={s.lastHour.repos.length ? s.lastHour.repos.join(", ") : "none"}
+          tone={s.massFailure.byFailureCount ? "critical" : undefined}
+          testId="slo-failures-last-hour"
+        />
+        <Stat
+          label="Quality gates 5/5"
+          value={gates.rate === null ? "—" : percent(gates.rate * 100)}
+          detail={`${gates.allPassed} of ${gates.finished} recent flows`}
+        />
+      </dl>
+
+      <div>
+        <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-zinc-500">Recent flow durations</h3>
+        <ScatterChart responsive style={CHART_STYLE(170)} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" stroke="#a1a1aa33" />
+          <XAxis dataKey="i" type="number" tick={AXIS} name="flow" allowDecimals={false} domain={[0, flows.length + 1]} hide />
+          <YAxis dataKey="seconds" type="number" tick={AXIS} width={40} domain={[0, 200]} ticks={[0, 60, 120, 180]} tickFormatter={(v: number) => `${v} s`} />
+          <ZAxis range={[28, 28]} />
+          <Tooltip formatter={(v, name) => (name === "seconds" ? `${v} s` : String(v))} />
+          <ReferenceLine y={s.p95SloMs / 1000} stroke={COLORS.warning} strokeDasharray="4 3" label={{ value: "SLO 120 s", position: "insideTopLeft", fontSize: 10, fill: COLORS.warning }} />
+          <ReferenceLine y={s.hardTimeoutMs / 1000} stroke={COLORS.critical} strokeDasharray="4 3" label={{ value: "timeout 180 s", position: "insideTopLeft", fontSize: 10, fill: COLORS.critical }} />
+          <Scatter name="succeeded" data={ok} fill={COLORS.ok} isAnimationActive={false} />
+          <Scatter name="failed" data={bad} fill={COLORS.critical} isAnimationActive={false} />
+        </ScatterChart>
+      </div>
+
+      <div>
+        <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-zinc-500">
+          Failure rate per repo, 24 h (mass failure at ≥ 3 repos over {s.failureRateLine * 100} %)
+        </h3>
+        {rates.length === 0 ? (
+          <p className="text-sm text-zinc-500">No finished flows in the window.</p>
+        ) : (
+          <BarChart responsive layout="vertical" style={CHART_STYLE(Math.max(80, rates.length * 22 + 30))} data={rates} margin={{ top: 4, right: 16, bottom: 0, left: 0 }}>
+            <XAxis type="number" tick={AXIS} domain={[0, 100]} tickFormatter={(v: number) => `${v}%`} />
+            <YAxis type="category" dataKey="repo" tick={AXIS} width={120} />
+            <Tooltip formatter={(v) => `${v} %`} />
+            <ReferenceLine x={s.failureRateLine * 100} stroke={COLORS.critical} strokeDasharray="4 3" />
+            <Bar
+              dataKey="pct"
+              name="Failure rate"
+              isAnimationActive={false}
+              shape={(p: BarShapeProps) => <Rectangle {...p} fill={(p.payload as (typeof rates)[number]).over ? COLORS.critical : COLORS.ok} />}
+            />
+          </BarChart>
+        )}
+        <p className="text-xs text-zinc-500" data-testid="mass-failure-status">
+          {s.massFailure.massFailure ? `Mass failure: ${s.massFailure.reasons.join(" ")}` : `No mass failure (${s.massFailure.reposOverRate.length} repos over ${s.failureRateLine * 100} %, ${s.lastHour.count} failures in the last hour).`}
+        </p>
+      </div>
+    </PanelFrame>
+  );
+}
