@@ -18,6 +18,8 @@ export function StartRunForm({ runbookId, startRoles, incidentId, label = "Start
   const { data } = useQuery(meQuery);
   const [state, action, pending] = useActionState<ActionResult<{ runId: string }> | null, FormData>(startRun, null);
   const [drill, setDrill] = useState(false);
+  // A link such as /runbooks/RB-CORE-001?flow=<id> (from a failing first flow) preselects the flow for the run.
+  const [flowId] = useState(() => (typeof window === "undefined" ? null : new URLSearchParams(window.location.search).get("flow")));
   if (!data?.signedIn) return null;
   const allowed = data.me.permissions.includes("run.start") && data.me.roles.some((r) => startRoles.includes(r));
   if (!allowed) {
@@ -27,6 +29,14 @@ export function StartRunForm({ runbookId, startRoles, incidentId, label = "Start
     <form action={action} className="flex flex-col items-end gap-2">
       <input type="hidden" name="runbookId" value={runbookId} />
       {incidentId && <input type="hidden" name="incidentId" value={incidentId} />}
+      {flowId && (
+        <>
+          <input type="hidden" name="flowId" value={flowId} />
+          <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="preselected-flow">
+            For flow <span className="font-mono">{flowId}</span>
+          </p>
+        </>
+      )}
       <div className="flex items-center gap-3">
         <label className="flex items-center gap-1.5 text-sm text-zinc-600 dark:text-zinc-400">
           <input type="checkbox" name="drill" className="rounded" checked={drill} onChange={(e) => setDrill(e.target.checked)} /> Drill

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { canonicalJson } from "./canonical";
 import { ChainVerifier, GENESIS_HASH, hashEvent, headSignatureValid, signHead, type StoredEvent } from "./chain";
 
 function chain(n: number): StoredEvent[] {
@@ -32,13 +31,6 @@ function verify(events: StoredEvent[]) {
   v.push(events);
   return v.result();
 }
-
-describe("canonicalJson", () => {
-  it("is independent of key order and drops undefined", () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: undefined } })).toBe(canonicalJson({ a: { d: [1, { x: 1, y: 2 }] }, b: 1 }));
-    expect(canonicalJson({ b: 1, a: 2 })).toBe('{"a":2,"b":1}');
-  });
-});
 
 describe("ChainVerifier", () => {
   it("accepts an intact chain and reports its head", () => {
@@ -95,11 +87,149 @@ describe("ChainVerifier", () => {
   });
 });
 
+/** Re-hashes an event as a forger who knows the algorithm would. */
+const rehash = (e: StoredEvent): StoredEvent => ({ ...e, hash: hashEvent(e) });
+
+describe("ChainVerifier diagnosis", () => {
+  it("names an event whose hash field was replaced", () => {
+    const events = chain(10);
+    events[6] = { ...events[6], hash: "f".repeat(64) };
+    expect(verify(events)).toMatchObject({ ok: false, seq: 7n, problem: "edited", count: 6 });
+  });
+
+  it("names an event whose previous-hash field was replaced", () => {
+    const events = chain(10);
+    events[6] = { ...events[6], prevHash: "e".repeat(64) };
+    expect(verify(events)).toMatchObject({ ok: false, seq: 7n, problem: "edited" });
+  });
+
+  it("says which event was rewritten with a recomputed hash", () => {
+    const events = chain(10);
+    events[4] = rehash({ ...events[4], details: { i: 5, list: [1, 2], approved: true } });
+    expect(verify(events)).toMatchObject({ ok: false, seq: 6n, problem: "edited", range: { from: 5n, to: 5n } });
+  });
+
+  it("recognises a deletion hidden by renumbering the later events", () => {
+    const events = chain(10);
+    events.splice(3, 1);
+    for (let i = 3; i < events.length; i++) events[i] = { ...events[i], seq: events[i].seq - 1n };
+    expect(verify(events)).toMatchObject({ ok: false, seq: 4n, problem: "deleted", range: { from: 4n, to: 4n } });
+  });
+
+  it("names a forged event inserted with a correct link when the later events were renumbered", () => {
+    const events = chain(10);
+    const forged = rehash({ ...events[3], details: { forged: true }, prevHash: events[2].hash });
+    events.splice(3, 0, forged);
+    for (let i = 4; i < events.length; i++) events[i] = { ...events[i], seq: events[i].seq + 1n };
+    expect(verify(events)).toMatchObject({ ok: false, seq: 4n, problem: "inserted", count: 3 });
+  });
+
+  it("names a forged event squeezed in with a broken link", () => {
+    const events = chain(10);
+    const forged = rehash({ ...events[3], details: { forged: true }, prevHash: "c".repeat(64) });
+    events.splice(3, 0, forged);
+    for (let i = 4; i < events.length; i++) events[i] = { ...events[i], seq: events[i].seq + 1n };
+    expect(verify(events)).toMatchObject({ ok: false, seq: 4n, problem: "inserted" });
+  });
+
+  it("names an event that repeats a sequence number, whichever of the two is read first", () => {
+    const events = chain(10);
+    const forged = rehash({ ...events[3], details: { forged: true } });
+    expect(verify([...events.slice(0, 3), forged, ...events.slice(3)])).toMatchObject({ ok: false, seq: 4n, problem: "inserted", count: 3 });
+    expect(verify([...events.slice(0, 4), forged, ...events.slice(4)])).toMatchObject({ ok: false, seq: 4n, problem: "inserted", count: 4 });
+  });
+
+  it("names a replay of an old event appended at the end", () => {
+    const events = chain(10);
+    events.push(rehash({ ...events[2], seq: 11n }));
+    expect(verify(events)).toMatchObject({ ok: false, seq: 11n, problem: "inserted", count: 10 });
+  });
+
+  it("calls two distant events swapped a reorder and names the first position", () => {
+    const events = chain(20);
+    const a = events[4];
+    const b = events[14];
+    events[4] = { ...b, seq: 5n };
+    events[14] = { ...a, seq: 15n };
+    expect(verify(events)).toMatchObject({ ok: false, seq: 5n, problem: "reordered" });
+  });
+
+  it("calls an event moved to the end a reorder, not a deletion", () => {
+    const events = chain(10);
+    const [moved] = events.splice(3, 1);
+    events.push({ ...moved, seq: 11n });
+    expect(verify(events)).toMatchObject({ ok: false, seq: 5n, problem: "reordered" });
+  });
+
+  it("keeps reading past a break, across batches, before it settles the diagnosis", () => {
+    const events = chain(30);
+    const a = events[2];
+    const b = events[25];
+    events[2] = { ...b, seq: 3n };
+    events[25] = { ...a, seq: 26n };
+    const v = new ChainVerifier();
+    const accepted: boolean[] = [];
+    for (let i = 0; i < 30; i += 4) accepted.push(v.push(events.slice(i, i + 4)));
+    expect(accepted.every(Boolean)).toBe(true);
+    expect(v.result()).toMatchObject({ ok: false, seq: 3n, problem: "reordered" });
+  });
+
+  it("stops asking for events once the look-ahead is full", () => {
+    const events = chain(30);
+    events[2] = { ...events[2], details: { i: 0 } };
+    const v = new ChainVerifier({ lookahead: 5 });
+    expect(v.push(events.slice(0, 5))).toBe(true);
+    expect(v.push(events.slice(5, 10))).toBe(false);
+    expect(v.result()).toMatchObject({ ok: false, seq: 3n, problem: "edited" });
+  });
+});
+
+describe("ChainVerifier with signed heads", () => {
+  it("accepts a chain that only grew since its heads", () => {
+    const events = chain(10);
+    const v = new ChainVerifier({ anchors: [{ seq: 4n, hash: events[3].hash }, { seq: 8n, hash: events[7].hash }] });
+    v.push(events);
+    expect(v.result()).toMatchObject({ ok: true, count: 10, headSeq: 10n });
+  });
+
+  it("catches a chain rewritten and re-hashed from an event on, which alone verifies", () => {
+    const original = chain(10);
+    const rewritten = original.slice(0, 5);
+    for (const e of original.slice(5)) {
+      const prev = rewritten[rewritten.length - 1].hash;
+      rewritten.push(rehash({ ...e, prevHash: prev, details: e.seq === 6n ? { rewritten: true } : e.details }));
+    }
+    expect(verify(rewritten).ok).toBe(true);
+    const v = new ChainVerifier({ anchors: [{ seq: 4n, hash: original[3].hash }, { seq: 9n, hash: original[8].hash, label: "head #2" }] });
+    v.push(rewritten);
+    expect(v.result()).toMatchObject({ ok: false, seq: 9n, problem: "edited", range: { from: 5n, to: 9n } });
+    expect((v.result() as { detail: string }).detail).toContain("head #2");
+  });
+
+  it("reports truncation below a head", () => {
+    const events = chain(10);
+    const v = new ChainVerifier({ anchors: [{ seq: 9n, hash: events[8].hash }] });
+    v.push(events.slice(0, 7));
+    expect(v.result()).toMatchObject({ ok: false, seq: 9n, problem: "truncated", range: { from: 8n, to: 9n } });
+  });
+
+  it("verifies only what follows a known point", () => {
+    const events = chain(10);
+    const v = new ChainVerifier({ start: { seq: 6n, hash: events[5].hash } });
+    v.push(events.slice(6));
+    expect(v.result()).toEqual({ ok: true, count: 4, headSeq: 10n, headHash: events[9].hash });
+    const w = new ChainVerifier({ start: { seq: 6n, hash: "0".repeat(63) + "1" } });
+    w.push(events.slice(6));
+    expect(w.result()).toMatchObject({ ok: false, seq: 7n });
+  });
+});
+
 describe("head signatures", () => {
   it("verify with the same key and fail with another key or head", () => {
     const sig = signHead("k".repeat(32), 10n, "ab".repeat(32));
     expect(headSignatureValid("k".repeat(32), 10n, "ab".repeat(32), sig)).toBe(true);
     expect(headSignatureValid("x".repeat(32), 10n, "ab".repeat(32), sig)).toBe(false);
     expect(headSignatureValid("k".repeat(32), 11n, "ab".repeat(32), sig)).toBe(false);
+    expect(headSignatureValid("k".repeat(32), 10n, "ab".repeat(32), "not hex")).toBe(false);
   });
 });

@@ -1,9 +1,10 @@
 import type { Db, Tx } from "../db";
-import { ChainVerifier, GENESIS_HASH, hashEvent, type StoredEvent, type VerifyResult } from "./chain";
+import { ChainVerifier, GENESIS_HASH, hashEvent, type ChainAnchor, type StoredEvent, type VerifyResult } from "./chain";
+import { isSqlRunner, prismaRunner, scanEvents, type SqlRunner } from "./source";
 import type { Actor } from "../auth/roles";
 
 /** One lock id for the whole audit chain: appends take it for the rest of their transaction. */
-const AUDIT_CHAIN_LOCK = 7_231_001;
+export const AUDIT_CHAIN_LOCK = 7_231_001;
 
 export type AuditInput = {
   actor: Pick<Actor, "id" | "email" | "roles"> | null;
@@ -41,18 +42,30 @@ export async function appendAudit(tx: Tx, input: AuditInput): Promise<StoredEven
   return stored;
 }
 
-/** Walks the whole chain in sequence order, in batches, and names the first bad event. */
-export async function verifyChain(client: Db, opts: { batchSize?: number } = {}): Promise<VerifyResult> {
-  const batchSize = opts.batchSize ?? 5_000;
-  const verifier = new ChainVerifier();
-  let after = 0n;
-  for (;;) {
-    const rows = await client.auditEvent.findMany({ where: { seq: { gt: after } }, orderBy: { seq: "asc" }, take: batchSize });
-    if (rows.length === 0) break;
-    const events: StoredEvent[] = rows.map((r) => ({ ...r, details: r.details }));
-    if (!verifier.push(events)) break;
-    after = rows[rows.length - 1].seq;
-    if (rows.length < batchSize) break;
+export type VerifyChainOptions = {
+  /** Rows read per query (default 5,000). */
+  batchSize?: number;
+  /** Signed heads the chain must match (and reach). */
+  anchors?: ChainAnchor[];
+  /** Start after a known point instead of the genesis. */
+  start?: { seq: bigint; hash: string };
+  /** Stop after this event (e.g. a snapshot's head). */
+  through?: bigint;
+  /** Events read after a break to tell what happened (default 1024). */
+  lookahead?: number;
+};
+
+/**
+ * Walks the whole chain in sequence order, in batches, in constant memory, and names the first bad event (see
+ * ChainVerifier for what it tells apart). Accepts the Prisma client, a transaction, or any SqlRunner.
+ */
+export async function verifyChain(client: Db | Tx | SqlRunner, opts: VerifyChainOptions = {}): Promise<VerifyResult> {
+  const run = isSqlRunner(client) ? client : prismaRunner(client);
+  const verifier = new ChainVerifier({ anchors: opts.anchors, start: opts.start, lookahead: opts.lookahead });
+  // From the very lowest sequence number, not 1: a row slipped in below the first event must be seen too.
+  const from = opts.start ? opts.start.seq + 1n : -(2n ** 63n);
+  for await (const batch of scanEvents(run, { from, through: opts.through, batchSize: opts.batchSize })) {
+    if (!verifier.push(batch)) break;
   }
   return verifier.result();
 }

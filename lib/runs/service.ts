@@ -66,6 +66,8 @@ export type CreateRunInput = {
   incidentId?: string | null;
   detectedAt?: Date;
   parent?: { runId: string; stepId: string };
+  /** Evidence to put on the first step (e.g. the failing flow the run is about). */
+  firstStepEvidence?: { text: string; url: string | null } | null;
 };
 
 /** Creates a run pinned to the runbook's content, with one state row per step; the first step is current. */
@@ -91,7 +93,13 @@ export async function createRun(tx: Tx, input: CreateRunInput, now = new Date())
     },
   });
   await tx.stepState.createMany({
-    data: runbook.steps.map((s, i) => ({ runId: run.id, stepId: s.id, position: i + 1, currentSince: i === 0 ? now : null })),
+    data: runbook.steps.map((s, i) => ({
+      runId: run.id,
+      stepId: s.id,
+      position: i + 1,
+      currentSince: i === 0 ? now : null,
+      evidence: i === 0 && input.firstStepEvidence ? [{ ...input.firstStepEvidence, by: input.actor.name, at: now.toISOString() }] : [],
+    })),
   });
   return run;
 }

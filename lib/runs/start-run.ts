@@ -31,12 +31,20 @@ export const startRunAction = defineAction({
         `Only ${runbook.startRoles.map((r) => ROLE_LABELS[r]).join(", ")} may start ${runbook.id}.`,
       );
     }
-    const run = await createRun(tx, { runbook, actor, drill: input.drill, drillScenario: input.scenario ?? null, incidentId: input.incidentId ?? null, detectedAt });
+    const run = await createRun(tx, {
+      runbook,
+      actor,
+      drill: input.drill,
+      drillScenario: input.scenario ?? null,
+      incidentId: input.incidentId ?? null,
+      detectedAt,
+      firstStepEvidence: input.flowId ? { text: `Flow ${input.flowId} (preselected when the run was started)`, url: null } : null,
+    });
     return {
       data: { runId: run.id },
       audit: {
         target: { type: "run", id: run.id },
-        details: { runbookId: runbook.id, title: runbook.title, contentHash: runbook.contentHash, drill: input.drill, scenario: input.scenario ?? null, incidentId: input.incidentId ?? null },
+        details: { runbookId: runbook.id, title: runbook.title, contentHash: runbook.contentHash, drill: input.drill, scenario: input.scenario ?? null, incidentId: input.incidentId ?? null, flowId: input.flowId ?? null },
       },
     };
   },

@@ -13,6 +13,8 @@ export const startRunSchema = z
     drill: checkbox,
     scenario: z.union([z.literal(""), drillScenarioSchema]).optional().transform((v) => v || undefined),
     incidentId: z.union([z.literal(""), z.uuid({ error: "Not an incident id." })]).optional().transform((v) => v || undefined),
+    /** The flow the run is about (e.g. a failing first flow linked from onboarding); recorded as evidence on step 1. */
+    flowId: z.union([z.literal(""), z.string().trim().regex(/^[\w.:-]{1,100}$/, "Not a flow id.")]).optional().transform((v) => v || undefined),
   })
   .refine((v) => !v.scenario || v.drill, { path: ["scenario"], message: "A scenario is injected only for drills." });
 export type StartRunInput = z.input<typeof startRunSchema>;

@@ -53,6 +53,13 @@ describe("run execution on PostgreSQL", () => {
     expect(await client.signature.count({ where: { runId, stepId: "triage" } })).toBe(1);
   });
 
+  it("records a preselected flow as evidence on the first step", async () => {
+    const r = await executeAction(startRunAction, sre, { runbookId: "RB-CORE-001", flowId: "flow-123abc" });
+    if (!r.ok) throw new Error(r.message);
+    expect((await step(r.data.runId, "triage")).evidence).toEqual([expect.objectContaining({ text: "Flow flow-123abc (preselected when the run was started)", by: "Sam Rivera" })]);
+    expect(await executeAction(startRunAction, sre, { runbookId: "RB-CORE-001", flowId: "<script>" })).toMatchObject({ ok: false, code: "INVALID" });
+  });
+
   it("keeps steps in order and checks the step's roles on the server", async () => {
     const runId = await start("RB-CORE-001");
     const outOfOrder = await executeAction(signStepAction, sre, { runId, stepId: "diagnosis" });

@@ -1,0 +1,41 @@
+/**
+ * Records a signed chain head periodically, in whichever replica holds the head signer's advisory lock (the same
+ * leader loop the background jobs use), whenever events were appended since the last head.
+ */
+import { db as defaultDb, type Db } from "../db";
+import { log } from "../log";
+import { startLeaderLoop, type LeaderLoopHandle } from "../jobs/leader-loop";
+import { insertHead, prepareHead } from "./heads";
+
+/** Lock id of the head signer (the audit chain uses 7_231_001, the relay 7_231_002, the background jobs 7_231_003). */
+export const HEAD_SIGNER_LOCK_ID = 7_231_004;
+
+/** One pass: signs a head over the events appended since the last one. Returns the new head's seq, or null. */
+export async function signHeadIfAdvanced(key: string, client: Db = defaultDb(), reason = "periodic"): Promise<bigint | null> {
+  const [last, latest] = await Promise.all([
+    client.chainHead.findFirst({ orderBy: [{ seq: "desc" }, { id: "desc" }], select: { seq: true } }),
+    client.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true } }),
+  ]);
+  if (!latest || (last && last.seq >= latest.seq)) return null;
+  const prepared = await prepareHead(client, client, key);
+  if (!prepared.ok) {
+    log.error("audit.head.not_signed", { reason, message: prepared.message });
+    return null;
+  }
+  const head = await insertHead(client, key, prepared, reason);
+  log.info("audit.head.signed", { seq: head.seq, reason, verifiedEvents: prepared.verified.count });
+  return head.seq;
+}
+
+export function startHeadSigner(opts: { key: string; intervalMs: number; databaseUrl?: string }): LeaderLoopHandle {
+  return startLeaderLoop({
+    name: "audit head signer",
+    lockId: HEAD_SIGNER_LOCK_ID,
+    intervalMs: opts.intervalMs,
+    databaseUrl: opts.databaseUrl,
+    pass: async () => {
+      await signHeadIfAdvanced(opts.key);
+      return false;
+    },
+  });
+}

@@ -1,0 +1,15 @@
+import { queryOptions } from "@tanstack/react-query";
+import type { PanelsResponse } from "../telemetry/panels";
+
+/** The live panels, polled every 2 s while the tab is visible (paused in hidden tabs); the server caches for 2 s. */
+export const panelsQuery = queryOptions({
+  queryKey: ["panels"],
+  queryFn: async ({ signal }): Promise<PanelsResponse> => {
+    const res = await fetch("/api/panels", { signal, cache: "no-store" });
+    if (!res.ok) throw new Error(((await res.json().catch(() => ({}))) as { message?: string }).message ?? `HTTP ${res.status}`);
+    return (await res.json()) as PanelsResponse;
+  },
+  refetchInterval: 2_000,
+  refetchIntervalInBackground: false,
+  staleTime: 0,
+});
