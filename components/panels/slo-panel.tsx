@@ -94,7 +94,7 @@ export function SloPanel({ model, freshness, runbooks }: { model: PanelsModel; f
         <ScatterChart responsive style={CHART_STYLE(170)} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#a1a1aa33" />
           <XAxis dataKey="i" type="number" tick={AXIS} name="flow" allowDecimals={false} domain={[0, flows.length + 1]} hide />
-          <YAxis dataKey="seconds" type="number" tick={AXIS} width={40} domain={[0, 200]} ticks={[0, 60, 120, 180]} tickFormatter={(v: number) => `${v} s`} />
+          <YAxis dataKey="seconds" type="number" tick={AXIS} width={52} domain={[0, 200]} ticks={[0, 60, 120, 180]} tickFormatter={(v: number) => `${v} s`} />
           <ZAxis range={[28, 28]} />
           <Tooltip formatter={(v, name) => (name === "seconds" ? `${v} s` : String(v))} />
           <ReferenceLine y={s.p95SloMs / 1000} stroke={COLORS.warning} strokeDasharray="4 3" label={{ value: "SLO 120 s", position: "insideTopLeft", fontSize: 10, fill: COLORS.warning }} />

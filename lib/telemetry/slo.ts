@@ -37,11 +37,6 @@ export function overP95Slo(p95Ms: number | null): boolean {
   return p95Ms !== null && p95Ms > P95_SLO_MS;
 }
 
-/** Flows that ran past the 180 s hard timeout (and were terminated). */
-export function overHardTimeout(durationMs: number): boolean {
-  return durationMs > HARD_TIMEOUT_MS;
-}
-
 /** Share of finished flows whose quality gates passed 5/5. */
 export function qualityGates(flows: Pick<Flow, "status" | "qualityGatesPassed">[]): { finished: number; allPassed: number; rate: number | null } {
   const finished = flows.filter((f) => f.status !== "running");
