@@ -47,7 +47,8 @@ export function ChainReportView({ report }: { report: ChainReport }) {
         </>
       )}
       <span className="mt-1 block text-xs opacity-80">
-        Checked against {report.headsChecked} signed head{report.headsChecked === 1 ? "" : "s"} in {(report.ms / 1000).toFixed(1)} s.
+        Checked against {report.headsChecked} signed head{report.headsChecked === 1 ? "" : "s"} in {(report.ms / 1000).toFixed(1)} s
+        <span data-testid="chain-verify-path">{report.path === "parallel" ? " (hashed in worker threads)" : ""}</span>.
         {report.invalidHeads.length > 0 && ` Heads with an invalid signature (not trusted): #${report.invalidHeads.join(", #")}.`}
       </span>
     </div>

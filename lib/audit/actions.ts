@@ -17,10 +17,10 @@ import { bundleRequestSchema, exportRequestSchema, filterToQuery, signHeadSchema
 
 /** A verification result in plain JSON (for server actions, route handlers and audit details). */
 export type ChainReport =
-  | { ok: true; events: number; headSeq: string | null; headHash: string; headsChecked: number; invalidHeads: string[]; ms: number }
-  | { ok: false; verifiedBeforeBreak: number; seq: string; problem: string; detail: string; range: { from: string; to: string } | null; headsChecked: number; invalidHeads: string[]; ms: number };
+  | { ok: true; events: number; headSeq: string | null; headHash: string; headsChecked: number; invalidHeads: string[]; ms: number; path?: "parallel" | "sequential" }
+  | { ok: false; verifiedBeforeBreak: number; seq: string; problem: string; detail: string; range: { from: string; to: string } | null; headsChecked: number; invalidHeads: string[]; ms: number; path?: "parallel" | "sequential" };
 
-export function chainReport(v: VerifyResult, extra: { headsChecked: number; invalidHeads: string[]; ms: number }): ChainReport {
+export function chainReport(v: VerifyResult, extra: { headsChecked: number; invalidHeads: string[]; ms: number; path?: "parallel" | "sequential" }): ChainReport {
   return v.ok
     ? { ok: true, events: v.count, headSeq: v.headSeq?.toString() ?? null, headHash: v.headHash, ...extra }
     : { ok: false, verifiedBeforeBreak: v.count, seq: v.seq.toString(), problem: v.problem, detail: v.detail, range: v.range ? { from: v.range.from.toString(), to: v.range.to.toString() } : null, ...extra };
@@ -30,8 +30,9 @@ export function chainReport(v: VerifyResult, extra: { headsChecked: number; inva
 export async function verifyWholeChain(client: Db | Tx, key: string | undefined): Promise<ChainReport> {
   const started = performance.now();
   const { anchors, invalid } = await loadAnchors(client, key);
-  const result = await verifyChain(client, { anchors });
-  return chainReport(result, { headsChecked: anchors.length, invalidHeads: invalid.map((h) => h.id.toString()), ms: Math.round(performance.now() - started) });
+  let path: "parallel" | "sequential" = "sequential";
+  const result = await verifyChain(client, { anchors, onPath: (p) => (path = p) });
+  return chainReport(result, { headsChecked: anchors.length, invalidHeads: invalid.map((h) => h.id.toString()), ms: Math.round(performance.now() - started), path });
 }
 
 function hmacKey(): string {

@@ -1,5 +1,5 @@
 import { createHmac, hash as digest, timingSafeEqual } from "node:crypto";
-import { canonicalJson } from "./canonical";
+import { core } from "./hash-core";
 
 export const GENESIS_HASH = "0".repeat(64);
 
@@ -21,24 +21,11 @@ export type ChainedEvent = {
 
 export type StoredEvent = ChainedEvent & { hash: string };
 
-const str = (v: string | null) => (v === null ? "null" : JSON.stringify(v));
-
 /**
  * The canonical JSON of an event's hashed fields: canonicalJson of
  * `{ seq (as a string), at (ISO), actorId, actorEmail, actorRoles, action, outcome, targetType, targetId, details, requestId }`.
- * Spelled out in sorted key order because it runs once per event on every verification.
  */
-export function eventBody(e: ChainedEvent): string {
-  if (e.actorId === undefined || e.actorEmail === undefined || e.targetType === undefined || e.targetId === undefined || e.requestId === undefined) {
-    // canonicalJson drops undefined keys; keep exactly that meaning for callers that leave fields out.
-    return canonicalJson({ seq: e.seq.toString(), at: e.at.toISOString(), actorId: e.actorId, actorEmail: e.actorEmail, actorRoles: e.actorRoles, action: e.action, outcome: e.outcome, targetType: e.targetType, targetId: e.targetId, details: e.details ?? null, requestId: e.requestId });
-  }
-  return (
-    `{"action":${JSON.stringify(e.action)},"actorEmail":${str(e.actorEmail)},"actorId":${str(e.actorId)},"actorRoles":${canonicalJson(e.actorRoles)}` +
-    `,"at":${JSON.stringify(e.at.toISOString())},"details":${canonicalJson(e.details ?? null)},"outcome":${JSON.stringify(e.outcome)}` +
-    `,"requestId":${str(e.requestId)},"seq":"${e.seq}","targetId":${str(e.targetId)},"targetType":${str(e.targetType)}}`
-  );
-}
+export const eventBody: (e: ChainedEvent) => string = core.eventBody;
 
 /** sha256 over the previous hash and the event's canonical JSON. */
 export function hashEvent(e: ChainedEvent): string {
@@ -76,8 +63,10 @@ export type VerifyResult = { ok: true; count: number; headSeq: bigint | null; he
 export type ChainAnchor = { seq: bigint; hash: string; label?: string };
 
 export type ChainVerifierOptions = {
-  /** Verify from a known point instead of the genesis (the event at `seq` itself is not re-checked). */
-  start?: { seq: bigint; hash: string };
+  /** Verify from a known point instead of the genesis (the event at `seq` itself is not re-checked; `prevHash` is its previous hash). */
+  start?: { seq: bigint; hash: string; prevHash?: string | null };
+  /** Verified events just before `start` (ascending), remembered to recognise replays and forks. */
+  recent?: { seq: bigint; hash: string }[];
   /** Signed heads to check on the way (any order). */
   anchors?: ChainAnchor[];
   /** Events read after a break to tell what happened (default 1024). */
@@ -121,7 +110,9 @@ export class ChainVerifier {
     const lookback = Math.max(1, opts.lookback ?? 4096);
     this.backHashes = new Array<string>(lookback).fill("");
     this.backSeqs = new Array<bigint>(lookback).fill(-1n);
+    for (const r of opts.recent ?? []) this.remember(r.seq, r.hash);
     this.remember(this.expectedSeq - 1n, this.prevHash);
+    this.lastPrev = opts.start?.prevHash ?? null;
   }
 
   /** Feeds the next events (ascending seq). Returns false once the result is settled (a problem was found and diagnosed). */

@@ -1,6 +1,8 @@
 import type { Db, Tx } from "../db";
 import { ChainVerifier, GENESIS_HASH, hashEvent, type ChainAnchor, type StoredEvent, type VerifyResult } from "./chain";
 import { isSqlRunner, prismaRunner, scanEvents, type SqlRunner } from "./source";
+import { fastScan } from "./parallel";
+import { log } from "../log";
 import type { Actor } from "../auth/roles";
 
 /** One lock id for the whole audit chain: appends take it for the rest of their transaction. */
@@ -43,7 +45,7 @@ export async function appendAudit(tx: Tx, input: AuditInput): Promise<StoredEven
 }
 
 export type VerifyChainOptions = {
-  /** Rows read per query (default 5,000). */
+  /** Rows read per query (default 5,000; 10,000 on the parallel path). */
   batchSize?: number;
   /** Signed heads the chain must match (and reach). */
   anchors?: ChainAnchor[];
@@ -53,19 +55,73 @@ export type VerifyChainOptions = {
   through?: bigint;
   /** Events read after a break to tell what happened (default 1024). */
   lookahead?: number;
+  /**
+   * Hash in worker threads (lib/audit/parallel.ts): `true` always, `false` never, by default when there are at least
+   * parallelMinEvents() events to check. Any problem is diagnosed by the sequential verifier either way.
+   */
+  parallel?: boolean;
+  workers?: number;
+  /** Told which path did the work: worker threads all the way, or (also) the sequential verifier. */
+  onPath?: (path: "parallel" | "sequential") => void;
 };
 
 /**
+ * Below this many events the sequential verifier is as quick as starting worker threads
+ * (AUDIT_VERIFY_PARALLEL_MIN_EVENTS overrides it, e.g. 0 to exercise the worker path in a small test log).
+ */
+export function parallelMinEvents(): bigint {
+  const v = process.env.AUDIT_VERIFY_PARALLEL_MIN_EVENTS;
+  return v && /^\d{1,12}$/.test(v) ? BigInt(v) : 100_000n;
+}
+
+/**
  * Walks the whole chain in sequence order, in batches, in constant memory, and names the first bad event (see
- * ChainVerifier for what it tells apart). Accepts the Prisma client, a transaction, or any SqlRunner.
+ * ChainVerifier for what it tells apart). Accepts the Prisma client, a transaction, or any SqlRunner. Long chains
+ * are hashed in parallel worker threads until everything checks out or something does not; from the last good
+ * batch on, the sequential verifier reads and diagnoses.
  */
 export async function verifyChain(client: Db | Tx | SqlRunner, opts: VerifyChainOptions = {}): Promise<VerifyResult> {
   const run = isSqlRunner(client) ? client : prismaRunner(client);
-  const verifier = new ChainVerifier({ anchors: opts.anchors, start: opts.start, lookahead: opts.lookahead });
-  // From the very lowest sequence number, not 1: a row slipped in below the first event must be seen too.
-  const from = opts.start ? opts.start.seq + 1n : -(2n ** 63n);
-  for await (const batch of scanEvents(run, { from, through: opts.through, batchSize: opts.batchSize })) {
+  const origin = opts.start ?? { seq: 0n, hash: GENESIS_HASH };
+  let resume: { seq: bigint; hash: string; prevHash: string | null } | null = null;
+  let offset = 0;
+  if (opts.parallel !== false) {
+    const [row] = await run<{ max: string | null }>(`SELECT max(seq)::text AS max FROM audit_event`, []);
+    const end = opts.through ?? BigInt(row?.max ?? 0);
+    if (opts.parallel === true || end - origin.seq >= parallelMinEvents()) {
+      try {
+        const anchors = new Map((opts.anchors ?? []).filter((a) => a.seq > origin.seq).map((a) => [a.seq.toString(), a.hash]));
+        const fast = await fastScan(run, { start: origin, anchors, through: opts.through, batchSize: opts.batchSize, workers: opts.workers });
+        const beyond = [...anchors.keys()].some((s) => BigInt(s) > fast.boundary.seq);
+        if (fast.complete && !beyond) {
+          opts.onPath?.("parallel");
+          return { ok: true, count: fast.count, headSeq: fast.boundary.seq === 0n ? null : fast.boundary.seq, headHash: fast.boundary.hash };
+        }
+        if (fast.count > 0) {
+          resume = fast.boundary;
+          offset = fast.count;
+        }
+      } catch (e) {
+        log.warn("audit.verify.parallel_failed", { err: e });
+      }
+    }
+  }
+
+  opts.onPath?.("sequential");
+  let verifier: ChainVerifier;
+  let batches: AsyncGenerator<StoredEvent[]>;
+  if (resume) {
+    const recent = await run<{ seq: string; hash: string }>(`SELECT seq::text AS seq, hash FROM audit_event WHERE seq <= $1::bigint ORDER BY seq DESC LIMIT 4096`, [resume.seq.toString()]);
+    verifier = new ChainVerifier({ anchors: opts.anchors, start: resume, lookahead: opts.lookahead, recent: recent.reverse().map((r) => ({ seq: BigInt(r.seq), hash: r.hash })) });
+    batches = scanEvents(run, { after: resume, through: opts.through, batchSize: opts.batchSize });
+  } else {
+    verifier = new ChainVerifier({ anchors: opts.anchors, start: opts.start, lookahead: opts.lookahead });
+    // From the very lowest sequence number, not 1: a row slipped in below the first event must be seen too.
+    batches = scanEvents(run, opts.start ? { after: opts.start, through: opts.through, batchSize: opts.batchSize } : { from: -(2n ** 63n), through: opts.through, batchSize: opts.batchSize });
+  }
+  for await (const batch of batches) {
     if (!verifier.push(batch)) break;
   }
-  return verifier.result();
+  const result = verifier.result();
+  return offset ? { ...result, count: result.count + offset } : result;
 }

@@ -5,6 +5,7 @@
  * parsing at a million rows.
  */
 import type { StoredEvent } from "./chain";
+import { core } from "./hash-core";
 
 /** Anything that runs a parameterised SQL query and returns plain rows: `$queryRawUnsafe` or `pg`'s `query`. */
 export type SqlRunner = <T extends Record<string, unknown>>(sql: string, params: unknown[]) => Promise<T[]>;
@@ -83,9 +84,9 @@ export async function readEventsFrom(run: SqlRunner, from: bigint, limit: number
  * Returns null when a row cannot be split safely (a value containing a separator, an unusual array), and the
  * caller reads that batch the ordinary way.
  */
-const PACKED_ROW = [
+export const PACKED_ROW = [
   `e.seq::text`,
-  `date_part('epoch', e.at)::text`,
+  `(extract(epoch FROM e.at) * 1000)::bigint::text`,
   `coalesce('.' || e."actorId"::text, '')`,
   `coalesce('.' || e."actorEmail", '')`,
   `coalesce('.' || e."actorRoles"::text, '')`,
@@ -99,7 +100,6 @@ const PACKED_ROW = [
   `e.hash`,
 ].join(` || E'\\x1f' || `);
 
-const SIMPLE_ARRAY = /^\{([A-Za-z0-9_.@-]+(,[A-Za-z0-9_.@-]+)*)?\}$/;
 
 /**
  * Runs `inner` (a SELECT of audit_event rows aliased `e`, with its own ORDER BY e.seq and LIMIT) and returns its rows
@@ -113,27 +113,9 @@ export async function readPacked(run: SqlRunner, inner: string, params: unknown[
   if (lines.length !== n) return null;
   const events: StoredEvent[] = new Array(n);
   for (let i = 0; i < n; i++) {
-    const f = lines[i].split("\x1f");
-    if (f.length !== 13) return null;
-    const roles = f[4];
-    if (roles !== "" && !SIMPLE_ARRAY.test(roles.slice(1))) return null;
-    const ms = Math.round(Number(f[1]) * 1000);
-    if (!Number.isFinite(ms)) return null;
-    events[i] = {
-      seq: BigInt(f[0]),
-      at: new Date(ms),
-      actorId: f[2] === "" ? null : f[2].slice(1),
-      actorEmail: f[3] === "" ? null : f[3].slice(1),
-      actorRoles: roles === "" || roles === ".{}" ? [] : roles.slice(2, -1).split(","),
-      action: f[5],
-      outcome: f[6],
-      targetType: f[7] === "" ? null : f[7].slice(1),
-      targetId: f[8] === "" ? null : f[8].slice(1),
-      details: JSON.parse(f[9]),
-      requestId: f[10] === "" ? null : f[10].slice(1),
-      prevHash: f[11],
-      hash: f[12],
-    };
+    const e = core.parsePacked(lines[i].split("\x1f"));
+    if (!e) return null;
+    events[i] = { ...e, seq: BigInt(e.seq) };
   }
   return events;
 }
@@ -148,10 +130,14 @@ export function readEventsPacked(run: SqlRunner, from: bigint, limit: number, th
  * All events from `from` on (to `through`), ascending, in batches, each row once. Yields batches; stop iterating to
  * stop reading.
  */
-export async function* scanEvents(run: SqlRunner, opts: { from?: bigint; through?: bigint; batchSize?: number; packed?: boolean } = {}): AsyncGenerator<StoredEvent[]> {
+export async function* scanEvents(
+  run: SqlRunner,
+  opts: { from?: bigint; through?: bigint; batchSize?: number; packed?: boolean; after?: { seq: bigint; hash: string } } = {},
+): AsyncGenerator<StoredEvent[]> {
   const batchSize = Math.max(2, opts.batchSize ?? 5_000);
-  let from = opts.from ?? 0n;
-  let seen = new Set<string>();
+  // `after`: start just past a known row, yet still see any other row that carries its sequence number.
+  let from = opts.after ? opts.after.seq : (opts.from ?? 0n);
+  let seen = new Set<string>(opts.after ? [opts.after.hash] : []);
   const read = async (at: bigint) => (opts.packed === false ? null : await readEventsPacked(run, at, batchSize, opts.through)) ?? (await readEventsFrom(run, at, batchSize, opts.through));
   // The next batch is asked for before this one is handed out, so the database works while the caller hashes.
   let ahead: Promise<StoredEvent[]> | null = null;

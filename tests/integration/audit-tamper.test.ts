@@ -207,6 +207,7 @@ describe("tampering with a 200-event chain", () => {
     v.push(original);
     expect(v.result()).toMatchObject({ ok: true, count: N, headSeq: BigInt(N) });
     expect(await verifyChain(pgRunner(pgClient), { anchors: [head], batchSize: 64 })).toMatchObject({ ok: true, count: N, headSeq: BigInt(N) });
+    expect(await verifyChain(pgRunner(pgClient), { anchors: [head], batchSize: 64, parallel: true, workers: 2 })).toEqual({ ok: true, count: N, headSeq: BigInt(N), headHash: head.hash });
   });
 
   it(`detects and names ${IN_MEMORY_TRIALS} random tamperings of copies in memory`, () => {
@@ -231,8 +232,9 @@ describe("tampering with a 200-event chain", () => {
       try {
         await pgClient.query("SET LOCAL session_replication_role = replica");
         for (const s of t.sql) await pgClient.query(s.text, s.values);
-        // Small batches, so breaks and repeated sequence numbers also fall on batch boundaries.
-        const result = await verifyChain(run, { anchors: [head], batchSize: 16 + (trial % 48) });
+        // Small batches, so breaks and repeated sequence numbers also fall on batch boundaries; every fourth trial
+        // through the parallel path (worker threads until something is off, then the sequential diagnosis).
+        const result = await verifyChain(run, { anchors: [head], batchSize: 16 + (trial % 48), parallel: trial % 4 === 0, workers: 2 });
         check(t, result, "PostgreSQL", trial);
       } finally {
         await pgClient.query("ROLLBACK");

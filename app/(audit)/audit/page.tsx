@@ -1,105 +1,126 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireActor } from "@/lib/next/guard";
-import { listAuditEvents, verifyAuditChain } from "@/lib/data/audit";
+import { can } from "@/lib/auth/permissions";
+import { AUDIT_PAGE_SIZE, auditFacets, listAuditEvents, quickChainStatus } from "@/lib/data/audit";
+import { filterToQuery, parseAuditQuery, type AuditFilter } from "@/lib/validation/audit";
 import { paths } from "@/lib/paths";
 import { PageHeader } from "@/components/ui/page-header";
-import { Badge } from "@/components/ui/badge";
-import { Time } from "@/components/ui/time";
+import { buttonClass } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { AuditFilterForm } from "@/components/audit/filter-form";
+import { AuditEventTable } from "@/components/audit/event-table";
+import { ChainStatusBanner } from "@/components/audit/chain-status";
+import { ChainActions } from "@/components/audit/chain-actions";
+import { signHead, verifyChain } from "../actions";
 
 export const metadata: Metadata = { title: "Audit log" };
 
-/** The audit log, newest first, with the hash chain's verification result. Read-only. */
-export default async function AuditPage({ searchParams }: { searchParams: Promise<{ before?: string }> }) {
+type Search = Record<string, string | string[] | undefined>;
+
+/**
+ * Audit review: filter everything that happened (or, for most roles, what you did yourself), newest first by keyset
+ * page; open an event for its detail; verify the chain; export the filtered view.
+ */
+export default async function AuditPage({ searchParams }: { searchParams: Promise<Search> }) {
   const actor = await requireActor("audit.view.own");
-  const { before } = await searchParams;
-  const beforeSeq = before && /^\d{1,19}$/.test(before) ? BigInt(before) : undefined;
-  const [{ events, scope, nextBefore }, verification] = await Promise.all([listAuditEvents(actor, { before: beforeSeq }), verifyAuditChain(actor)]);
+  const raw = await searchParams;
+  const { filter: parsedFilter, cursor: parsedCursor } = parseAuditQuery(raw);
+  const errors: Record<string, string> = {};
+  for (const issue of [...(parsedFilter.error?.issues ?? []), ...(parsedCursor.error?.issues ?? [])]) errors[String(issue.path[0] ?? "_")] ??= issue.message;
+  const filter: AuditFilter | null = parsedFilter.success ? parsedFilter.data : null;
+  const cursor = parsedCursor.success ? parsedCursor.data : {};
+
+  const [page, status, facets] = await Promise.all([
+    filter ? listAuditEvents(actor, filter, cursor) : Promise.resolve(null),
+    quickChainStatus(actor),
+    auditFacets(actor),
+  ]);
+  const scope = page?.scope === "all" || can(actor, "audit.view.all") ? "all" : "own";
+  const query = filter ? filterToQuery(filter) : {};
+  const formValues: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) if (typeof v === "string") formValues[k] = v;
+  if (filter?.from) formValues.from = filter.from.toISOString().slice(0, 19);
+  if (filter?.to) formValues.to = filter.to.toISOString().slice(0, 19);
+  const filtered = Object.keys(query).length > 0;
+
   return (
     <>
       <PageHeader
         title="Audit log"
-        description={scope === "all" ? "Every recorded action, newest first." : "Your own actions, newest first. Auditors, InfoSec and incident commanders see everyone's."}
-      />
-      {verification && (
-        <div
-          data-testid="chain-status"
-          role="status"
-          className={`mb-4 rounded-md border p-3 text-sm ${verification.ok ? "border-emerald-300 bg-emerald-50 text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-200" : "border-red-300 bg-red-50 text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-200"}`}
-        >
-          {verification.ok ? (
-            <>
-              <strong>Chain verified</strong>: {verification.count} events, head{" "}
-              <span className="font-mono text-xs">{verification.headHash.slice(0, 16)}…</span>
-            </>
-          ) : (
-            <>
-              <strong>Chain broken at event {verification.seq.toString()}</strong> ({verification.problem}): {verification.detail}
-            </>
-          )}
-        </div>
-      )}
-      <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
-        <table className="w-full text-left text-sm">
-          <thead className="border-b border-zinc-200 text-xs uppercase tracking-wide text-zinc-500 dark:border-zinc-800">
-            <tr>
-              <th className="px-3 py-2">#</th>
-              <th className="px-3 py-2">Time</th>
-              <th className="px-3 py-2">Actor</th>
-              <th className="px-3 py-2">Action</th>
-              <th className="px-3 py-2">Target</th>
-              <th className="px-3 py-2">Details</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
-            {events.length === 0 && (
-              <tr>
-                <td colSpan={6} className="px-3 py-6 text-center text-zinc-500">
-                  No events.
-                </td>
-              </tr>
-            )}
-            {events.map((e) => (
-              <tr key={e.seq.toString()} data-testid="audit-row" className="align-top">
-                <td className="px-3 py-2 font-mono text-xs text-zinc-500">{e.seq.toString()}</td>
-                <td className="whitespace-nowrap px-3 py-2 text-xs">
-                  <Time value={e.at} />
-                </td>
-                <td className="px-3 py-2">
-                  <div>{e.actorEmail ?? "system"}</div>
-                  <div className="text-xs text-zinc-500">{e.actorRoles.join(", ")}</div>
-                </td>
-                <td className="px-3 py-2">
-                  <span className="font-mono text-xs">{e.action}</span>{" "}
-                  <Badge tone={e.outcome === "allowed" ? "green" : e.outcome === "refused" ? "red" : "amber"}>{e.outcome}</Badge>
-                </td>
-                <td className="px-3 py-2 text-xs">
-                  {e.targetType === "run" && e.targetId ? (
-                    <Link href={paths.run(e.targetId)} className="text-indigo-700 hover:underline dark:text-indigo-300">
-                      run {e.targetId.slice(0, 8)}
-                    </Link>
-                  ) : e.targetType ? (
-                    `${e.targetType} ${e.targetId ?? ""}`
-                  ) : (
-                    "—"
-                  )}
-                </td>
-                <td className="max-w-md px-3 py-2">
-                  <code className="block truncate text-xs text-zinc-600 dark:text-zinc-400" title={JSON.stringify(e.details)}>
-                    {JSON.stringify(e.details)}
-                  </code>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {nextBefore && (
-        <div className="mt-4 text-right">
-          <Link href={paths.audit({ before: nextBefore.toString() })} className="text-sm text-indigo-700 hover:underline dark:text-indigo-300">
-            Older events →
+        description={
+          scope === "all"
+            ? "Every recorded action, refusals included, newest first. Open an event for who, what, when, from where and what changed."
+            : "Your own actions, refusals included, newest first. Auditors, InfoSec and incident commanders see everyone's."
+        }
+        actions={
+          <Link href={paths.auditHeads()} className={buttonClass("secondary")}>
+            Chain heads
           </Link>
-        </div>
+        }
+      />
+
+      {status && (
+        <Card title="Tamper evidence" className="mb-4">
+          <ChainStatusBanner status={status} />
+          <div className="mt-3">
+            <ChainActions verify={verifyChain} sign={signHead} canSign={can(actor, "audit.head.sign")} />
+          </div>
+        </Card>
+      )}
+
+      <AuditFilterForm values={formValues} errors={errors} actions={facets.actions} people={facets.people} scope={scope} />
+
+      <div className="mt-4 mb-2 flex flex-wrap items-center justify-between gap-2 text-sm">
+        <p className="text-zinc-600 dark:text-zinc-400" data-testid="audit-scope">
+          {filter ? (filtered ? "Filtered view" : "All events") : "Fix the filters above to see events"}
+          {scope === "own" ? " · your own actions only" : ""} · {AUDIT_PAGE_SIZE} a page
+        </p>
+        {filter && can(actor, "audit.export") && (
+          <div className="flex items-center gap-2">
+            <span className="text-zinc-500">Export this view:</span>
+            <a href={paths.api.auditExport("csv", query)} className={buttonClass("secondary")} data-testid="export-csv" download>
+              CSV
+            </a>
+            <a href={paths.api.auditExport("jsonl", query)} className={buttonClass("secondary")} data-testid="export-jsonl" download>
+              JSON Lines
+            </a>
+            {filter.incident && can(actor, "audit.view.all") && (
+              <>
+                <a href={paths.api.auditBundle(filter.incident, "json")} className={buttonClass("secondary")} data-testid="bundle-json" download>
+                  Evidence bundle
+                </a>
+                <a href={paths.api.auditBundle(filter.incident, "md")} className={buttonClass("ghost")} download>
+                  (Markdown)
+                </a>
+              </>
+            )}
+          </div>
+        )}
+      </div>
+
+      {page && <AuditEventTable events={page.events} />}
+
+      {page && (page.newer !== null || page.older !== null || cursor.before !== undefined || cursor.after !== undefined) && (
+        <nav aria-label="Pages" className="mt-4 flex items-center justify-between text-sm">
+          <div className="flex gap-4">
+            {(cursor.before !== undefined || cursor.after !== undefined) && (
+              <Link href={paths.audit(query)} className="text-indigo-700 hover:underline dark:text-indigo-300">
+                « Newest
+              </Link>
+            )}
+            {page.newer !== null && (
+              <Link href={paths.audit({ ...query, after: page.newer.toString() })} className="text-indigo-700 hover:underline dark:text-indigo-300">
+                ← Newer events
+              </Link>
+            )}
+          </div>
+          {page.older !== null && (
+            <Link href={paths.audit({ ...query, before: page.older.toString() })} className="text-indigo-700 hover:underline dark:text-indigo-300">
+              Older events →
+            </Link>
+          )}
+        </nav>
       )}
     </>
   );

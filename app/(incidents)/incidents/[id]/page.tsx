@@ -6,6 +6,7 @@ import { requireActor } from "@/lib/next/guard";
 import { getIncident } from "@/lib/data/incidents";
 import { getRunbook } from "@/lib/runbooks";
 import { paths } from "@/lib/paths";
+import { can } from "@/lib/auth/permissions";
 import { Card } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
@@ -48,8 +49,20 @@ export default async function IncidentPage({ params }: { params: Promise<{ id: s
         <span>Commander: {incident.commander ?? "none yet"}</span>
       </div>
       {incident.summary && <p className="mt-2 max-w-3xl text-sm text-zinc-700 dark:text-zinc-300">{incident.summary}</p>}
-      <div className="mt-3">
+      <div className="mt-3 flex flex-wrap items-start gap-3">
         <IncidentControls incidentId={incident.id} status={incident.status} commanderId={incident.commanderId} />
+        {can(actor, "audit.view.all") && (
+          <span className="text-sm">
+            Evidence bundle:{" "}
+            <a href={paths.api.auditBundle(incident.id)} className="text-indigo-700 underline dark:text-indigo-300" download>
+              JSON
+            </a>{" "}
+            ·{" "}
+            <a href={paths.api.auditBundle(incident.id, "md")} className="text-indigo-700 underline dark:text-indigo-300" download>
+              Markdown
+            </a>
+          </span>
+        )}
       </div>
       <div className="mt-6 grid gap-4 lg:grid-cols-2">
         <Card title="Runbook">

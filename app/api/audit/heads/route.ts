@@ -1,0 +1,33 @@
+import { currentActor } from "@/lib/auth/session";
+import { executeAction } from "@/lib/actions/safe-action";
+import { HTTP_STATUS } from "@/lib/actions/result";
+import { signHeadAction } from "@/lib/audit/actions";
+import { exportHead } from "@/lib/audit/heads";
+import { listChainHeads } from "@/lib/data/audit";
+import { json, refuse } from "@/lib/audit/http";
+
+export const dynamic = "force-dynamic";
+
+/** Recorded heads, newest first, with whether each signature verifies with this server's key. */
+export async function GET() {
+  const actor = await currentActor().catch(() => null);
+  const refused = refuse(actor, "audit.verify", "GET /api/audit/heads");
+  if (refused) return refused;
+  const heads = (await listChainHeads(actor!)) ?? [];
+  return json({ heads: heads.map((h) => ({ ...exportHead(h), signatureValid: h.signatureValid })) });
+}
+
+/** Signs a head now (body: optional {"note": "…"}), after verifying the events since the previous head. */
+export async function POST(req: Request) {
+  let body: unknown = {};
+  const text = await req.text();
+  if (text.trim()) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return json({ ok: false, code: "INVALID", message: "The body must be JSON." }, { status: 400 });
+    }
+  }
+  const result = await executeAction(signHeadAction, await currentActor().catch(() => null), body);
+  return json(result, { status: result.ok ? (result.data.signed ? 201 : 409) : HTTP_STATUS[result.code] });
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { csvCell, csvRow, exportFileName, jsonlRow } from "./export";
+import { buildWhere, likeEscape } from "./query";
+import type { StoredEvent } from "./chain";
+
+const event: StoredEvent = {
+  seq: 42n,
+  at: new Date("2026-11-28T01:02:03.004Z"),
+  actorId: "00000000-0000-4000-8000-000000000001",
+  actorEmail: "sam.rivera@ops.example",
+  actorRoles: ["SRE", "INFOSEC"],
+  action: "run.step.signed",
+  outcome: "allowed",
+  targetType: "run",
+  targetId: "=HYPERLINK(\"x\")",
+  details: { notes: 'said "go", then\nwent', b: 1, a: null },
+  requestId: null,
+  prevHash: "a".repeat(64),
+  hash: "b".repeat(64),
+};
+
+describe("CSV export rows", () => {
+  it("quote what needs quoting, neutralise formulas, and keep NULL as an empty cell", () => {
+    expect(csvCell(null)).toBe("");
+    expect(csvCell("plain")).toBe("plain");
+    expect(csvCell('a,"b"')).toBe('"a,""b"""');
+    expect(csvCell("=1+1")).toBe("'=1+1");
+    expect(csvCell("-5")).toBe("'-5");
+    expect(csvRow(event)).toBe(
+      `42,2026-11-28T01:02:03.004Z,00000000-0000-4000-8000-000000000001,sam.rivera@ops.example,SRE;INFOSEC,run.step.signed,allowed,run,"'=HYPERLINK(""x"")",,"{""a"":null,""b"":1,""notes"":""said \\""go\\"", then\\nwent""}",${"a".repeat(64)},${"b".repeat(64)}`,
+    );
+  });
+
+  it("JSON Lines rows carry every field, seq as a string", () => {
+    expect(JSON.parse(jsonlRow(event))).toEqual({ type: "event", seq: "42", at: "2026-11-28T01:02:03.004Z", actorId: event.actorId, actorEmail: event.actorEmail, actorRoles: ["SRE", "INFOSEC"], action: "run.step.signed", outcome: "allowed", targetType: "run", targetId: event.targetId, requestId: null, details: event.details, prevHash: event.prevHash, hash: event.hash });
+  });
+
+  it("name the file after the filter, safely", () => {
+    expect(exportFileName("csv", { action: "run.", actor: "a@b.example" }, new Date("2026-11-28T01:02:03Z"))).toBe("audit-2026-11-28T010203_action-run._actor-a-b.example.csv");
+  });
+});
+
+describe("filter SQL", () => {
+  it("always restricts an own-actions reader to their id, whatever else is asked", () => {
+    const w = buildWhere({ kind: "own", actorId: "00000000-0000-4000-8000-000000000001" }, { actor: "someone@else.example", action: "run." });
+    expect(w.sql.startsWith(`e."actorId" = $1::uuid AND `)).toBe(true);
+    expect(w.params[0]).toBe("00000000-0000-4000-8000-000000000001");
+  });
+
+  it("takes LIKE wildcards in the filter literally and passes every value as a parameter", () => {
+    expect(likeEscape("100%_\\")).toBe("100\\%\\_\\\\");
+    const w = buildWhere({ kind: "all" }, { q: "50%'; DROP TABLE audit_event; --", action: "run_step." });
+    expect(w.sql).not.toContain("DROP");
+    expect(w.params).toEqual(["run\\_step.%", "%50\\%'; DROP TABLE audit\\_event; --%"]);
+  });
+});
