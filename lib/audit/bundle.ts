@@ -11,6 +11,7 @@ import { verifyChain } from "./log";
 import { loadAnchors } from "./heads";
 import { latestSeq, scanFiltered } from "./query";
 import { prismaRunner } from "./source";
+import { eventJson } from "./export";
 
 export const BUNDLE_FORMAT_ID = "orchestrator-evidence-bundle/v1";
 
@@ -19,23 +20,6 @@ export const HASH_ALGORITHM =
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
-function eventJson(e: StoredEvent) {
-  return {
-    seq: e.seq.toString(),
-    at: e.at.toISOString(),
-    actorId: e.actorId,
-    actorEmail: e.actorEmail,
-    actorRoles: e.actorRoles,
-    action: e.action,
-    outcome: e.outcome,
-    targetType: e.targetType,
-    targetId: e.targetId,
-    requestId: e.requestId,
-    details: e.details ?? null,
-    prevHash: e.prevHash,
-    hash: e.hash,
-  };
-}
 
 function verificationJson(v: VerifyResult) {
   return v.ok

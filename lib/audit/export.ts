@@ -62,9 +62,9 @@ export function csvRow(e: StoredEvent): string {
     .join(",");
 }
 
-export function jsonlRow(e: StoredEvent): string {
-  return JSON.stringify({
-    type: "event",
+/** One event as plain JSON (sequence as text, times as ISO), as exports and evidence bundles carry it. */
+export function eventJson(e: StoredEvent) {
+  return {
     seq: e.seq.toString(),
     at: e.at.toISOString(),
     actorId: e.actorId,
@@ -78,7 +78,11 @@ export function jsonlRow(e: StoredEvent): string {
     details: e.details ?? null,
     prevHash: e.prevHash,
     hash: e.hash,
-  });
+  };
+}
+
+export function jsonlRow(e: StoredEvent): string {
+  return JSON.stringify({ type: "event", ...eventJson(e) });
 }
 
 /** The export as a byte stream that reads the next batch only when the previous one was taken. */
