@@ -26,10 +26,11 @@ export function runbookVersion(v: { contentHash: string; runbookId: string; sour
 }
 
 export async function loadRun(tx: Tx, runId: string) {
-  const run = await tx.run.findUnique({
+  const found = await tx.run.findUnique({
     where: { id: runId },
     include: {
-      runbook: true,
+      // The runbook's text is read only when this process has not parsed that version yet.
+      runbook: { select: { contentHash: true, runbookId: true } },
       steps: { orderBy: { position: "asc" } },
       signatures: { orderBy: { createdAt: "asc" } },
       decisions: true,
@@ -37,7 +38,9 @@ export async function loadRun(tx: Tx, runId: string) {
       children: { select: { id: true, status: true, parentStepId: true } },
     },
   });
-  if (!run) return null;
+  if (!found) return null;
+  const source = parsed.has(found.runbook.contentHash) ? "" : (await tx.runbookVersion.findUniqueOrThrow({ where: { contentHash: found.runbook.contentHash }, select: { source: true } })).source;
+  const run = { ...found, runbook: { ...found.runbook, source } };
   const runbook = runbookVersion(run.runbook);
   const snapshot: RunSnapshot = {
     id: run.id,
