@@ -100,3 +100,15 @@ export function sharedTelemetry(): TelemetryCache {
   globalForTelemetry.controlPlaneTelemetry = { baseUrl: client.baseUrl, cache };
   return cache;
 }
+
+/**
+ * The latest telemetry snapshot, or null when the control plane is unreachable or not configured: for callers to
+ * whom live values are a help, not a requirement (decisions, run and onboarding pages).
+ */
+export async function readTelemetryOrNull(): Promise<TelemetrySnapshot | null> {
+  try {
+    return (await sharedTelemetry().read()).data;
+  } catch {
+    return null;
+  }
+}

@@ -2,8 +2,8 @@ import "server-only";
 import { db } from "../db";
 import { can } from "../auth/permissions";
 import type { Actor } from "../auth/roles";
-import type { Flow, TelemetrySnapshot } from "../control-plane/contract";
-import { sharedTelemetry } from "../control-plane/telemetry";
+import type { Flow } from "../control-plane/contract";
+import { readTelemetryOrNull } from "../control-plane/telemetry";
 import { canSeeOnboarding } from "../onboarding/access";
 import { alertRulesFileName, alertRulesYaml } from "../onboarding/alert-rules";
 import { type OnboardingPhase, type ReviewImpact } from "../onboarding/impact";
@@ -105,14 +105,6 @@ export type OnboardingView = {
 
 const asStrings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
 
-async function telemetryOrNull(): Promise<TelemetrySnapshot | null> {
-  try {
-    return (await sharedTelemetry().read()).data;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * The onboarding as its page shows it, or null when there is none or the person may not see it. Brings it up to
  * date first (finished commands, a finished first flow, the end of week 1: see refreshOnboarding).
@@ -141,7 +133,7 @@ export async function getOnboardingView(actor: Actor, id: string, opts: { now?: 
 
   let impact: ReviewImpact | null = null;
   if (o.state === "REQUESTED") {
-    const [allowlistedRepos, telemetry] = await Promise.all([db().repo.count({ where: { allowlisted: true } }), telemetryOrNull()]);
+    const [allowlistedRepos, telemetry] = await Promise.all([db().repo.count({ where: { allowlisted: true } }), readTelemetryOrNull()]);
     impact = impactForOnboarding({ targetPhase: phase, estimatedDailySpendUsd: estimate, expectedFlowsPerDay: o.expectedFlowsPerDay }, { allowlistedRepos }, telemetry);
   }
   const checklist = (o.checklist ?? {}) as Record<string, unknown>;

@@ -5,7 +5,7 @@
 import { defineAction } from "../actions/safe-action";
 import { ActionError } from "../actions/result";
 import type { Tx } from "../db";
-import { sharedTelemetry } from "../control-plane/telemetry";
+import { readTelemetryOrNull } from "../control-plane/telemetry";
 import { abortRunSchema, saveRcaSchema, escalateRunSchema, approveStepSchema, decideStepSchema, evidenceSchema, requestStepSchema, signStepSchema, skipStepSchema } from "../validation/runs";
 import { abort, approveStep, decide, requestStep, signOff, skip, type CriterionSnapshot, type Outcome } from "./machine";
 import { applyPlan, loadRun } from "./service";
@@ -15,15 +15,6 @@ import type { Actor } from "../auth/roles";
 import { AuthorizationError } from "../auth/permissions";
 
 const runTarget = (input: { runId: string }) => ({ type: "run", id: input.runId });
-
-/** Live values are a help, not a requirement: a decision can be taken while the control plane is unreachable. */
-async function readTelemetryOrNull() {
-  try {
-    return (await sharedTelemetry().read()).data;
-  } catch {
-    return null;
-  }
-}
 
 async function transition(tx: Tx, actor: Actor, runId: string, make: (loaded: NonNullable<Awaited<ReturnType<typeof loadRun>>>) => Outcome | Promise<Outcome>) {
   const loaded = await loadRun(tx, runId);
@@ -75,6 +66,7 @@ export const decideStepAction = defineAction({
   schema: decideStepSchema,
   permission: "run.step.signoff",
   target: runTarget,
+  // Live values are a help, not a requirement: a decision can be taken while the control plane is unreachable.
   prepare: async () => readTelemetryOrNull(),
   async run({ actor, input, tx, prepared: telemetry }) {
     return transition(tx, actor, input.runId, ({ runbook, snapshot, run }) => {

@@ -1,7 +1,7 @@
 import { appendAudit } from "../audit/log";
 import type { Actor } from "../auth/roles";
 import type { Db, Tx } from "../db";
-import { runbookVersion } from "./service";
+import { loadRunbookVersion } from "./service";
 
 /** The run's URL for notifications (PORTAL_URL, else the default local address). */
 function runUrl(runId: string) {
@@ -13,8 +13,8 @@ function runUrl(runId: string) {
  * webhook notification in the same transaction.
  */
 export async function escalateRun(tx: Tx, input: { runId: string; actor: Actor | null; reason: string; stepId?: string | null; automatic?: boolean }) {
-  const run = await tx.run.findUniqueOrThrow({ where: { id: input.runId }, include: { runbook: true } });
-  const runbook = runbookVersion(run.runbook);
+  const run = await tx.run.findUniqueOrThrow({ where: { id: input.runId }, select: { id: true, drill: true, escalationLevel: true, runbookId: true, contentHash: true } });
+  const runbook = await loadRunbookVersion(tx, run);
   const nextLevel = Math.min(run.escalationLevel + 1, runbook.escalation.length);
   const level = runbook.escalation[nextLevel - 1];
   if (nextLevel !== run.escalationLevel) await tx.run.update({ where: { id: run.id }, data: { escalationLevel: nextLevel } });

@@ -25,6 +25,14 @@ export function runbookVersion(v: { contentHash: string; runbookId: string; sour
   return rb;
 }
 
+/** The runbook version a run executes; its stored text is read only when this process has not parsed it yet. */
+export async function loadRunbookVersion(tx: Tx, v: { contentHash: string; runbookId: string }): Promise<Runbook> {
+  const cached = parsed.get(v.contentHash);
+  if (cached) return cached;
+  const { source } = await tx.runbookVersion.findUniqueOrThrow({ where: { contentHash: v.contentHash }, select: { source: true } });
+  return runbookVersion({ ...v, source });
+}
+
 export async function loadRun(tx: Tx, runId: string) {
   const found = await tx.run.findUnique({
     where: { id: runId },
@@ -39,9 +47,8 @@ export async function loadRun(tx: Tx, runId: string) {
     },
   });
   if (!found) return null;
-  const source = parsed.has(found.runbook.contentHash) ? "" : (await tx.runbookVersion.findUniqueOrThrow({ where: { contentHash: found.runbook.contentHash }, select: { source: true } })).source;
-  const run = { ...found, runbook: { ...found.runbook, source } };
-  const runbook = runbookVersion(run.runbook);
+  const run = found;
+  const runbook = await loadRunbookVersion(tx, found.runbook);
   const snapshot: RunSnapshot = {
     id: run.id,
     status: run.status,

@@ -3,18 +3,10 @@ import { z } from "zod";
 import { currentActor } from "@/lib/auth/session";
 import { can } from "@/lib/auth/permissions";
 import { getRunView } from "@/lib/data/run-view";
-import { sharedTelemetry } from "@/lib/control-plane/telemetry";
+import { readTelemetryOrNull } from "@/lib/control-plane/telemetry";
 import { log } from "@/lib/log";
 
 export const dynamic = "force-dynamic";
-
-async function telemetryOrNull() {
-  try {
-    return (await sharedTelemetry().read()).data;
-  } catch {
-    return null;
-  }
-}
 
 /** The run as the run page shows it; polled by every viewer for live updates. */
 export async function GET(_req: Request, { params }: { params: Promise<{ id: string }> }) {
@@ -26,7 +18,7 @@ export async function GET(_req: Request, { params }: { params: Promise<{ id: str
     log.warn("route.refused", { route: "GET /api/runs/[id]", actorId: actor.id });
     return NextResponse.json({ message: "You do not have permission to see runs." }, { status: 403 });
   }
-  const view = await getRunView(actor, id.data, await telemetryOrNull());
+  const view = await getRunView(actor, id.data, await readTelemetryOrNull());
   if (!view) return NextResponse.json({ message: "There is no such run." }, { status: 404 });
   return NextResponse.json(view, { headers: { "Cache-Control": "private, no-store" } });
 }
