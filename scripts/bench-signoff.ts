@@ -3,9 +3,13 @@
  * permission → transaction with version checks and the hash-chained audit append). Each signer signs the current
  * step of its own runs, so the measurement is contention on the database and the audit chain, not lost races.
  *
- *   npx tsx scripts/bench-signoff.ts [--signers 20] [--per-signer 50]
+ *   npx tsx scripts/bench-signoff.ts [--mode burst|closed] [--signers 20] [--per-signer 50] [--profile out.cpuprofile]
+ *
+ * --profile writes a CPU profile of the measured phase only (not the set-up), for Chrome DevTools.
  */
 import { cpus, totalmem } from "node:os";
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { parseArgs } from "node:util";
 import { createDb } from "../lib/db";
 import { executeAction } from "../lib/actions/safe-action";
@@ -14,7 +18,7 @@ import { signStepAction } from "../lib/runs/actions";
 import { seedDatabase } from "../prisma/seed-db";
 import { createTestDatabase, startTestPostgres } from "../tests/support/test-postgres";
 
-const { values } = parseArgs({ options: { signers: { type: "string", default: "20" }, "per-signer": { type: "string", default: "50" }, mode: { type: "string", default: "burst" } } });
+const { values } = parseArgs({ options: { signers: { type: "string", default: "20" }, "per-signer": { type: "string", default: "50" }, mode: { type: "string", default: "burst" }, profile: { type: "string" } } });
 /**
  * burst: all signers click at the same moment, round after round (the run page's real pattern: a step becomes
  * current and everyone watching acts on it). closed: every signer signs again the moment its last sign-off returns
@@ -50,6 +54,12 @@ try {
   }
   const latencies: number[] = [];
   let failures = 0;
+  const inspector = values.profile ? new Session() : null;
+  if (inspector) {
+    inspector.connect();
+    await inspector.post("Profiler.enable");
+    await inspector.post("Profiler.start");
+  }
   const started = performance.now();
   const signOnce = async (p: (typeof people)[number], runId: string) => {
     const t = performance.now();
@@ -68,6 +78,11 @@ try {
     }
   }
   const wall = (performance.now() - started) / 1000;
+  if (inspector && values.profile) {
+    const { profile } = await inspector.post("Profiler.stop");
+    writeFileSync(values.profile, JSON.stringify(profile));
+    inspector.disconnect();
+  }
   latencies.sort((a, b) => a - b);
   const pct = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))].toFixed(1);
   const events = await client.auditEvent.count({ where: { action: "run.step.signed" } });
