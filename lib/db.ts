@@ -7,8 +7,27 @@ export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
 const globalForDb = globalThis as unknown as { portalDb?: PrismaClient };
 
+/** Distinct statements this process prepares at most; more are sent unnamed (parsed and planned every time). */
+const MAX_PREPARED = 1_000;
+const statementNames = new Map<string, string>();
+
+/**
+ * A name per distinct SQL text, so each pooled connection parses and plans a statement once and then only binds
+ * and executes it (the hot paths run the same few statements over and over). Names are per process and bounded,
+ * so a connection never holds more than MAX_PREPARED prepared statements.
+ */
+function statementName(query: { sql: string }): string {
+  let name = statementNames.get(query.sql);
+  if (!name && statementNames.size < MAX_PREPARED) {
+    name = `portal_${statementNames.size}`;
+    statementNames.set(query.sql, name);
+  }
+  // "" is the protocol's unnamed statement.
+  return name ?? "";
+}
+
 export function createDb(url: string): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: url, connectionTimeoutMillis: 3_000, max: 20 });
+  const adapter = new PrismaPg({ connectionString: url, connectionTimeoutMillis: 3_000, max: 20 }, { statementNameGenerator: statementName });
   return new PrismaClient({ adapter });
 }
 

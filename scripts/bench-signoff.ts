@@ -8,7 +8,7 @@
  * --profile writes a CPU profile of the measured phase only (not the set-up), for Chrome DevTools.
  */
 import { cpus, totalmem } from "node:os";
-import { writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { parseArgs } from "node:util";
 import { createDb } from "../lib/db";
@@ -28,6 +28,30 @@ const mode = values.mode === "closed" ? "closed" : "burst";
 const signers = Number(values.signers);
 const perSigner = Number(values["per-signer"]);
 process.env.LOG_LEVEL = "error";
+
+/** CPU milliseconds used so far by the PostgreSQL server on `port` and its backends (Linux /proc). */
+function serverCpuMs(port: number): number {
+  const ticksPerSecond = 100; // USER_HZ
+  const pids = readdirSync("/proc").filter((d) => /^\d+$/.test(d));
+  const read = (file: string) => {
+    try {
+      return readFileSync(file, "utf8");
+    } catch {
+      return null; // the process ended meanwhile
+    }
+  };
+  const postmaster = pids.find((pid) => read(`/proc/${pid}/cmdline`)?.split("\0").join(" ").includes(` -p ${port} `));
+  if (!postmaster) return NaN;
+  let total = 0;
+  for (const pid of pids) {
+    const text = read(`/proc/${pid}/stat`);
+    if (!text) continue;
+    // Fields after "(command) ": state ppid … utime (12th) stime (13th).
+    const f = text.slice(text.lastIndexOf(")") + 2).split(" ");
+    if (pid === postmaster || f[1] === postmaster) total += ((Number(f[11]) + Number(f[12])) * 1000) / ticksPerSecond;
+  }
+  return total;
+}
 
 const pg = await startTestPostgres();
 try {
@@ -61,6 +85,7 @@ try {
     await inspector.post("Profiler.start");
   }
   const started = performance.now();
+  const cpuBefore = { node: process.cpuUsage(), pg: serverCpuMs(pg.server.port) };
   const signOnce = async (p: (typeof people)[number], runId: string) => {
     const t = performance.now();
     const r = await executeAction(signStepAction, p, { runId, stepId: "triage", notes: "bench" });
@@ -78,6 +103,8 @@ try {
     }
   }
   const wall = (performance.now() - started) / 1000;
+  const nodeCpu = process.cpuUsage(cpuBefore.node);
+  const cpu = { node: (nodeCpu.user + nodeCpu.system) / 1000, pg: serverCpuMs(pg.server.port) - cpuBefore.pg };
   if (inspector && values.profile) {
     const { profile } = await inspector.post("Profiler.stop");
     writeFileSync(values.profile, JSON.stringify(profile));
@@ -91,6 +118,7 @@ try {
   console.log(`| signers | sign-offs | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | throughput (/s) | failures | audit events |`);
   console.log(`| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`);
   console.log(`| ${signers} | ${latencies.length} | ${pct(0.5)} | ${pct(0.95)} | ${pct(0.99)} | ${latencies[latencies.length - 1].toFixed(1)} | ${(latencies.length / wall).toFixed(0)} | ${failures} | ${events} |`);
+  console.log(`CPU per sign-off: Node ${(cpu.node / latencies.length).toFixed(2)} ms, PostgreSQL ${(cpu.pg / latencies.length).toFixed(2)} ms (wall ${wall.toFixed(1)} s)`);
   await client.$disconnect();
 } finally {
   await pg.stop();

@@ -5,6 +5,7 @@ import { appendAudit } from "../audit/log";
 import { AuthorizationError, can, type Permission } from "../auth/permissions";
 import type { Actor } from "../auth/roles";
 import { log } from "../log";
+import { storable } from "../validation/storable";
 import { ActionError, type ActionResult } from "./result";
 
 export type ActionContext<I, P = undefined> = { actor: Actor; input: I; tx: Tx; requestId: string; prepared: P };
@@ -80,7 +81,7 @@ export async function executeAction<S extends z.ZodType, T, P = undefined>(
     await recordRefusal(def.name, null, requestId, "not signed in");
     return { ok: false, code: "UNAUTHENTICATED", message: "Your session has ended. Sign in again to continue." };
   }
-  const parsed = def.schema.safeParse(rawInput);
+  const parsed = def.schema.safeParse(storable(rawInput));
   if (!parsed.success) {
     log.info("action.invalid", { action: def.name, actorId: actor.id, requestId, fields: Object.keys(fieldErrors(parsed.error)) });
     return { ok: false, code: "INVALID", message: "Some fields need attention.", fieldErrors: fieldErrors(parsed.error) };

@@ -1,11 +1,13 @@
 import type { Db, Tx } from "../db";
+import { core } from "./hash-core";
 import { ChainVerifier, GENESIS_HASH, hashEvent, type ChainAnchor, type StoredEvent, type VerifyResult } from "./chain";
 import { isSqlRunner, prismaRunner, scanEvents, type SqlRunner } from "./source";
 import { fastScan } from "./parallel";
 import { log } from "../log";
+import { storable } from "../validation/storable";
 import type { Actor } from "../auth/roles";
 
-/** One lock id for the whole audit chain: appends take it for the rest of their transaction. */
+/** One lock id for the whole audit chain: appends take it for the rest of their transaction (the audit_append SQL function spells it out). */
 export const AUDIT_CHAIN_LOCK = 7_231_001;
 
 export type AuditInput = {
@@ -17,17 +19,21 @@ export type AuditInput = {
   requestId?: string | null;
 };
 
+/** Stands in for the sequence number while the body is built; JSON text cannot contain it unescaped. */
+const SEQ_MARK = "\u0001seq\u0001";
+
 /**
- * Appends an event to the hash chain inside the caller's transaction. Appends are serialised by a
- * transaction-scoped advisory lock, so concurrent writers never fork the chain; if the transaction rolls back,
- * so does the event. Call it last in a transaction to hold the lock briefly.
+ * Appends an event to the hash chain inside the caller's transaction, in one round trip: the SQL function
+ * `audit_append` (migration 20261128140000) takes the chain's transaction-scoped advisory lock, reads the head and
+ * inserts the event with its hash, so concurrent writers never fork the chain and the lock is held only for that
+ * statement and the commit. If the transaction rolls back, so does the event. Call it last in a transaction.
+ *
+ * The canonical body is built here (the one definition in hash-core.ts) with the sequence number left out; the
+ * database puts it in and hashes. The returned hash is checked against the same computation in JavaScript, so an
+ * event whose hash the verifier would not reproduce is never committed.
  */
 export async function appendAudit(tx: Tx, input: AuditInput): Promise<StoredEvent> {
-  // Raw statements on this hot path (every mutation ends here): they skip the query compiler.
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
-  const [last] = await tx.$queryRaw<{ seq: bigint; hash: string }[]>`SELECT "seq", "hash" FROM "audit_event" ORDER BY "seq" DESC LIMIT 1`;
-  const event = {
-    seq: (last?.seq ?? 0n) + 1n,
+  const fields = {
     at: new Date(),
     actorId: input.actor?.id ?? null,
     actorEmail: input.actor?.email ?? null,
@@ -36,15 +42,17 @@ export async function appendAudit(tx: Tx, input: AuditInput): Promise<StoredEven
     outcome: input.outcome ?? "allowed",
     targetType: input.target?.type ?? null,
     targetId: input.target?.id ?? null,
-    details: JSON.parse(JSON.stringify(input.details ?? {})) as Record<string, unknown>,
+    details: storable(JSON.parse(JSON.stringify(input.details ?? {}))) as Record<string, unknown>,
     requestId: input.requestId ?? null,
-    prevHash: last?.hash ?? GENESIS_HASH,
   };
-  const stored = { ...event, hash: hashEvent(event) };
-  await tx.$executeRaw`
-    INSERT INTO "audit_event" ("seq", "at", "actorId", "actorEmail", "actorRoles", "action", "outcome", "targetType", "targetId", "details", "requestId", "prevHash", "hash")
-    VALUES (${stored.seq}, ${stored.at}, ${stored.actorId}::uuid, ${stored.actorEmail}, ${stored.actorRoles}::text[], ${stored.action}, ${stored.outcome},
-            ${stored.targetType}, ${stored.targetId}, ${JSON.stringify(stored.details)}::jsonb, ${stored.requestId}, ${stored.prevHash}, ${stored.hash})`;
+  const body = core.eventBody({ ...fields, seq: SEQ_MARK });
+  const cut = body.lastIndexOf(SEQ_MARK);
+  const [row] = await tx.$queryRaw<{ o_seq: bigint; o_prev_hash: string; o_hash: string }[]>`
+    SELECT o_seq, o_prev_hash, o_hash FROM audit_append(${fields.at}, ${fields.actorId}::uuid, ${fields.actorEmail}, ${fields.actorRoles}::text[],
+      ${fields.action}, ${fields.outcome}, ${fields.targetType}, ${fields.targetId}, ${JSON.stringify(fields.details)}::jsonb, ${fields.requestId},
+      ${body.slice(0, cut)}, ${body.slice(cut + SEQ_MARK.length)})`;
+  const stored: StoredEvent = { ...fields, seq: BigInt(row.o_seq), prevHash: row.o_prev_hash, hash: row.o_hash };
+  if (hashEvent(stored) !== stored.hash) throw new Error(`audit_append hashed event ${stored.seq} differently from the verifier; the change is rolled back.`);
   return stored;
 }
 

@@ -8,7 +8,7 @@ import type { Tx } from "../db";
 import { readTelemetryOrNull } from "../control-plane/telemetry";
 import { abortRunSchema, saveRcaSchema, escalateRunSchema, approveStepSchema, decideStepSchema, evidenceSchema, requestStepSchema, signStepSchema, skipStepSchema } from "../validation/runs";
 import { abort, approveStep, decide, requestStep, signOff, skip, type CriterionSnapshot, type Outcome } from "./machine";
-import { applyPlan, loadRun } from "./service";
+import { applyPlan, loadRunState, type RunState } from "./service";
 import { liveValues } from "./live-values";
 import { escalateRun } from "./escalation";
 import type { Actor } from "../auth/roles";
@@ -16,8 +16,8 @@ import { AuthorizationError } from "../auth/permissions";
 
 const runTarget = (input: { runId: string }) => ({ type: "run", id: input.runId });
 
-async function transition(tx: Tx, actor: Actor, runId: string, make: (loaded: NonNullable<Awaited<ReturnType<typeof loadRun>>>) => Outcome | Promise<Outcome>) {
-  const loaded = await loadRun(tx, runId);
+async function transition(tx: Tx, actor: Actor, runId: string, make: (loaded: RunState) => Outcome | Promise<Outcome>) {
+  const loaded = await loadRunState(tx, runId);
   if (!loaded) throw new ActionError("NOT_FOUND", "There is no such run.");
   const outcome = await make(loaded);
   if (!outcome.ok) {
@@ -26,7 +26,7 @@ async function transition(tx: Tx, actor: Actor, runId: string, make: (loaded: No
   }
   const now = new Date();
   const { run } = loaded;
-  const applied = await applyPlan(tx, { actor, runId, runVersion: run.version, runbook: loaded.runbook, plan: outcome, parentRun: run, loaded }, now);
+  const applied = await applyPlan(tx, { actor, loaded, plan: outcome }, now);
   return {
     data: { runId, ...applied },
     audit: { action: outcome.audit.action, target: { type: "run", id: runId }, details: { runbookId: run.runbookId, ...outcome.audit.details } },

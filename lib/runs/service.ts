@@ -11,7 +11,8 @@ import type { ControlPlaneAction } from "../control-plane/actions";
 import { ActionParamsError } from "../control-plane/contract";
 import { getRunbook, type Runbook } from "../runbooks";
 import { parseRunbook } from "../runbooks/loader";
-import { currentStep, finalStatus, type Plan, type RunSnapshot, type RunStatus } from "./machine";
+import { Prisma } from "../generated/prisma/client";
+import { currentStep, finalStatus, type CommandState, type Plan, type RunSnapshot, type RunStatus, type StepStatus } from "./machine";
 
 const parsed = new Map<string, Runbook>();
 
@@ -33,23 +34,18 @@ export async function loadRunbookVersion(tx: Tx, v: { contentHash: string; runbo
   return runbookVersion({ ...v, source });
 }
 
-export async function loadRun(tx: Tx, runId: string) {
-  const found = await tx.run.findUnique({
-    where: { id: runId },
-    include: {
-      // The runbook's text is read only when this process has not parsed that version yet.
-      runbook: { select: { contentHash: true, runbookId: true } },
-      steps: { orderBy: { position: "asc" } },
-      signatures: { orderBy: { createdAt: "asc" } },
-      decisions: true,
-      commands: { select: { id: true, stepId: true, state: true } },
-      children: { select: { id: true, status: true, parentStepId: true } },
-    },
-  });
-  if (!found) return null;
-  const run = found;
-  const runbook = await loadRunbookVersion(tx, found.runbook);
-  const snapshot: RunSnapshot = {
+/** The parts of a run the state machine looks at (both loaders below provide at least these). */
+type RunRows = {
+  id: string;
+  status: RunStatus;
+  steps: { stepId: string; status: StepStatus; version: number; request: unknown; requestHash: string | null; requestedById: string | null; completedById: string | null; commandId: string | null; childRunId: string | null }[];
+  signatures: { stepId: string; personId: string; personName: string; role: string; requestHash: string | null; voidedAt: Date | string | null }[];
+  commands: { id: string; state: CommandState }[];
+  children: { id: string; status: RunStatus }[];
+};
+
+function toSnapshot(run: RunRows): RunSnapshot {
+  return {
     id: run.id,
     status: run.status,
     steps: run.steps.map((st) => ({
@@ -65,8 +61,64 @@ export async function loadRun(tx: Tx, runId: string) {
     })),
     signatures: run.signatures.map((g) => ({ stepId: g.stepId, personId: g.personId, personName: g.personName, role: g.role, requestHash: g.requestHash, voided: g.voidedAt !== null })),
   };
-  return { run, runbook, snapshot };
 }
+
+/** A run with everything the run page shows (steps in order, signatures, decisions, commands, child runs). */
+export async function loadRun(tx: Tx, runId: string) {
+  const run = await tx.run.findUnique({
+    where: { id: runId },
+    include: {
+      // The runbook's text is read only when this process has not parsed that version yet.
+      runbook: { select: { contentHash: true, runbookId: true } },
+      steps: { orderBy: { position: "asc" } },
+      signatures: { orderBy: { createdAt: "asc" } },
+      decisions: true,
+      commands: { select: { id: true, stepId: true, state: true } },
+      children: { select: { id: true, status: true, parentStepId: true } },
+    },
+  });
+  if (!run) return null;
+  const runbook = await loadRunbookVersion(tx, run.runbook);
+  return { run, runbook, snapshot: toSnapshot(run) };
+}
+
+type RunStateRow = Omit<RunRows, "steps"> & {
+  runbookId: string;
+  contentHash: string;
+  version: number;
+  drill: boolean;
+  drillScenario: string | null;
+  incidentId: string | null;
+  detectedAt: Date;
+  parentRunId: string | null;
+  steps: (RunRows["steps"][number] & { currentSince: string | null })[];
+};
+
+/**
+ * What a transition needs of a run, in one statement: the run row, its step states in order, signatures, and the
+ * states of its commands and child runs. The hot path of every sign-off, so it is plain SQL (no query compiler);
+ * the run page uses loadRun.
+ */
+export async function loadRunState(tx: Tx, runId: string) {
+  const [run] = await tx.$queryRaw<RunStateRow[]>`
+    SELECT r."id", r."runbookId", r."contentHash", r."status"::text AS "status", r."version", r."drill", r."drillScenario", r."incidentId",
+           r."detectedAt", r."parentRunId",
+           (SELECT coalesce(json_agg(json_build_object('stepId', s."stepId", 'status', s."status", 'version', s."version", 'request', s."request",
+                     'requestHash', s."requestHash", 'requestedById', s."requestedById", 'completedById', s."completedById", 'commandId', s."commandId",
+                     'childRunId', s."childRunId", 'currentSince', s."currentSince") ORDER BY s."position"), '[]')
+              FROM "step_state" s WHERE s."runId" = r."id") AS "steps",
+           (SELECT coalesce(json_agg(json_build_object('stepId', g."stepId", 'personId', g."personId", 'personName', g."personName", 'role', g."role",
+                     'requestHash', g."requestHash", 'voidedAt', g."voidedAt") ORDER BY g."createdAt"), '[]')
+              FROM "signature" g WHERE g."runId" = r."id") AS "signatures",
+           (SELECT coalesce(json_agg(json_build_object('id', c."id", 'state', c."state")), '[]') FROM "command" c WHERE c."runId" = r."id") AS "commands",
+           (SELECT coalesce(json_agg(json_build_object('id', k."id", 'status', k."status")), '[]') FROM "run" k WHERE k."parentRunId" = r."id") AS "children"
+      FROM "run" r WHERE r."id" = ${runId}::uuid`;
+  if (!run) return null;
+  const runbook = await loadRunbookVersion(tx, run);
+  return { run, runbook, snapshot: toSnapshot(run) };
+}
+
+export type RunState = NonNullable<Awaited<ReturnType<typeof loadRunState>>>;
 
 export type CreateRunInput = {
   runbook: Runbook;
@@ -83,6 +135,7 @@ export type CreateRunInput = {
 /** Creates a run pinned to the runbook's content, with one state row per step; the first step is current. */
 export async function createRun(tx: Tx, input: CreateRunInput, now = new Date()) {
   const { runbook } = input;
+  parsed.set(runbook.contentHash, runbook);
   await tx.runbookVersion.upsert({
     where: { contentHash: runbook.contentHash },
     update: {},
@@ -123,36 +176,100 @@ async function conflictMessage(tx: Tx, runId: string, stepId: string, runbook: R
   return `Step ${step.number} was already ${what}${by ? ` by ${by.name}` : ""}. Nothing was saved; the page shows the latest state.`;
 }
 
-/** Applies a plan with version checks; a lost race throws a CONFLICT ActionError (the transaction rolls back). */
-export async function applyPlan(
-  tx: Tx,
-  ctx: { actor: Actor; runId: string; runVersion: number; runbook: Runbook; plan: Plan; parentRun: { drill: boolean; drillScenario: string | null; incidentId: string | null; detectedAt: Date }; loaded?: LoadedRun },
-  now = new Date(),
-) {
-  const { actor, runId, runbook, plan } = ctx;
-  const guard = await tx.run.updateMany({ where: { id: runId, version: ctx.runVersion, status: "IN_PROGRESS" }, data: { version: { increment: 1 } } });
-  if (guard.count === 0) {
+/** step_state columns a plan may write, with their SQL types. */
+const STEP_COLUMNS: Record<string, string> = {
+  status: '"StepStatus"',
+  notes: "text",
+  request: "jsonb",
+  requestHash: "text",
+  requestedById: "uuid",
+  completedById: "uuid",
+  completedAt: "timestamptz",
+  skipReason: "text",
+};
+
+function stepAssignments(data: Record<string, unknown>): Prisma.Sql {
+  const sets = Object.entries(data).map(([column, value]) => {
+    const type = STEP_COLUMNS[column];
+    if (!type) throw new Error(`A run plan cannot write step_state.${column}.`);
+    const param = type === "jsonb" && value !== null && value !== undefined ? JSON.stringify(value) : (value ?? null);
+    return Prisma.sql`${Prisma.raw(`"${column}"`)} = ${param}::${Prisma.raw(type)}`;
+  });
+  return Prisma.join([...sets, Prisma.sql`"version" = "version" + 1`], ", ");
+}
+
+/**
+ * Which step's clock starts once the plan is applied: the snapshot the plan was made from, with the plan applied in
+ * memory, tells which step is then current. `finished` when no step is left (the run ends), null when no clock starts.
+ */
+function clockAfter(loaded: RunState, plan: Plan): { stepId: string } | "finished" | null {
+  const updates = new Map(plan.stepUpdates.map((u) => [u.stepId, u.data]));
+  const after: RunSnapshot = {
+    ...loaded.snapshot,
+    steps: loaded.snapshot.steps.map((st) => {
+      const data = updates.get(st.stepId);
+      if (!data) return st;
+      return {
+        ...st,
+        status: (data.status as StepStatus | undefined) ?? st.status,
+        commandState: plan.enqueue?.stepId === st.stepId ? "PENDING" : st.commandState,
+        childRunStatus: plan.openChild?.stepId === st.stepId ? "IN_PROGRESS" : st.childRunStatus,
+      };
+    }),
+  };
+  const cur = currentStep(after);
+  if (!cur) return "finished";
+  const row = loaded.run.steps.find((s) => s.stepId === cur.stepId);
+  return row && !row.currentSince && !updates.has(cur.stepId) ? { stepId: cur.stepId } : null;
+}
+
+/**
+ * Applies a plan with version checks; a lost race throws a CONFLICT ActionError (the transaction rolls back).
+ *
+ * The run's version guard, the step updates (each guarded by its own version), voided and new signatures, the
+ * decision and the next step's clock are one statement: every part after the guard only acts on the run the guard
+ * updated, and the counts it returns tell which guard, if any, lost.
+ */
+export async function applyPlan(tx: Tx, ctx: { actor: Actor; loaded: RunState; plan: Plan }, now = new Date()) {
+  const { actor, loaded, plan } = ctx;
+  const { run, runbook } = loaded;
+  const runId = run.id;
+  const clock = plan.endRun ? null : clockAfter(loaded, plan);
+  const ofRun = Prisma.sql`(SELECT "id" FROM g)`;
+  const ctes: Prisma.Sql[] = [
+    Prisma.sql`g AS (UPDATE "run" SET "version" = "version" + 1 WHERE "id" = ${runId}::uuid AND "version" = ${run.version} AND "status" = 'IN_PROGRESS' RETURNING "id")`,
+    ...plan.stepUpdates.map(
+      (u, i) => Prisma.sql`${Prisma.raw(`u${i}`)} AS (UPDATE "step_state" SET ${stepAssignments(u.data)} WHERE "runId" = ${ofRun} AND "stepId" = ${u.stepId} AND "version" = ${u.expectedVersion} RETURNING 1)`,
+    ),
+  ];
+  if (plan.voidSignaturesOf) {
+    const { stepId, exceptHash } = plan.voidSignaturesOf;
+    ctes.push(Prisma.sql`v AS (UPDATE "signature" SET "voidedAt" = ${now} WHERE "runId" = ${ofRun} AND "stepId" = ${stepId} AND "voidedAt" IS NULL AND "requestHash" IS DISTINCT FROM ${exceptHash}::text RETURNING 1)`);
+  }
+  if (plan.signature) {
+    const g = plan.signature;
+    ctes.push(Prisma.sql`s AS (INSERT INTO "signature" ("id", "runId", "stepId", "personId", "personName", "role", "requestHash", "createdAt")
+      SELECT gen_random_uuid(), "id", ${g.stepId}, ${actor.id}::uuid, ${actor.name}, ${g.role}, ${g.requestHash}::text, ${now} FROM g RETURNING 1)`);
+  }
+  if (plan.decision) {
+    const d = plan.decision;
+    ctes.push(Prisma.sql`d AS (INSERT INTO "decision" ("runId", "stepId", "outcome", "reason", "criteria", "decidedById", "decidedBy", "decidedAt")
+      SELECT "id", ${d.stepId}, ${d.outcome}::"DecisionOutcome", ${d.reason}, ${JSON.stringify(d.criteria ?? null)}::jsonb, ${actor.id}::uuid, ${actor.name}, ${now} FROM g RETURNING 1)`);
+  }
+  if (clock && clock !== "finished") {
+    ctes.push(Prisma.sql`c AS (UPDATE "step_state" SET "currentSince" = ${now} WHERE "runId" = ${ofRun} AND "stepId" = ${clock.stepId} AND "currentSince" IS NULL RETURNING 1)`);
+  }
+  const counts = plan.stepUpdates.length ? Prisma.join(plan.stepUpdates.map((_, i) => Prisma.raw(`(SELECT count(*) FROM u${i})::int`)), ", ") : Prisma.empty;
+  const [res] = await tx.$queryRaw<{ run: number; steps: number[] }[]>`
+    WITH ${Prisma.join(ctes, ",\n")}
+    SELECT (SELECT count(*) FROM g)::int AS "run", ARRAY[${counts}]::int[] AS "steps"`;
+  if (res.run === 0) {
     const stepId = plan.stepUpdates[0]?.stepId;
     throw new ActionError("CONFLICT", stepId ? await conflictMessage(tx, runId, stepId, runbook) : "Someone else changed this run just now. Nothing was saved.");
   }
-  for (const u of plan.stepUpdates) {
-    const res = await tx.stepState.updateMany({ where: { runId, stepId: u.stepId, version: u.expectedVersion }, data: { ...u.data, version: { increment: 1 } } });
-    if (res.count === 0) throw new ActionError("CONFLICT", await conflictMessage(tx, runId, u.stepId, runbook));
-  }
-  if (plan.voidSignaturesOf) {
-    await tx.signature.updateMany({
-      where: { runId, stepId: plan.voidSignaturesOf.stepId, voidedAt: null, NOT: { requestHash: plan.voidSignaturesOf.exceptHash } },
-      data: { voidedAt: now },
-    });
-  }
-  if (plan.signature) {
-    await tx.signature.create({ data: { runId, stepId: plan.signature.stepId, personId: actor.id, personName: actor.name, role: plan.signature.role, requestHash: plan.signature.requestHash, createdAt: now } });
-  }
-  if (plan.decision) {
-    await tx.decision.create({
-      data: { runId, stepId: plan.decision.stepId, outcome: plan.decision.outcome, reason: plan.decision.reason, criteria: plan.decision.criteria as object, decidedById: actor.id, decidedBy: actor.name, decidedAt: now },
-    });
-  }
+  const lost = res.steps.findIndex((n) => n === 0);
+  if (lost >= 0) throw new ActionError("CONFLICT", await conflictMessage(tx, runId, plan.stepUpdates[lost].stepId, runbook));
+
   let commandId: string | undefined;
   if (plan.enqueue) {
     try {
@@ -168,44 +285,14 @@ export async function applyPlan(
   if (plan.openChild) {
     const linked = getRunbook(plan.openChild.runbookId);
     if (!linked) throw new ActionError("NOT_FOUND", `The linked runbook ${plan.openChild.runbookId} no longer exists.`);
-    const child = await createRun(tx, { runbook: linked, actor, drill: ctx.parentRun.drill, drillScenario: ctx.parentRun.drillScenario, incidentId: ctx.parentRun.incidentId, detectedAt: ctx.parentRun.detectedAt, parent: { runId, stepId: plan.openChild.stepId } }, now);
+    const child = await createRun(tx, { runbook: linked, actor, drill: run.drill, drillScenario: run.drillScenario, incidentId: run.incidentId, detectedAt: run.detectedAt, parent: { runId, stepId: plan.openChild.stepId } }, now);
     childRunId = child.id;
     await tx.stepState.update({ where: { runId_stepId: { runId, stepId: plan.openChild.stepId } }, data: { childRunId } });
   }
   if (plan.endRun) await endRun(tx, runId, plan.endRun.status, plan.endRun.reason, actor.id, now);
-  if (ctx.loaded && !plan.endRun) await settleAfterPlan(tx, ctx.loaded, plan, now);
-  else await settleRun(tx, runId, now);
+  // An ended run settles its parent; a run whose last step just finished ends (settleRun reads it again).
+  if (plan.endRun || clock === "finished") await settleRun(tx, runId, now);
   return { commandId, childRunId };
-}
-
-export type LoadedRun = NonNullable<Awaited<ReturnType<typeof loadRun>>>;
-
-/**
- * settleRun without reading the run again: the snapshot the plan was made from, with the plan applied in memory,
- * tells which step is now current (the hot path of every sign-off).
- */
-async function settleAfterPlan(tx: Tx, loaded: LoadedRun, plan: Plan, now: Date) {
-  const updates = new Map(plan.stepUpdates.map((u) => [u.stepId, u.data]));
-  const after: RunSnapshot = {
-    ...loaded.snapshot,
-    steps: loaded.snapshot.steps.map((st) => {
-      const data = updates.get(st.stepId);
-      if (!data) return st;
-      const status = (data.status as RunSnapshot["steps"][number]["status"] | undefined) ?? st.status;
-      return {
-        ...st,
-        status,
-        commandState: plan.enqueue?.stepId === st.stepId ? "PENDING" : st.commandState,
-        childRunStatus: plan.openChild?.stepId === st.stepId ? "IN_PROGRESS" : st.childRunStatus,
-      };
-    }),
-  };
-  const cur = currentStep(after);
-  if (!cur) return settleRun(tx, loaded.run.id, now);
-  const row = loaded.run.steps.find((s) => s.stepId === cur.stepId);
-  if (row && !row.currentSince && !updates.has(cur.stepId)) {
-    await tx.stepState.update({ where: { runId_stepId: { runId: loaded.run.id, stepId: cur.stepId } }, data: { currentSince: now } });
-  }
 }
 
 async function endRun(tx: Tx, runId: string, status: Exclude<RunStatus, "IN_PROGRESS">, reason: string, actorId: string | null, now: Date) {

@@ -35,6 +35,23 @@ describe("audit hash chain on PostgreSQL", () => {
     expect(result).toMatchObject({ ok: true, count: 20, headSeq: 20n });
   });
 
+  it("hashes in the database exactly as the verifier does, whatever the details hold", async () => {
+    // audit_append builds the hashed text from the body JavaScript made, cut where the sequence number goes.
+    const awkward = [
+      { text: "Zoë — naïve café, 東京, emoji 🚨🧯, lone \ud83d surrogate", ctl: "\u0001seq\u0001 \n\t\u0000" },
+      { seq: "999", nested: { seq: '"seq":"1"', "": null, "é": [1.5, -0, 1e21, true] } },
+      { big: "x".repeat(20_000), quote: '"},{"seq":"7"' },
+    ];
+    const stored = [];
+    for (const details of awkward) stored.push(await client.$transaction((tx) => appendAudit(tx, { actor, action: "test.awkward", target: { type: "run", id: "ü-1" }, details })));
+    const rows = await client.auditEvent.findMany({ where: { action: "test.awkward" }, orderBy: { seq: "asc" } });
+    expect(rows.map((r) => r.hash)).toEqual(stored.map((e) => e.hash));
+    expect(rows.map((r) => r.prevHash)).toEqual(stored.map((e) => e.prevHash));
+    // PostgreSQL cannot store NUL or an unpaired surrogate: they are replaced, not a reason for the write to fail.
+    expect(rows[0].details).toMatchObject({ text: "Zoë — naïve café, 東京, emoji 🚨🧯, lone \uFFFD surrogate", ctl: "\u0001seq\u0001 \n\t\uFFFD" });
+    expect((await verifyChain(client)).ok).toBe(true);
+  });
+
   it("rolls the event back with the transaction that failed", async () => {
     await expect(
       client.$transaction(async (tx) => {
