@@ -14,16 +14,17 @@ export async function register() {
     (globalThis as { portalHeadSigner?: unknown }).portalHeadSigner = startHeadSigner({ key: process.env.AUDIT_HMAC_KEY, intervalMs });
   }
   if (!process.env.CONTROL_PLANE_URL || process.env.PORTAL_RELAY === "off") return;
-  const [{ startRelay }, { settleRun }, { settleOnboardingCommand }, { log }] = await Promise.all([
+  const [{ startRelay }, { settleRun }, { settleOnboardingCommand }, { runnerOf }, { log }] = await Promise.all([
     import("./lib/control-plane/relay"),
     import("./lib/runs/service"),
     import("./lib/onboarding/service"),
+    import("./lib/sql"),
     import("./lib/log"),
   ]);
   const relay = startRelay({
     intervalMs: Number(process.env.PORTAL_RELAY_INTERVAL_MS ?? 500),
     onOutcome: async (tx, command) => {
-      if (command.runId) await settleRun(tx, command.runId);
+      if (command.runId) await settleRun(runnerOf(tx), command.runId);
       else await settleOnboardingCommand(tx, command);
     },
   });

@@ -1,5 +1,8 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "./generated/prisma/client";
+import { log } from "./log";
+import { pgRunner, statementName, type SqlRunner } from "./sql";
 
 export type Db = PrismaClient;
 /** A client or the client inside `$transaction`. */
@@ -7,28 +10,53 @@ export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
 const globalForDb = globalThis as unknown as { portalDb?: PrismaClient };
 
-/** Distinct statements this process prepares at most; more are sent unnamed (parsed and planned every time). */
-const MAX_PREPARED = 1_000;
-const statementNames = new Map<string, string>();
+const pools = new WeakMap<PrismaClient, pg.Pool>();
+const SQL_STATEMENT_TIMEOUT = "5s";
 
 /**
- * A name per distinct SQL text, so each pooled connection parses and plans a statement once and then only binds
- * and executes it (the hot paths run the same few statements over and over). Names are per process and bounded,
- * so a connection never holds more than MAX_PREPARED prepared statements.
+ * A Prisma client over a `pg` pool that the hot paths (sqlTransaction) share, so both count against one connection
+ * limit. Every statement is prepared once per connection (statementName).
  */
-function statementName(query: { sql: string }): string {
-  let name = statementNames.get(query.sql);
-  if (!name && statementNames.size < MAX_PREPARED) {
-    name = `portal_${statementNames.size}`;
-    statementNames.set(query.sql, name);
-  }
-  // "" is the protocol's unnamed statement.
-  return name ?? "";
+export function createDb(url: string): PrismaClient {
+  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 3_000, max: 20 });
+  // An idle connection that the server ends (a restart, an administrator) is dropped from the pool; without a
+  // listener the error would end the process.
+  pool.on("error", (e) => log.warn("db.idle_connection_lost", { err: e }));
+  const adapter = new PrismaPg(pool, { statementNameGenerator: (q) => statementName(q.sql), disposeExternalPool: true });
+  const client = new PrismaClient({ adapter });
+  pools.set(client, pool);
+  return client;
 }
 
-export function createDb(url: string): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: url, connectionTimeoutMillis: 3_000, max: 20 }, { statementNameGenerator: statementName });
-  return new PrismaClient({ adapter });
+/**
+ * Runs `fn` in a transaction on a connection of the client's pool, with plain SQL and no Prisma in between (the
+ * run engine's sign-offs, which must stay fast with many people signing at once). Commits when `fn` returns and
+ * rolls back when it throws; a connection that failed is discarded, not returned to the pool.
+ */
+export async function sqlTransaction<T>(fn: (sql: SqlRunner) => Promise<T>, client: PrismaClient = db()): Promise<T> {
+  const pool = pools.get(client);
+  if (!pool) throw new Error("This Prisma client was not made by createDb, so it has no pool for plain-SQL transactions.");
+  const conn = await pool.connect();
+  let failed: Error | undefined;
+  const onError = (e: Error) => {
+    failed = e;
+  };
+  conn.on("error", onError);
+  try {
+    // One round trip; like Prisma's transaction timeout, a statement stuck behind a lock gives up instead of waiting forever.
+    await conn.query(`BEGIN; SET LOCAL statement_timeout = '${SQL_STATEMENT_TIMEOUT}'`);
+    const result = await fn(pgRunner(conn));
+    await conn.query("COMMIT");
+    return result;
+  } catch (e) {
+    await conn.query("ROLLBACK").catch((rollbackError: Error) => {
+      failed ??= rollbackError;
+    });
+    throw e;
+  } finally {
+    conn.removeListener("error", onError);
+    conn.release(failed);
+  }
 }
 
 /** The process's one Prisma client, built lazily from DATABASE_URL (so builds need no database). */

@@ -118,7 +118,7 @@ try {
   console.log(`| signers | sign-offs | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | throughput (/s) | failures | audit events |`);
   console.log(`| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`);
   console.log(`| ${signers} | ${latencies.length} | ${pct(0.5)} | ${pct(0.95)} | ${pct(0.99)} | ${latencies[latencies.length - 1].toFixed(1)} | ${(latencies.length / wall).toFixed(0)} | ${failures} | ${events} |`);
-  console.log(`CPU per sign-off: Node ${(cpu.node / latencies.length).toFixed(2)} ms, PostgreSQL ${(cpu.pg / latencies.length).toFixed(2)} ms (wall ${wall.toFixed(1)} s)`);
+  console.log(`CPU per sign-off: Node ${(cpu.node / latencies.length).toFixed(2)} ms (user ${(nodeCpu.user / 1000 / latencies.length).toFixed(2)}), PostgreSQL ${(cpu.pg / latencies.length).toFixed(2)} ms (wall ${wall.toFixed(1)} s)`);
   await client.$disconnect();
 } finally {
   await pg.stop();

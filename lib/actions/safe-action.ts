@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { db, isDatabaseUnavailable, type Tx } from "../db";
+import { db, isDatabaseUnavailable, sqlTransaction, type Tx } from "../db";
+import type { SqlRunner } from "../sql";
 import { appendAudit } from "../audit/log";
 import { AuthorizationError, can, type Permission } from "../auth/permissions";
 import type { Actor } from "../auth/roles";
@@ -9,12 +10,14 @@ import { storable } from "../validation/storable";
 import { ActionError, type ActionResult } from "./result";
 
 export type ActionContext<I, P = undefined> = { actor: Actor; input: I; tx: Tx; requestId: string; prepared: P };
+/** The context of an action declared with `sql: true`: its transaction is a plain-SQL one (lib/sql.ts). */
+export type SqlActionContext<I, P = undefined> = { actor: Actor; input: I; sql: SqlRunner; requestId: string; prepared: P };
 
 /** What the action's audit event records; `action` overrides the definition's name (e.g. a more specific verb). */
 export type AuditRecord = { action?: string; target?: { type: string; id: string }; details?: Record<string, unknown> };
 
 /** A mutation: its audit name, input schema, the permission it needs, and the change it makes. */
-export type ActionDefinition<S extends z.ZodType, T, P = undefined> = {
+type ActionBase<S extends z.ZodType, T, P> = {
   /** Dotted audit action name, e.g. `run.start`. */
   name: string;
   schema: S;
@@ -28,15 +31,34 @@ export type ActionDefinition<S extends z.ZodType, T, P = undefined> = {
   afterCommit?: (ctx: { actor: Actor; input: z.output<S>; data: T }) => Promise<string | undefined>;
   /** Optional work before the transaction (e.g. a read from the control plane), so no connection is held meanwhile. */
   prepare?: (ctx: { actor: Actor; input: z.output<S> }) => Promise<P>;
-  /**
-   * Makes the change inside the transaction and checks the object it touches (throw AuthorizationError or
-   * ActionError to refuse). Returns the result and what the audit event records.
-   */
+};
+
+/**
+ * `run` makes the change inside the transaction and checks the object it touches (throw AuthorizationError or
+ * ActionError to refuse). It returns the result and what the audit event records.
+ */
+export type ActionDefinition<S extends z.ZodType, T, P = undefined> = ActionBase<S, T, P> & {
+  sql?: false;
   run: (ctx: ActionContext<z.output<S>, P>) => Promise<{ data: T; audit: AuditRecord }>;
 };
 
+/**
+ * An action whose transaction runs on a `pg` connection without Prisma (sqlTransaction): for hot paths written in
+ * plain SQL, such as run sign-offs, where Prisma's per-query work would dominate.
+ */
+export type SqlActionDefinition<S extends z.ZodType, T, P = undefined> = ActionBase<S, T, P> & {
+  sql: true;
+  run: (ctx: SqlActionContext<z.output<S>, P>) => Promise<{ data: T; audit: AuditRecord }>;
+};
+
+export type AnyActionDefinition<S extends z.ZodType, T, P = undefined> = ActionDefinition<S, T, P> | SqlActionDefinition<S, T, P>;
+
 export function defineAction<S extends z.ZodType, T, P = undefined>(def: ActionDefinition<S, T, P>) {
   return def;
+}
+
+export function defineSqlAction<S extends z.ZodType, T, P = undefined>(def: Omit<SqlActionDefinition<S, T, P>, "sql">): SqlActionDefinition<S, T, P> {
+  return { ...def, sql: true };
 }
 
 const RETRYABLE = new Set(["40001", "40P01"]);
@@ -72,7 +94,7 @@ async function recordRefusal(name: string, actor: Actor | null, requestId: strin
  * short message with a correlation id. Server actions and JSON route handlers both call this.
  */
 export async function executeAction<S extends z.ZodType, T, P = undefined>(
-  def: ActionDefinition<S, T, P>,
+  def: AnyActionDefinition<S, T, P>,
   actor: Actor | null,
   rawInput: unknown,
 ): Promise<ActionResult<T>> {
@@ -96,11 +118,19 @@ export async function executeAction<S extends z.ZodType, T, P = undefined>(
   for (let attempt = 1; ; attempt++) {
     try {
       if (attempt === 1 && def.prepare) prepared = await def.prepare({ actor, input: parsed.data });
-      const data = await db().$transaction(async (tx) => {
-        const { data, audit } = await def.run({ actor, input: parsed.data, tx, requestId, prepared });
-        await appendAudit(tx, { actor, action: audit.action ?? def.name, target: audit.target ?? target, details: audit.details, requestId });
-        return data;
-      });
+      const record = (client: Tx | SqlRunner, audit: AuditRecord) =>
+        appendAudit(client, { actor, action: audit.action ?? def.name, target: audit.target ?? target, details: audit.details, requestId });
+      const data = def.sql
+        ? await sqlTransaction(async (sql) => {
+            const { data, audit } = await def.run({ actor, input: parsed.data, sql, requestId, prepared });
+            await record(sql, audit);
+            return data;
+          })
+        : await db().$transaction(async (tx) => {
+            const { data, audit } = await def.run({ actor, input: parsed.data, tx, requestId, prepared });
+            await record(tx, audit);
+            return data;
+          });
       log.info("action.ok", { action: def.name, actorId: actor.id, requestId });
       let message: string | undefined;
       if (def.afterCommit) {

@@ -1,4 +1,6 @@
 import type { Db, Tx } from "../db";
+import { Prisma } from "../generated/prisma/client";
+import { query, runnerOf } from "../sql";
 import { core } from "./hash-core";
 import { ChainVerifier, GENESIS_HASH, hashEvent, type ChainAnchor, type StoredEvent, type VerifyResult } from "./chain";
 import { isSqlRunner, prismaRunner, scanEvents, type SqlRunner } from "./source";
@@ -32,7 +34,7 @@ const SEQ_MARK = "\u0001seq\u0001";
  * database puts it in and hashes. The returned hash is checked against the same computation in JavaScript, so an
  * event whose hash the verifier would not reproduce is never committed.
  */
-export async function appendAudit(tx: Tx, input: AuditInput): Promise<StoredEvent> {
+export async function appendAudit(client: Tx | SqlRunner, input: AuditInput): Promise<StoredEvent> {
   const fields = {
     at: new Date(),
     actorId: input.actor?.id ?? null,
@@ -47,11 +49,13 @@ export async function appendAudit(tx: Tx, input: AuditInput): Promise<StoredEven
   };
   const body = core.eventBody({ ...fields, seq: SEQ_MARK });
   const cut = body.lastIndexOf(SEQ_MARK);
-  const [row] = await tx.$queryRaw<{ o_seq: bigint; o_prev_hash: string; o_hash: string }[]>`
-    SELECT o_seq, o_prev_hash, o_hash FROM audit_append(${fields.at}, ${fields.actorId}::uuid, ${fields.actorEmail}, ${fields.actorRoles}::text[],
-      ${fields.action}, ${fields.outcome}, ${fields.targetType}, ${fields.targetId}, ${JSON.stringify(fields.details)}::jsonb, ${fields.requestId},
-      ${body.slice(0, cut)}, ${body.slice(cut + SEQ_MARK.length)})`;
-  const stored: StoredEvent = { ...fields, seq: BigInt(row.o_seq), prevHash: row.o_prev_hash, hash: row.o_hash };
+  const [row] = await query<{ seq: string; prevHash: string; hash: string }>(
+    runnerOf(client),
+    Prisma.sql`SELECT o_seq::text AS "seq", o_prev_hash AS "prevHash", o_hash AS "hash" FROM audit_append(${fields.at}, ${fields.actorId}::uuid, ${fields.actorEmail},
+      ${fields.actorRoles}::text[], ${fields.action}, ${fields.outcome}, ${fields.targetType}, ${fields.targetId}, ${JSON.stringify(fields.details)}::jsonb,
+      ${fields.requestId}, ${body.slice(0, cut)}, ${body.slice(cut + SEQ_MARK.length)})`,
+  );
+  const stored: StoredEvent = { ...fields, seq: BigInt(row.seq), prevHash: row.prevHash, hash: row.hash };
   if (hashEvent(stored) !== stored.hash) throw new Error(`audit_append hashed event ${stored.seq} differently from the verifier; the change is rolled back.`);
   return stored;
 }

@@ -8,7 +8,8 @@
 import { randomUUID } from "node:crypto";
 import { appendAudit } from "../audit/log";
 import { db as defaultDb, type Db, type Tx } from "../db";
-import type { Command } from "../generated/prisma/client";
+import { Prisma } from "../generated/prisma/client";
+import { query, runnerOf, type SqlRunner } from "../sql";
 import { log } from "../log";
 import { startLeaderLoop, type LeaderLoopHandle } from "../jobs/leader-loop";
 import type { ControlPlaneAction } from "./actions";
@@ -32,27 +33,28 @@ export type EnqueueCommandInput = {
   requestedBy: { id: string } | string | null;
 };
 
+/** A command as written by enqueueCommand (PENDING, not attempted yet). */
+export type EnqueuedCommand = { id: string; action: ControlPlaneAction; params: Record<string, unknown>; requestHash: string; idempotencyKey: string };
+
 /**
  * Validates the parameters with the action's schema and writes a PENDING command inside the caller's transaction,
  * with its request hash and a fresh idempotency key. The caller appends its own audit event in the same transaction.
  * Throws ActionParamsError (with `fieldErrors`) when the parameters are invalid.
  */
-export async function enqueueCommand(tx: Tx, input: EnqueueCommandInput): Promise<Command> {
+export async function enqueueCommand(client: Tx | SqlRunner, input: EnqueueCommandInput): Promise<EnqueuedCommand> {
   const parsed = safeParseActionParams(input.action, input.params);
   if (!parsed.ok) throw parsed.error;
   const requestHash = canonicalRequestHash(input.action, parsed.params);
   const requestedById = input.requestedBy === null ? null : typeof input.requestedBy === "string" ? input.requestedBy : input.requestedBy.id;
-  return tx.command.create({
-    data: {
-      action: input.action,
-      params: parsed.params as object,
-      requestHash,
-      idempotencyKey: randomUUID(),
-      runId: input.runId ?? null,
-      stepId: input.stepId ?? null,
-      requestedById,
-    },
-  });
+  const idempotencyKey = randomUUID();
+  const [row] = await query<{ id: string }>(
+    runnerOf(client),
+    Prisma.sql`INSERT INTO "command" ("id", "action", "params", "requestHash", "idempotencyKey", "runId", "stepId", "requestedById", "updatedAt")
+               VALUES (gen_random_uuid(), ${input.action}, ${JSON.stringify(parsed.params)}::jsonb, ${requestHash}, ${idempotencyKey}, ${input.runId ?? null}::uuid,
+                       ${input.stepId ?? null}::text, ${requestedById}::uuid, now())
+               RETURNING "id"::text AS "id"`,
+  );
+  return { id: row.id, action: input.action, params: parsed.params, requestHash, idempotencyKey };
 }
 
 export type DeliverOptions = {

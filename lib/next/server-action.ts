@@ -1,7 +1,7 @@
 import "server-only";
 import type { z } from "zod";
 import { currentActor } from "../auth/session";
-import { executeAction, formDataToObject, type ActionDefinition } from "../actions/safe-action";
+import { executeAction, formDataToObject, type AnyActionDefinition } from "../actions/safe-action";
 import type { ActionResult } from "../actions/result";
 
 /**
@@ -9,7 +9,7 @@ import type { ActionResult } from "../actions/result";
  * input from FormData or a plain object. Use inside a `"use server"` function.
  */
 export async function runServerAction<S extends z.ZodType, T, P>(
-  def: ActionDefinition<S, T, P>,
+  def: AnyActionDefinition<S, T, P>,
   input: FormData | Record<string, unknown>,
 ): Promise<ActionResult<T>> {
   const actor = await currentActor().catch(() => null);

@@ -1,10 +1,12 @@
 /**
- * The run's mutations. Each loads the run, asks the state machine (lib/runs/machine.ts) for a plan, and applies it
- * with version checks in the action wrapper's transaction, which also appends the audit event.
+ * The run's mutations. Each transition loads the run, asks the state machine (lib/runs/machine.ts) for a plan, and
+ * applies it with version checks in the action wrapper's transaction, which also appends the audit event. The
+ * transitions are plain-SQL actions (defineSqlAction): with many people signing at once, Prisma's per-query work
+ * was most of a sign-off's cost.
  */
-import { defineAction } from "../actions/safe-action";
+import { defineAction, defineSqlAction } from "../actions/safe-action";
 import { ActionError } from "../actions/result";
-import type { Tx } from "../db";
+import type { SqlRunner } from "../sql";
 import { readTelemetryOrNull } from "../control-plane/telemetry";
 import { abortRunSchema, saveRcaSchema, escalateRunSchema, approveStepSchema, decideStepSchema, evidenceSchema, requestStepSchema, signStepSchema, skipStepSchema } from "../validation/runs";
 import { abort, approveStep, decide, requestStep, signOff, skip, type CriterionSnapshot, type Outcome } from "./machine";
@@ -16,8 +18,8 @@ import { AuthorizationError } from "../auth/permissions";
 
 const runTarget = (input: { runId: string }) => ({ type: "run", id: input.runId });
 
-async function transition(tx: Tx, actor: Actor, runId: string, make: (loaded: RunState) => Outcome | Promise<Outcome>) {
-  const loaded = await loadRunState(tx, runId);
+async function transition(sql: SqlRunner, actor: Actor, runId: string, make: (loaded: RunState) => Outcome | Promise<Outcome>) {
+  const loaded = await loadRunState(sql, runId);
   if (!loaded) throw new ActionError("NOT_FOUND", "There is no such run.");
   const outcome = await make(loaded);
   if (!outcome.ok) {
@@ -26,7 +28,7 @@ async function transition(tx: Tx, actor: Actor, runId: string, make: (loaded: Ru
   }
   const now = new Date();
   const { run } = loaded;
-  const applied = await applyPlan(tx, { actor, loaded, plan: outcome }, now);
+  const applied = await applyPlan(sql, { actor, loaded, plan: outcome }, now);
   return {
     data: { runId, ...applied },
     audit: { action: outcome.audit.action, target: { type: "run", id: runId }, details: { runbookId: run.runbookId, ...outcome.audit.details } },
@@ -34,42 +36,42 @@ async function transition(tx: Tx, actor: Actor, runId: string, make: (loaded: Ru
 }
 
 /** Signs off the current step (task, verification, escalation, or a link step, which opens the child run). */
-export const signStepAction = defineAction({
+export const signStepAction = defineSqlAction({
   name: "run.step.signed",
   schema: signStepSchema,
   permission: "run.step.signoff",
   target: runTarget,
-  run: ({ actor, input, tx }) => transition(tx, actor, input.runId, ({ runbook, snapshot }) => signOff({ runbook, snapshot, actor }, input.stepId, { notes: input.notes }, new Date())),
+  run: ({ actor, input, sql }) => transition(sql, actor, input.runId, ({ runbook, snapshot }) => signOff({ runbook, snapshot, actor }, input.stepId, { notes: input.notes }, new Date())),
 });
 
 /** Requests the step's control-plane action with its parameters (sent at once, or after two approvals). */
-export const requestStepAction = defineAction({
+export const requestStepAction = defineSqlAction({
   name: "run.step.requested",
   schema: requestStepSchema,
   permission: "run.step.signoff",
   target: runTarget,
-  run: ({ actor, input, tx }) => transition(tx, actor, input.runId, ({ runbook, snapshot }) => requestStep({ runbook, snapshot, actor }, input.stepId, input.values, new Date())),
+  run: ({ actor, input, sql }) => transition(sql, actor, input.runId, ({ runbook, snapshot }) => requestStep({ runbook, snapshot, actor }, input.stepId, input.values, new Date())),
 });
 
 /** Approves a two-person step's exact request (identified by its hash). */
-export const approveStepAction = defineAction({
+export const approveStepAction = defineSqlAction({
   name: "run.step.approved",
   schema: approveStepSchema,
   permission: "run.step.signoff",
   target: runTarget,
-  run: ({ actor, input, tx }) => transition(tx, actor, input.runId, ({ runbook, snapshot }) => approveStep({ runbook, snapshot, actor }, input.stepId, input.requestHash, new Date())),
+  run: ({ actor, input, sql }) => transition(sql, actor, input.runId, ({ runbook, snapshot }) => approveStep({ runbook, snapshot, actor }, input.stepId, input.requestHash, new Date())),
 });
 
 /** Decides a go/no-go step, storing the criteria with their live values as shown. */
-export const decideStepAction = defineAction({
+export const decideStepAction = defineSqlAction({
   name: "run.step.decided",
   schema: decideStepSchema,
   permission: "run.step.signoff",
   target: runTarget,
   // Live values are a help, not a requirement: a decision can be taken while the control plane is unreachable.
   prepare: async () => readTelemetryOrNull(),
-  async run({ actor, input, tx, prepared: telemetry }) {
-    return transition(tx, actor, input.runId, ({ runbook, snapshot, run }) => {
+  async run({ actor, input, sql, prepared: telemetry }) {
+    return transition(sql, actor, input.runId, ({ runbook, snapshot, run }) => {
       const step = runbook.steps.find((s) => s.id === input.stepId);
       const values = liveValues(step?.criteria, run.detectedAt, telemetry);
       const criteria: CriterionSnapshot[] = step?.criteria
@@ -84,21 +86,21 @@ export const decideStepAction = defineAction({
 });
 
 /** Skips the current step (incident commander, with a reason). */
-export const skipStepAction = defineAction({
+export const skipStepAction = defineSqlAction({
   name: "run.step.skipped",
   schema: skipStepSchema,
   permission: "run.step.skip",
   target: runTarget,
-  run: ({ actor, input, tx }) => transition(tx, actor, input.runId, ({ runbook, snapshot }) => skip({ runbook, snapshot, actor }, input.stepId, input.reason)),
+  run: ({ actor, input, sql }) => transition(sql, actor, input.runId, ({ runbook, snapshot }) => skip({ runbook, snapshot, actor }, input.stepId, input.reason)),
 });
 
 /** Aborts the run (incident commander, with a reason). */
-export const abortRunAction = defineAction({
+export const abortRunAction = defineSqlAction({
   name: "run.aborted",
   schema: abortRunSchema,
   permission: "run.abort",
   target: runTarget,
-  run: ({ actor, input, tx }) => transition(tx, actor, input.runId, ({ runbook, snapshot }) => abort({ runbook, snapshot, actor }, input.reason)),
+  run: ({ actor, input, sql }) => transition(sql, actor, input.runId, ({ runbook, snapshot }) => abort({ runbook, snapshot, actor }, input.reason)),
 });
 
 /** Adds a note or a link as evidence to a step of a run in progress. */

@@ -1,6 +1,7 @@
 import { appendAudit } from "../audit/log";
 import type { Actor } from "../auth/roles";
 import type { Db, Tx } from "../db";
+import { runnerOf } from "../sql";
 import { loadRunbookVersion } from "./service";
 
 /** The run's URL for notifications (PORTAL_URL, else the default local address). */
@@ -14,7 +15,7 @@ function runUrl(runId: string) {
  */
 export async function escalateRun(tx: Tx, input: { runId: string; actor: Actor | null; reason: string; stepId?: string | null; automatic?: boolean }) {
   const run = await tx.run.findUniqueOrThrow({ where: { id: input.runId }, select: { id: true, drill: true, escalationLevel: true, runbookId: true, contentHash: true } });
-  const runbook = await loadRunbookVersion(tx, run);
+  const runbook = await loadRunbookVersion(runnerOf(tx), run);
   const nextLevel = Math.min(run.escalationLevel + 1, runbook.escalation.length);
   const level = runbook.escalation[nextLevel - 1];
   if (nextLevel !== run.escalationLevel) await tx.run.update({ where: { id: run.id }, data: { escalationLevel: nextLevel } });

@@ -1,11 +1,15 @@
 /**
  * Applies the run state machine to the database: loads a run's snapshot, applies a plan inside the caller's
  * transaction with version checks (run and step), and settles the run afterwards (current step clock, completion).
+ *
+ * Written as plain SQL against a SqlRunner (lib/sql.ts): run transitions execute on a `pg` connection of their own
+ * (sqlTransaction), and the same functions serve callers inside a Prisma transaction through prismaRunner.
  */
 import { ActionError } from "../actions/result";
 import { appendAudit } from "../audit/log";
 import type { Actor } from "../auth/roles";
-import type { Tx } from "../db";
+import type { Db, Tx } from "../db";
+import { query, runnerOf, type SqlRunner } from "../sql";
 import { enqueueCommand } from "../control-plane/relay";
 import type { ControlPlaneAction } from "../control-plane/actions";
 import { ActionParamsError } from "../control-plane/contract";
@@ -27,11 +31,12 @@ export function runbookVersion(v: { contentHash: string; runbookId: string; sour
 }
 
 /** The runbook version a run executes; its stored text is read only when this process has not parsed it yet. */
-export async function loadRunbookVersion(tx: Tx, v: { contentHash: string; runbookId: string }): Promise<Runbook> {
+export async function loadRunbookVersion(sql: SqlRunner, v: { contentHash: string; runbookId: string }): Promise<Runbook> {
   const cached = parsed.get(v.contentHash);
   if (cached) return cached;
-  const { source } = await tx.runbookVersion.findUniqueOrThrow({ where: { contentHash: v.contentHash }, select: { source: true } });
-  return runbookVersion({ ...v, source });
+  const [row] = await query<{ source: string }>(sql, Prisma.sql`SELECT "source" FROM "runbook_version" WHERE "contentHash" = ${v.contentHash}`);
+  if (!row) throw new Error(`Runbook version ${v.contentHash} is missing.`);
+  return runbookVersion({ ...v, source: row.source });
 }
 
 /** The parts of a run the state machine looks at (both loaders below provide at least these). */
@@ -64,7 +69,7 @@ function toSnapshot(run: RunRows): RunSnapshot {
 }
 
 /** A run with everything the run page shows (steps in order, signatures, decisions, commands, child runs). */
-export async function loadRun(tx: Tx, runId: string) {
+export async function loadRun(tx: Db | Tx, runId: string) {
   const run = await tx.run.findUnique({
     where: { id: runId },
     include: {
@@ -78,7 +83,7 @@ export async function loadRun(tx: Tx, runId: string) {
     },
   });
   if (!run) return null;
-  const runbook = await loadRunbookVersion(tx, run.runbook);
+  const runbook = await loadRunbookVersion(runnerOf(tx), run.runbook);
   return { run, runbook, snapshot: toSnapshot(run) };
 }
 
@@ -99,8 +104,8 @@ type RunStateRow = Omit<RunRows, "steps"> & {
  * states of its commands and child runs. The hot path of every sign-off, so it is plain SQL (no query compiler);
  * the run page uses loadRun.
  */
-export async function loadRunState(tx: Tx, runId: string) {
-  const [run] = await tx.$queryRaw<RunStateRow[]>`
+export async function loadRunState(sql: SqlRunner, runId: string) {
+  const [run] = await query<RunStateRow>(sql, Prisma.sql`
     SELECT r."id", r."runbookId", r."contentHash", r."status"::text AS "status", r."version", r."drill", r."drillScenario", r."incidentId",
            r."detectedAt", r."parentRunId",
            (SELECT coalesce(json_agg(json_build_object('stepId', s."stepId", 'status', s."status", 'version', s."version", 'request', s."request",
@@ -112,9 +117,9 @@ export async function loadRunState(tx: Tx, runId: string) {
               FROM "signature" g WHERE g."runId" = r."id") AS "signatures",
            (SELECT coalesce(json_agg(json_build_object('id', c."id", 'state', c."state")), '[]') FROM "command" c WHERE c."runId" = r."id") AS "commands",
            (SELECT coalesce(json_agg(json_build_object('id', k."id", 'status', k."status")), '[]') FROM "run" k WHERE k."parentRunId" = r."id") AS "children"
-      FROM "run" r WHERE r."id" = ${runId}::uuid`;
+      FROM "run" r WHERE r."id" = ${runId}::uuid`);
   if (!run) return null;
-  const runbook = await loadRunbookVersion(tx, run);
+  const runbook = await loadRunbookVersion(sql, run);
   return { run, runbook, snapshot: toSnapshot(run) };
 }
 
@@ -133,47 +138,43 @@ export type CreateRunInput = {
 };
 
 /** Creates a run pinned to the runbook's content, with one state row per step; the first step is current. */
-export async function createRun(tx: Tx, input: CreateRunInput, now = new Date()) {
+export async function createRun(sql: SqlRunner, input: CreateRunInput, now = new Date()): Promise<{ id: string }> {
   const { runbook } = input;
   parsed.set(runbook.contentHash, runbook);
-  await tx.runbookVersion.upsert({
-    where: { contentHash: runbook.contentHash },
-    update: {},
-    create: { contentHash: runbook.contentHash, runbookId: runbook.id, source: runbook.source },
-  });
-  const run = await tx.run.create({
-    data: {
-      runbookId: runbook.id,
-      contentHash: runbook.contentHash,
-      drill: input.drill ?? false,
-      drillScenario: input.drillScenario ?? null,
-      incidentId: input.incidentId ?? null,
-      detectedAt: input.detectedAt ?? now,
-      startedById: input.actor.id,
-      startedAt: now,
-      parentRunId: input.parent?.runId ?? null,
-      parentStepId: input.parent?.stepId ?? null,
-    },
-  });
-  await tx.stepState.createMany({
-    data: runbook.steps.map((s, i) => ({
-      runId: run.id,
-      stepId: s.id,
-      position: i + 1,
-      currentSince: i === 0 ? now : null,
-      evidence: i === 0 && input.firstStepEvidence ? [{ ...input.firstStepEvidence, by: input.actor.name, at: now.toISOString() }] : [],
-    })),
-  });
+  const evidence = input.firstStepEvidence ? [{ ...input.firstStepEvidence, by: input.actor.name, at: now.toISOString() }] : [];
+  // One statement: the runbook version (kept once per content hash), the run, and its steps in order.
+  const [run] = await query<{ id: string }>(
+    sql,
+    Prisma.sql`
+      WITH v AS (
+        INSERT INTO "runbook_version" ("contentHash", "runbookId", "source") VALUES (${runbook.contentHash}, ${runbook.id}, ${runbook.source})
+        ON CONFLICT ("contentHash") DO NOTHING
+      ), r AS (
+        INSERT INTO "run" ("id", "runbookId", "contentHash", "drill", "drillScenario", "incidentId", "detectedAt", "startedById", "startedAt", "parentRunId", "parentStepId")
+        VALUES (gen_random_uuid(), ${runbook.id}, ${runbook.contentHash}, ${input.drill ?? false}, ${input.drillScenario ?? null}::text, ${input.incidentId ?? null}::uuid,
+                ${input.detectedAt ?? now}::timestamptz, ${input.actor.id}::uuid, ${now}::timestamptz, ${input.parent?.runId ?? null}::uuid, ${input.parent?.stepId ?? null}::text)
+        RETURNING "id"
+      ), s AS (
+        INSERT INTO "step_state" ("runId", "stepId", "position", "currentSince", "evidence")
+        SELECT r."id", step."id", step."position", CASE WHEN step."position" = 1 THEN ${now}::timestamptz END,
+               CASE WHEN step."position" = 1 THEN ${JSON.stringify(evidence)}::jsonb ELSE '[]'::jsonb END
+          FROM r, unnest(${runbook.steps.map((st) => st.id)}::text[]) WITH ORDINALITY AS step("id", "position")
+      )
+      SELECT "id"::text AS "id" FROM r`,
+  );
   return run;
 }
 
-async function conflictMessage(tx: Tx, runId: string, stepId: string, runbook: Runbook): Promise<string> {
-  const st = await tx.stepState.findUnique({ where: { runId_stepId: { runId, stepId } } });
+async function conflictMessage(sql: SqlRunner, runId: string, stepId: string, runbook: Runbook): Promise<string> {
+  const [st] = await query<{ status: StepStatus; by: string | null }>(
+    sql,
+    Prisma.sql`SELECT s."status"::text AS "status", p."name" AS "by" FROM "step_state" s LEFT JOIN "person" p ON p."id" = s."completedById"
+                WHERE s."runId" = ${runId}::uuid AND s."stepId" = ${stepId}`,
+  );
   const step = runbook.steps.find((s) => s.id === stepId);
   if (!st || !step) return "Someone else changed this run just now. Nothing was saved; the page shows the latest state.";
-  const by = st.completedById ? await tx.person.findUnique({ where: { id: st.completedById }, select: { name: true } }) : null;
   const what = { DONE: "signed off", SKIPPED: "skipped", NOT_APPLICABLE: "no longer applicable", COMMAND_SENT: "sent", AWAITING_SIGNATURES: "changed", WAITING_CHILD: "opened", PENDING: "changed" }[st.status];
-  return `Step ${step.number} was already ${what}${by ? ` by ${by.name}` : ""}. Nothing was saved; the page shows the latest state.`;
+  return `Step ${step.number} was already ${what}${st.by ? ` by ${st.by}` : ""}. Nothing was saved; the page shows the latest state.`;
 }
 
 /** step_state columns a plan may write, with their SQL types. */
@@ -230,7 +231,7 @@ function clockAfter(loaded: RunState, plan: Plan): { stepId: string } | "finishe
  * decision and the next step's clock are one statement: every part after the guard only acts on the run the guard
  * updated, and the counts it returns tell which guard, if any, lost.
  */
-export async function applyPlan(tx: Tx, ctx: { actor: Actor; loaded: RunState; plan: Plan }, now = new Date()) {
+export async function applyPlan(sql: SqlRunner, ctx: { actor: Actor; loaded: RunState; plan: Plan }, now = new Date()) {
   const { actor, loaded, plan } = ctx;
   const { run, runbook } = loaded;
   const runId = run.id;
@@ -260,70 +261,83 @@ export async function applyPlan(tx: Tx, ctx: { actor: Actor; loaded: RunState; p
     ctes.push(Prisma.sql`c AS (UPDATE "step_state" SET "currentSince" = ${now} WHERE "runId" = ${ofRun} AND "stepId" = ${clock.stepId} AND "currentSince" IS NULL RETURNING 1)`);
   }
   const counts = plan.stepUpdates.length ? Prisma.join(plan.stepUpdates.map((_, i) => Prisma.raw(`(SELECT count(*) FROM u${i})::int`)), ", ") : Prisma.empty;
-  const [res] = await tx.$queryRaw<{ run: number; steps: number[] }[]>`
-    WITH ${Prisma.join(ctes, ",\n")}
-    SELECT (SELECT count(*) FROM g)::int AS "run", ARRAY[${counts}]::int[] AS "steps"`;
+  const [res] = await query<{ run: number; steps: number[] }>(
+    sql,
+    Prisma.sql`WITH ${Prisma.join(ctes, ",\n")}
+      SELECT (SELECT count(*) FROM g)::int AS "run", ARRAY[${counts}]::int[] AS "steps"`,
+  );
   if (res.run === 0) {
     const stepId = plan.stepUpdates[0]?.stepId;
-    throw new ActionError("CONFLICT", stepId ? await conflictMessage(tx, runId, stepId, runbook) : "Someone else changed this run just now. Nothing was saved.");
+    throw new ActionError("CONFLICT", stepId ? await conflictMessage(sql, runId, stepId, runbook) : "Someone else changed this run just now. Nothing was saved.");
   }
   const lost = res.steps.findIndex((n) => n === 0);
-  if (lost >= 0) throw new ActionError("CONFLICT", await conflictMessage(tx, runId, plan.stepUpdates[lost].stepId, runbook));
+  if (lost >= 0) throw new ActionError("CONFLICT", await conflictMessage(sql, runId, plan.stepUpdates[lost].stepId, runbook));
 
   let commandId: string | undefined;
   if (plan.enqueue) {
     try {
-      const cmd = await enqueueCommand(tx, { action: plan.enqueue.action as ControlPlaneAction, params: plan.enqueue.params, runId, stepId: plan.enqueue.stepId, requestedBy: actor });
+      const cmd = await enqueueCommand(sql, { action: plan.enqueue.action as ControlPlaneAction, params: plan.enqueue.params, runId, stepId: plan.enqueue.stepId, requestedBy: actor });
       commandId = cmd.id;
     } catch (e) {
       if (e instanceof ActionParamsError) throw new ActionError("INVALID", e.message, e.fieldErrors);
       throw e;
     }
-    await tx.stepState.update({ where: { runId_stepId: { runId, stepId: plan.enqueue.stepId } }, data: { commandId } });
+    await query(sql, Prisma.sql`UPDATE "step_state" SET "commandId" = ${commandId}::uuid WHERE "runId" = ${runId}::uuid AND "stepId" = ${plan.enqueue.stepId}`);
   }
   let childRunId: string | undefined;
   if (plan.openChild) {
     const linked = getRunbook(plan.openChild.runbookId);
     if (!linked) throw new ActionError("NOT_FOUND", `The linked runbook ${plan.openChild.runbookId} no longer exists.`);
-    const child = await createRun(tx, { runbook: linked, actor, drill: run.drill, drillScenario: run.drillScenario, incidentId: run.incidentId, detectedAt: run.detectedAt, parent: { runId, stepId: plan.openChild.stepId } }, now);
+    const child = await createRun(sql, { runbook: linked, actor, drill: run.drill, drillScenario: run.drillScenario, incidentId: run.incidentId, detectedAt: run.detectedAt, parent: { runId, stepId: plan.openChild.stepId } }, now);
     childRunId = child.id;
-    await tx.stepState.update({ where: { runId_stepId: { runId, stepId: plan.openChild.stepId } }, data: { childRunId } });
+    await query(sql, Prisma.sql`UPDATE "step_state" SET "childRunId" = ${childRunId}::uuid WHERE "runId" = ${runId}::uuid AND "stepId" = ${plan.openChild.stepId}`);
   }
-  if (plan.endRun) await endRun(tx, runId, plan.endRun.status, plan.endRun.reason, actor.id, now);
+  if (plan.endRun) await endRun(sql, runId, plan.endRun.status, plan.endRun.reason, actor.id, now);
   // An ended run settles its parent; a run whose last step just finished ends (settleRun reads it again).
-  if (plan.endRun || clock === "finished") await settleRun(tx, runId, now);
+  if (plan.endRun || clock === "finished") await settleRun(sql, runId, now);
   return { commandId, childRunId };
 }
 
-async function endRun(tx: Tx, runId: string, status: Exclude<RunStatus, "IN_PROGRESS">, reason: string, actorId: string | null, now: Date) {
-  const ended = await tx.run.updateMany({ where: { id: runId, status: "IN_PROGRESS" }, data: { status, endedAt: now, endedReason: reason, endedById: actorId } });
-  const run = ended.count ? await tx.run.findUnique({ where: { id: runId }, select: { drill: true, drillScenario: true, parentRunId: true, runbookId: true } }) : null;
-  if (run?.drill && run.drillScenario && !run.parentRunId) {
-    // Cleared after commit by the jobs loop, like any other side effect outside the database.
-    await tx.notification.create({ data: { kind: "drill.ended", payload: { runId, runbookId: run.runbookId, scenario: run.drillScenario, status } } });
-  }
-  // Pending steps of an ended run are moot.
-  await tx.stepState.updateMany({ where: { runId, status: { in: ["PENDING", "AWAITING_SIGNATURES"] } }, data: { status: "NOT_APPLICABLE", version: { increment: 1 } } });
+async function endRun(sql: SqlRunner, runId: string, status: Exclude<RunStatus, "IN_PROGRESS">, reason: string, actorId: string | null, now: Date) {
+  await query(
+    sql,
+    Prisma.sql`
+      WITH e AS (
+        UPDATE "run" SET "status" = ${status}::"RunStatus", "endedAt" = ${now}::timestamptz, "endedReason" = ${reason}, "endedById" = ${actorId}::uuid
+         WHERE "id" = ${runId}::uuid AND "status" = 'IN_PROGRESS'
+        RETURNING "drill", "drillScenario", "parentRunId", "runbookId"
+      ), n AS (
+        -- A top-level drill's scenario is cleared after commit by the jobs loop, like any other side effect outside the database.
+        INSERT INTO "notification" ("id", "kind", "payload")
+        SELECT gen_random_uuid(), 'drill.ended', jsonb_build_object('runId', ${runId}::text, 'runbookId', e."runbookId", 'scenario', e."drillScenario", 'status', ${status}::text)
+          FROM e WHERE e."drill" AND e."drillScenario" IS NOT NULL AND e."parentRunId" IS NULL
+      )
+      -- Pending steps of an ended run are moot.
+      UPDATE "step_state" SET "status" = 'NOT_APPLICABLE', "version" = "version" + 1
+       WHERE "runId" = ${runId}::uuid AND "status" IN ('PENDING', 'AWAITING_SIGNATURES')`,
+  );
 }
 
 /**
  * After any change: starts the current step's clock, and ends the run when every step is finished (then settles
  * the parent run, whose link step this run was).
  */
-export async function settleRun(tx: Tx, runId: string, now = new Date()): Promise<void> {
-  const loaded = await loadRun(tx, runId);
+export async function settleRun(sql: SqlRunner, runId: string, now = new Date()): Promise<void> {
+  const loaded = await loadRunState(sql, runId);
   if (!loaded) return;
   const { run, runbook, snapshot } = loaded;
   if (run.status === "IN_PROGRESS") {
     const cur = currentStep(snapshot);
     if (cur) {
       const row = run.steps.find((s) => s.stepId === cur.stepId)!;
-      if (!row.currentSince) await tx.stepState.update({ where: { runId_stepId: { runId, stepId: cur.stepId } }, data: { currentSince: now } });
+      if (!row.currentSince) {
+        await query(sql, Prisma.sql`UPDATE "step_state" SET "currentSince" = ${now}::timestamptz WHERE "runId" = ${runId}::uuid AND "stepId" = ${cur.stepId} AND "currentSince" IS NULL`);
+      }
       return;
     }
     const status = finalStatus(runbook);
-    await endRun(tx, runId, status, "All steps finished.", null, now);
-    await appendAudit(tx, { actor: null, action: "run.completed", target: { type: "run", id: runId }, details: { runbookId: run.runbookId, status } });
+    await endRun(sql, runId, status, "All steps finished.", null, now);
+    await appendAudit(sql, { actor: null, action: "run.completed", target: { type: "run", id: runId }, details: { runbookId: run.runbookId, status } });
   }
-  if (run.parentRunId) await settleRun(tx, run.parentRunId, now);
+  if (run.parentRunId) await settleRun(sql, run.parentRunId, now);
 }

@@ -1,25 +1,27 @@
-import { defineAction } from "../actions/safe-action";
+import { defineSqlAction } from "../actions/safe-action";
 import { ActionError } from "../actions/result";
 import { AuthorizationError } from "../auth/permissions";
 import { ROLE_LABELS } from "../auth/roles";
+import { Prisma } from "../generated/prisma/client";
 import { getRunbook } from "../runbooks";
+import { query } from "../sql";
 import { startRunSchema } from "../validation/runs";
 import { createRun } from "./service";
 import { drillTarget, injectScenario } from "./drills";
 
 /** Starts a run of a runbook, pinned to the runbook's current content hash. */
-export const startRunAction = defineAction({
+export const startRunAction = defineSqlAction({
   name: "run.start",
   schema: startRunSchema,
   permission: "run.start",
-  async run({ actor, input, tx }) {
+  async run({ actor, input, sql }) {
     if (input.drill) {
       const target = drillTarget();
       if ("reason" in target) throw new ActionError("INVALID", target.reason, { drill: [target.reason] });
     }
     let detectedAt: Date | undefined;
     if (input.incidentId) {
-      const incident = await tx.incident.findUnique({ where: { id: input.incidentId }, select: { detectedAt: true, status: true } });
+      const [incident] = await query<{ detectedAt: Date }>(sql, Prisma.sql`SELECT "detectedAt" FROM "incident" WHERE "id" = ${input.incidentId}::uuid`);
       if (!incident) throw new ActionError("NOT_FOUND", "There is no such incident.", { incidentId: ["Unknown incident."] });
       detectedAt = incident.detectedAt;
     }
@@ -31,7 +33,7 @@ export const startRunAction = defineAction({
         `Only ${runbook.startRoles.map((r) => ROLE_LABELS[r]).join(", ")} may start ${runbook.id}.`,
       );
     }
-    const run = await createRun(tx, {
+    const run = await createRun(sql, {
       runbook,
       actor,
       drill: input.drill,

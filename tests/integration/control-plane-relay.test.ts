@@ -66,9 +66,11 @@ async function drain(opts: DeliverOptions, maxPasses = 60): Promise<number> {
 
 describe("enqueueCommand", () => {
   it("stores canonical params, the request hash and a fresh idempotency key in the caller's transaction", async () => {
-    const row = await db.$transaction((tx) =>
+    const written = await db.$transaction((tx) =>
       enqueueCommand(tx, { action: "throttle-repo", params: { repos: "billing-api, checkout-web", capacityPercent: "50" }, requestedBy: requester, stepId: "throttle" }),
     );
+    const row = await db.command.findUniqueOrThrow({ where: { id: written.id } });
+    expect(written).toEqual({ id: row.id, action: row.action, params: row.params, requestHash: row.requestHash, idempotencyKey: row.idempotencyKey });
     expect(row).toMatchObject({ state: "PENDING", attempts: 0, action: "throttle-repo", requestedById: requester, stepId: "throttle" });
     expect(row.params).toEqual({ repos: ["billing-api", "checkout-web"], capacityPercent: 50 });
     expect(row.requestHash).toBe(commandRequestHash("throttle-repo", { repos: ["billing-api", "checkout-web"], capacityPercent: 50 }));

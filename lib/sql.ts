@@ -1,0 +1,55 @@
+/**
+ * Plain SQL over either driver. The run engine's hot path and the audit chain are written as SQL statements
+ * against a SqlRunner, so the same code runs inside a Prisma transaction (prismaRunner) or on a `pg` connection
+ * that the action wrapper holds in a transaction of its own (pgRunner), which costs a fraction of Prisma's
+ * per-query work. Write such SQL so both drivers return the same JavaScript values: cast bigint to text and
+ * counts to int, and read uuids and enums as text.
+ */
+import type { Prisma } from "./generated/prisma/client";
+
+export type SqlRunner = <T extends Record<string, unknown>>(sql: string, params: unknown[]) => Promise<T[]>;
+
+type PrismaLike = { $queryRawUnsafe: <T = unknown>(query: string, ...values: unknown[]) => Promise<T> };
+type PgLike = { query: (config: { text: string; values?: unknown[]; name?: string }) => Promise<{ rows: unknown[] }> };
+
+/** A runner over the Prisma client or a Prisma transaction. */
+export function prismaRunner(client: PrismaLike): SqlRunner {
+  return <T,>(sql: string, params: unknown[]) => client.$queryRawUnsafe<T[]>(sql, ...params);
+}
+
+/** Distinct statements this process prepares at most; more are sent unnamed (parsed and planned every time). */
+const MAX_PREPARED = 1_000;
+const statementNames = new Map<string, string>();
+
+/**
+ * A name per distinct SQL text, so each pooled connection parses and plans a statement once and then only binds
+ * and executes it (the hot paths run the same few statements over and over). Names are per process and bounded,
+ * so a connection never holds more than MAX_PREPARED prepared statements. "" is the protocol's unnamed statement.
+ */
+export function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (!name && statementNames.size < MAX_PREPARED) {
+    name = `portal_${statementNames.size}`;
+    statementNames.set(sql, name);
+  }
+  return name ?? "";
+}
+
+/** A runner over a `pg` Client, PoolClient or Pool, with named prepared statements. */
+export function pgRunner(client: PgLike): SqlRunner {
+  return async <T,>(sql: string, params: unknown[]) => (await client.query({ name: statementName(sql), text: sql, values: params })).rows as T[];
+}
+
+export function isSqlRunner(x: unknown): x is SqlRunner {
+  return typeof x === "function";
+}
+
+/** The runner itself, or one over a Prisma client or transaction. */
+export function runnerOf(client: PrismaLike | SqlRunner): SqlRunner {
+  return isSqlRunner(client) ? client : prismaRunner(client);
+}
+
+/** Runs a statement built with `Prisma.sql` (its `$n` text and values). */
+export function query<T extends Record<string, unknown>>(run: SqlRunner, statement: Prisma.Sql): Promise<T[]> {
+  return run<T>(statement.text, statement.values);
+}
