@@ -18,7 +18,8 @@ const SQL_STATEMENT_TIMEOUT = "5s";
  * limit. Every statement is prepared once per connection (statementName).
  */
 export function createDb(url: string): PrismaClient {
-  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 3_000, max: 20 });
+  // Idle connections stay a minute, so a burst of sign-offs after a quiet spell rarely pays for new connections.
+  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 3_000, idleTimeoutMillis: 60_000, max: 20 });
   // An idle connection that the server ends (a restart, an administrator) is dropped from the pool; without a
   // listener the error would end the process.
   pool.on("error", (e) => log.warn("db.idle_connection_lost", { err: e }));
