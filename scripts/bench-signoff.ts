@@ -104,7 +104,7 @@ try {
   };
   if (mode === "closed") {
     await Promise.all(people.map(async (p, i) => {
-      for (const runId of runs[i]) await signOnce(p, runId);
+      for (const runId of runs[i].slice(0, perSigner)) await signOnce(p, runId);
     }));
   } else {
     for (let round = 0; round < perSigner; round++) {
