@@ -10,7 +10,12 @@ export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
 const globalForDb = globalThis as unknown as { portalDb?: PrismaClient };
 
-const pools = new WeakMap<PrismaClient, pg.Pool>();
+/**
+ * Where a client keeps its pool. A registered symbol, not a module-level map: Next.js bundles this module into
+ * several server layers, and the one client (on globalThis) must find its pool from any of them.
+ */
+const POOL = Symbol.for("portal.db.pool");
+type WithPool = { [POOL]?: pg.Pool };
 const SQL_STATEMENT_TIMEOUT = "5s";
 
 /**
@@ -25,7 +30,7 @@ export function createDb(url: string): PrismaClient {
   pool.on("error", (e) => log.warn("db.idle_connection_lost", { err: e }));
   const adapter = new PrismaPg(pool, { statementNameGenerator: (q) => statementName(q.sql), disposeExternalPool: true });
   const client = new PrismaClient({ adapter });
-  pools.set(client, pool);
+  (client as WithPool)[POOL] = pool;
   return client;
 }
 
@@ -35,7 +40,7 @@ export function createDb(url: string): PrismaClient {
  * rolls back when it throws; a connection that failed is discarded, not returned to the pool.
  */
 export async function sqlTransaction<T>(fn: (sql: SqlRunner) => Promise<T>, client: PrismaClient = db()): Promise<T> {
-  const pool = pools.get(client);
+  const pool = (client as WithPool)[POOL];
   if (!pool) throw new Error("This Prisma client was not made by createDb, so it has no pool for plain-SQL transactions.");
   const conn = await pool.connect();
   let failed: Error | undefined;

@@ -245,20 +245,20 @@ export async function applyPlan(sql: SqlRunner, ctx: { actor: Actor; loaded: Run
   ];
   if (plan.voidSignaturesOf) {
     const { stepId, exceptHash } = plan.voidSignaturesOf;
-    ctes.push(Prisma.sql`v AS (UPDATE "signature" SET "voidedAt" = ${now} WHERE "runId" = ${ofRun} AND "stepId" = ${stepId} AND "voidedAt" IS NULL AND "requestHash" IS DISTINCT FROM ${exceptHash}::text RETURNING 1)`);
+    ctes.push(Prisma.sql`v AS (UPDATE "signature" SET "voidedAt" = ${now}::timestamptz WHERE "runId" = ${ofRun} AND "stepId" = ${stepId} AND "voidedAt" IS NULL AND "requestHash" IS DISTINCT FROM ${exceptHash}::text RETURNING 1)`);
   }
   if (plan.signature) {
     const g = plan.signature;
     ctes.push(Prisma.sql`s AS (INSERT INTO "signature" ("id", "runId", "stepId", "personId", "personName", "role", "requestHash", "createdAt")
-      SELECT gen_random_uuid(), "id", ${g.stepId}, ${actor.id}::uuid, ${actor.name}, ${g.role}, ${g.requestHash}::text, ${now} FROM g RETURNING 1)`);
+      SELECT gen_random_uuid(), "id", ${g.stepId}, ${actor.id}::uuid, ${actor.name}, ${g.role}, ${g.requestHash}::text, ${now}::timestamptz FROM g RETURNING 1)`);
   }
   if (plan.decision) {
     const d = plan.decision;
     ctes.push(Prisma.sql`d AS (INSERT INTO "decision" ("runId", "stepId", "outcome", "reason", "criteria", "decidedById", "decidedBy", "decidedAt")
-      SELECT "id", ${d.stepId}, ${d.outcome}::"DecisionOutcome", ${d.reason}, ${JSON.stringify(d.criteria ?? null)}::jsonb, ${actor.id}::uuid, ${actor.name}, ${now} FROM g RETURNING 1)`);
+      SELECT "id", ${d.stepId}, ${d.outcome}::"DecisionOutcome", ${d.reason}, ${JSON.stringify(d.criteria ?? null)}::jsonb, ${actor.id}::uuid, ${actor.name}, ${now}::timestamptz FROM g RETURNING 1)`);
   }
   if (clock && clock !== "finished") {
-    ctes.push(Prisma.sql`c AS (UPDATE "step_state" SET "currentSince" = ${now} WHERE "runId" = ${ofRun} AND "stepId" = ${clock.stepId} AND "currentSince" IS NULL RETURNING 1)`);
+    ctes.push(Prisma.sql`c AS (UPDATE "step_state" SET "currentSince" = ${now}::timestamptz WHERE "runId" = ${ofRun} AND "stepId" = ${clock.stepId} AND "currentSince" IS NULL RETURNING 1)`);
   }
   const counts = plan.stepUpdates.length ? Prisma.join(plan.stepUpdates.map((_, i) => Prisma.raw(`(SELECT count(*) FROM u${i})::int`)), ", ") : Prisma.empty;
   const [res] = await query<{ run: number; steps: number[] }>(
