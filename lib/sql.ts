@@ -5,6 +5,7 @@
  * per-query work. Write such SQL so both drivers return the same JavaScript values: cast bigint to text and
  * counts to int, and read uuids and enums as text.
  */
+import { hash } from "node:crypto";
 import type { Prisma } from "./generated/prisma/client";
 
 export type SqlRunner = <T extends Record<string, unknown>>(sql: string, params: unknown[]) => Promise<T[]>;
@@ -17,19 +18,21 @@ export function prismaRunner(client: PrismaLike): SqlRunner {
   return <T,>(sql: string, params: unknown[]) => client.$queryRawUnsafe<T[]>(sql, ...params);
 }
 
-/** Distinct statements this process prepares at most; more are sent unnamed (parsed and planned every time). */
+/** Distinct statements this module names at most; more are sent unnamed (parsed and planned every time). */
 const MAX_PREPARED = 1_000;
 const statementNames = new Map<string, string>();
 
 /**
  * A name per distinct SQL text, so each pooled connection parses and plans a statement once and then only binds
- * and executes it (the hot paths run the same few statements over and over). Names are per process and bounded,
- * so a connection never holds more than MAX_PREPARED prepared statements. "" is the protocol's unnamed statement.
+ * and executes it (the hot paths run the same few statements over and over). The name is a digest of the text, so
+ * every copy of this module (Next.js bundles it into several server layers that share one pool) names a statement
+ * the same way. At most MAX_PREPARED statements get a name, which bounds what a connection keeps prepared.
+ * "" is the protocol's unnamed statement.
  */
 export function statementName(sql: string): string {
   let name = statementNames.get(sql);
   if (!name && statementNames.size < MAX_PREPARED) {
-    name = `portal_${statementNames.size}`;
+    name = `portal_${hash("sha1", sql, "hex")}`;
     statementNames.set(sql, name);
   }
   return name ?? "";
