@@ -1,5 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/prisma/client";
+import { rememberConnectionString } from "./db-connection";
 
 export type Db = PrismaClient;
 /** A client or the client inside `$transaction`. */
@@ -9,7 +10,9 @@ const globalForDb = globalThis as unknown as { portalDb?: PrismaClient };
 
 export function createDb(url: string): PrismaClient {
   const adapter = new PrismaPg({ connectionString: url, connectionTimeoutMillis: 3_000, max: 20 });
-  return new PrismaClient({ adapter });
+  const client = new PrismaClient({ adapter });
+  rememberConnectionString(client, url);
+  return client;
 }
 
 /** The process's one Prisma client, built lazily from DATABASE_URL (so builds need no database). */

@@ -49,7 +49,7 @@ export async function appendAudit(tx: Tx, input: AuditInput): Promise<StoredEven
 }
 
 export type VerifyChainOptions = {
-  /** Rows read per query (default 5,000; 10,000 on the parallel path). */
+  /** Rows read per query (default 5,000); on the parallel path, rows a worker batch holds at most (default: 1 MiB of rows). */
   batchSize?: number;
   /** Signed heads the chain must match (and reach). */
   anchors?: ChainAnchor[];
@@ -60,11 +60,15 @@ export type VerifyChainOptions = {
   /** Events read after a break to tell what happened (default 1024). */
   lookahead?: number;
   /**
-   * Hash in worker threads (lib/audit/parallel.ts): `true` always, `false` never, by default when there are at least
-   * parallelMinEvents() events to check. Any problem is diagnosed by the sequential verifier either way.
+   * Read with binary COPY and hash in worker threads (lib/audit/parallel.ts): `true` always, `false` never, by default
+   * when there are at least parallelMinEvents() events to check — where the client can COPY (a Prisma client from
+   * createDb, a `pg` Client or Pool; not a Prisma transaction). Any problem is diagnosed by the sequential verifier
+   * either way.
    */
   parallel?: boolean;
   workers?: number;
+  /** Sequence numbers a COPY range covers on the parallel path (tests use small ones to put breaks on range edges). */
+  rangeSize?: number;
   /** Told which path did the work: worker threads all the way, or (also) the sequential verifier. */
   onPath?: (path: "parallel" | "sequential") => void;
 };
@@ -89,13 +93,13 @@ export async function verifyChain(client: Db | Tx | SqlRunner, opts: VerifyChain
   const origin = opts.start ?? { seq: 0n, hash: GENESIS_HASH };
   let resume: { seq: bigint; hash: string; prevHash: string | null } | null = null;
   let offset = 0;
-  if (opts.parallel !== false) {
+  if (opts.parallel !== false && run.copy) {
     const [row] = await run<{ max: string | null }>(`SELECT max(seq)::text AS max FROM audit_event`, []);
     const end = opts.through ?? BigInt(row?.max ?? 0);
     if (opts.parallel === true || end - origin.seq >= parallelMinEvents()) {
       try {
         const anchors = new Map((opts.anchors ?? []).filter((a) => a.seq > origin.seq).map((a) => [a.seq.toString(), a.hash]));
-        const fast = await fastScan(run, { start: origin, anchors, through: opts.through, batchSize: opts.batchSize, workers: opts.workers });
+        const fast = await fastScan(run.copy, { start: origin, anchors, through: opts.through, end: BigInt(row?.max ?? 0), batchSize: opts.batchSize, rangeSize: opts.rangeSize, workers: opts.workers });
         const beyond = [...anchors.keys()].some((s) => BigInt(s) > fast.boundary.seq);
         if (fast.complete && !beyond) {
           opts.onPath?.("parallel");
