@@ -119,8 +119,11 @@ export async function verifyChain(client: Db | Tx | SqlRunner, opts: VerifyChain
   let verifier: ChainVerifier;
   let batches: AsyncGenerator<StoredEvent[]>;
   if (resume) {
-    const recent = await run<{ seq: string; hash: string }>(`SELECT seq::text AS seq, hash FROM audit_event WHERE seq <= $1::bigint ORDER BY seq DESC LIMIT 4096`, [resume.seq.toString()]);
-    verifier = new ChainVerifier({ anchors: opts.anchors, start: resume, lookahead: opts.lookahead, recent: recent.reverse().map((r) => ({ seq: BigInt(r.seq), hash: r.hash })) });
+    // What a verifier that had walked from the origin would remember: the origin itself and the events since.
+    const recent = await run<{ seq: string; hash: string }>(`SELECT seq::text AS seq, hash FROM audit_event WHERE seq <= $1::bigint AND seq > $2::bigint ORDER BY seq DESC LIMIT 4096`, [resume.seq.toString(), origin.seq.toString()]);
+    const remembered = recent.reverse().map((r) => ({ seq: BigInt(r.seq), hash: r.hash }));
+    if (remembered.length < 4096) remembered.unshift(origin);
+    verifier = new ChainVerifier({ anchors: opts.anchors, start: resume, lookahead: opts.lookahead, recent: remembered });
     batches = scanEvents(run, { after: resume, through: opts.through, batchSize: opts.batchSize });
   } else {
     verifier = new ChainVerifier({ anchors: opts.anchors, start: opts.start, lookahead: opts.lookahead });
