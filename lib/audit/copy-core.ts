@@ -51,24 +51,20 @@ export function copyCore(core: ReturnType<typeof hashCore>, digest: (algorithm: 
   /** The output: prevHash, "\n", the body. Grown when a row needs more. */
   let out = new Uint8Array(1 << 16);
   let p = 0;
-  /** Scratch for re-ordering an object's members, and the member table (key start, key length, member end). */
-  let tmp = new Uint8Array(1 << 16);
-  let members = new Int32Array(3 * 256);
+  /** The member table of the objects being written (see `object`), used as a stack from `top`. */
+  let members = new Int32Array(4 * 256);
   let top = 0;
-  let order = new Int32Array(64);
   /** Views of `out` by length, so hashing a row allocates nothing but the digest. */
   const views = new Map<number, Uint8Array>();
-  /** "YYYY-MM-DDT" of the last day seen (events come in time order, so this is nearly always a hit). */
-  let dayNumber = NaN;
-  const dayPrefix = new Uint8Array(32);
-  let dayPrefixLength = 0;
+  /** "YYYY-MM-DDTHH:" of the last hour seen (see writeIso). */
+  let hourNumber = NaN;
+  const hourPrefix = new Uint8Array(32);
+  let hourPrefixLength = 0;
 
   // Hot loops work on local copies of `out` and `p` (closure variables are slower to update byte by byte).
   const put = (bytes: Uint8Array) => {
-    const o = out;
-    let q = p;
-    for (let k = 0; k < bytes.length; k++) o[q++] = bytes[k];
-    p = q;
+    out.set(bytes, p);
+    p += bytes.length;
   };
 
   /** Copies src[a, b) to the output (a loop: the spans are short, and a subarray per span costs more). */
@@ -170,71 +166,86 @@ export function copyCore(core: ReturnType<typeof hashCore>, digest: (algorithm: 
     return i + word;
   }
 
-  /** Compares two members' keys in `out` (plain ASCII, so byte order is JavaScript's string order). */
-  function keyBefore(a: number, b: number): boolean {
+  /** The index just after the JSON value at `i` (whitespace before it skipped), without writing it; -1 if malformed. */
+  function skipValue(src: Uint8Array, i: number, end: number): number {
+    while (i < end && isWs(src[i])) i++;
+    let depth = 0;
+    for (; i < end; i++) {
+      const c = src[i];
+      if (c === 0x22) {
+        for (i++; i < end && src[i] !== 0x22; i++) if (src[i] === 0x5c) i++;
+        if (i >= end) return -1;
+        if (depth === 0) return i + 1;
+      } else if (c === 0x7b || c === 0x5b) depth++;
+      else if (c === 0x7d || c === 0x5d) {
+        if (--depth <= 0) return depth === 0 ? i + 1 : -1;
+      } else if (depth === 0) {
+        let j = i;
+        while (j < end && src[j] !== 0x2c && src[j] !== 0x7d && src[j] !== 0x5d && !isWs(src[j])) j++;
+        return j;
+      }
+    }
+    return -1;
+  }
+
+  /** Compares the keys of two members (table slots) in `src`: plain ASCII, so byte order is JavaScript's order. */
+  function keyBefore(src: Uint8Array, a: number, b: number): boolean {
     const aStart = members[a];
     const aLength = members[a + 1];
     const bStart = members[b];
     const bLength = members[b + 1];
     const n = aLength < bLength ? aLength : bLength;
     for (let k = 0; k < n; k++) {
-      const x = out[aStart + k];
-      const y = out[bStart + k];
+      const x = src[aStart + k];
+      const y = src[bStart + k];
       if (x !== y) return x < y;
     }
     return aLength < bLength;
   }
 
   /**
-   * An object from just after its "{": members are written in jsonb's order as `"key":value`, comma-separated, then,
-   * unless their keys were already in order, copied out and written back in key order. The member table holds
-   * (key start, key length, member end) per member.
+   * An object from just after its "{". First its members are found (key start and length, value start and end, in
+   * the member table), then written in key order, each value by `canonical`. The table is a stack: a nested
+   * object's members go above this object's, which stay put (with this object's order after them) until it is done.
    */
   function object(src: Uint8Array, i: number, end: number): number {
-    out[p++] = 0x7b;
     while (i < end && isWs(src[i])) i++;
     if (src[i] === 0x7d) {
+      out[p++] = 0x7b;
       out[p++] = 0x7d;
       return i + 1;
     }
     const base = top;
-    const start = p;
+    let n = 0;
     let sorted = true;
     for (;;) {
       if (src[i] !== 0x22) return -1;
-      if (members.length < top + 3) {
-        const grown = new Int32Array(2 * members.length);
+      const slot = base + 4 * n;
+      if (members.length < slot + 4) {
+        const grown = new Int32Array(2 * members.length + 4);
         grown.set(members);
         members = grown;
       }
-      const slot = top;
-      const o = out;
-      let q = p;
-      o[q++] = 0x22;
-      members[slot] = q;
+      const keyStart = i + 1;
       for (i++; i < end; i++) {
         const x = src[i];
         if (x === 0x22) break;
         if (x === 0x5c || x >= 0x80) return -1;
-        o[q++] = x;
       }
       if (i >= end) return -1;
-      members[slot + 1] = q - members[slot];
-      o[q++] = 0x22;
-      o[q++] = 0x3a;
-      p = q;
-      top += 3;
+      members[slot] = keyStart;
+      members[slot + 1] = i - keyStart;
       i++;
       while (i < end && isWs(src[i])) i++;
       if (src[i] !== 0x3a) return -1;
-      i = canonical(src, i + 1, end);
+      members[slot + 2] = i + 1;
+      i = skipValue(src, i + 1, end);
       if (i < 0) return -1;
-      top = slot + 3; // the members of nested objects are done with
-      members[slot + 2] = p;
-      if (sorted && slot > base && !keyBefore(slot - 3, slot)) sorted = false;
+      members[slot + 3] = i;
+      if (sorted && n > 0 && !keyBefore(src, slot - 4, slot)) sorted = false;
+      n++;
       while (i < end && isWs(src[i])) i++;
       if (src[i] === 0x2c) {
-        out[p++] = 0x2c;
         i++;
         while (i < end && isWs(src[i])) i++;
       } else if (src[i] === 0x7d) {
@@ -242,35 +253,40 @@ export function copyCore(core: ReturnType<typeof hashCore>, digest: (algorithm: 
         break;
       } else return -1;
     }
-    if (!sorted) {
-      const n = (top - base) / 3;
-      if (order.length < n) order = new Int32Array(2 * n);
-      for (let m = 0; m < n; m++) {
-        const slot = base + 3 * m;
-        let k = m;
-        while (k > 0 && keyBefore(slot, order[k - 1])) {
-          order[k] = order[k - 1];
+    // The order of the members (slots), after them in the table; insertion sort, as objects are small.
+    const order = base + 4 * n;
+    if (members.length < order + n) {
+      const grown = new Int32Array(2 * (order + n));
+      grown.set(members);
+      members = grown;
+    }
+    for (let m = 0; m < n; m++) {
+      const slot = base + 4 * m;
+      let k = m;
+      if (!sorted) {
+        while (k > 0 && keyBefore(src, slot, members[order + k - 1])) {
+          members[order + k] = members[order + k - 1];
           k--;
         }
-        order[k] = slot;
       }
-      const length = p - start;
-      if (tmp.length < length) tmp = new Uint8Array(Math.max(length, 2 * tmp.length));
-      const o = out;
-      const t = tmp;
-      for (let k = 0; k < length; k++) t[k] = o[start + k];
-      let q = start;
-      for (let m = 0; m < n; m++) {
-        const slot = order[m];
-        const from = members[slot] - 1 - start;
-        const to = members[slot + 2] - start;
-        if (m > 0) o[q++] = 0x2c;
-        for (let k = from; k < to; k++) o[q++] = t[k];
-      }
-      p = q;
+      members[order + k] = slot;
     }
-    top = base;
+    top = order + n;
+    out[p++] = 0x7b;
+    for (let m = 0; m < n; m++) {
+      const slot = members[order + m];
+      if (m > 0) out[p++] = 0x2c;
+      out[p++] = 0x22;
+      copy(src, members[slot], members[slot] + members[slot + 1]);
+      out[p++] = 0x22;
+      out[p++] = 0x3a;
+      if (canonical(src, members[slot + 2], members[slot + 3]) < 0) {
+        top = base;
+        return -1;
+      }
+    }
     out[p++] = 0x7d;
+    top = base;
     return i;
   }
 
@@ -288,41 +304,38 @@ export function copyCore(core: ReturnType<typeof hashCore>, digest: (algorithm: 
     p += digits;
   }
 
-  function pad(n: number, width: number) {
-    for (let k = width - 1; k >= 0; k--) {
-      out[p + k] = 0x30 + (n % 10);
-      n = Math.floor(n / 10);
-    }
-    p += width;
-  }
-
   /** The ISO text of a time (what Date#toISOString gives), from milliseconds since 1970. */
   function writeIso(ms: number): boolean {
-    const day = Math.floor(ms / 86_400_000);
-    if (day !== dayNumber) {
-      const d = new Date(day * 86_400_000);
+    const hour = Math.floor(ms / 3_600_000);
+    if (hour !== hourNumber) {
+      // "YYYY-MM-DDTHH:" of the hour, from Date itself (events come in time order, so this is nearly always a hit).
+      const d = new Date(hour * 3_600_000);
       if (Number.isNaN(d.getTime())) return false;
       const iso = d.toISOString();
-      const t = iso.indexOf("T");
-      for (let k = 0; k <= t; k++) dayPrefix[k] = iso.charCodeAt(k);
-      dayPrefixLength = t + 1;
-      dayNumber = day;
+      const t = iso.indexOf("T") + 4;
+      for (let k = 0; k < t; k++) hourPrefix[k] = iso.charCodeAt(k);
+      hourPrefixLength = t;
+      hourNumber = hour;
     }
-    copy(dayPrefix, 0, dayPrefixLength);
-    let rest = ms - day * 86_400_000;
-    const hours = Math.floor(rest / 3_600_000);
-    rest -= hours * 3_600_000;
+    const o = out;
+    let q = p;
+    for (let k = 0; k < hourPrefixLength; k++) o[q++] = hourPrefix[k];
+    let rest = ms - hour * 3_600_000;
     const minutes = Math.floor(rest / 60_000);
     rest -= minutes * 60_000;
     const seconds = Math.floor(rest / 1000);
-    pad(hours, 2);
-    out[p++] = 0x3a;
-    pad(minutes, 2);
-    out[p++] = 0x3a;
-    pad(seconds, 2);
-    out[p++] = 0x2e;
-    pad(rest - seconds * 1000, 3);
-    out[p++] = 0x5a;
+    rest -= seconds * 1000;
+    o[q++] = 0x30 + Math.floor(minutes / 10);
+    o[q++] = 0x30 + (minutes % 10);
+    o[q++] = 0x3a;
+    o[q++] = 0x30 + Math.floor(seconds / 10);
+    o[q++] = 0x30 + (seconds % 10);
+    o[q++] = 0x2e;
+    o[q++] = 0x30 + Math.floor(rest / 100);
+    o[q++] = 0x30 + (Math.floor(rest / 10) % 10);
+    o[q++] = 0x30 + (rest % 10);
+    o[q++] = 0x5a;
+    p = q;
     return true;
   }
 
@@ -496,19 +509,8 @@ export function copyCore(core: ReturnType<typeof hashCore>, digest: (algorithm: 
     };
   }
 
-  /** True when the stored hash (field 12) is the lowercase hex digest. */
-  function hashMatches(b: Uint8Array, hex: string): boolean {
-    if (len[12] !== hex.length) return false;
-    const a = at[12];
-    for (let k = 0; k < hex.length; k++) if (b[a + k] !== hex.charCodeAt(k)) return false;
-    return true;
-  }
-
-  function sameBytes(b: Uint8Array, a1: number, l1: number, a2: number, l2: number): boolean {
-    if (l1 !== l2) return false;
-    for (let k = 0; k < l1; k++) if (b[a1 + k] !== b[a2 + k]) return false;
-    return true;
-  }
+  /** A field's bytes as a string of as many characters (latin1): equal strings are equal bytes. */
+  const raw = (b: Buffer, f: number): string => (len[f] < 0 ? "" : b.toString("latin1", at[f], at[f] + len[f]));
 
   /** What verifying a run of rows found (one batch of the COPY stream). */
   type Summary = {
@@ -524,15 +526,15 @@ export function copyCore(core: ReturnType<typeof hashCore>, digest: (algorithm: 
     slow: number;
   };
 
-  const rowSeq = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset).getBigInt64(at[0]).toString();
-  const describe = (b: Uint8Array) => ({ seq: rowSeq(b), prevHash: text(b, 11) ?? "", hash: text(b, 12) ?? "" });
+  const describe = (b: Buffer) => ({ seq: b.readBigInt64BE(at[0]).toString(), prevHash: raw(b, 11), hash: raw(b, 12) });
 
   /**
    * Verifies the rows in `b` (whole rows of a binary COPY stream, the first batch starting with its header): each
    * row's hash, and each row's sequence number and previous-hash against the row before it in the batch. Signed
    * heads (`anchors`, seq → hash) must match where they fall. Linking the batch to the one before is the caller's.
    */
-  function verifyRows(b: Uint8Array, anchors: Map<number, string> | null): Summary {
+  function verifyRows(bytes: Uint8Array, anchors: Map<number, string> | null): Summary {
+    const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
     const summary: Summary = { n: 0, bad: -1, first: null, last: null, ended: false, slow: 0 };
     let i = 0;
     const end = b.length;
@@ -541,8 +543,7 @@ export function copyCore(core: ReturnType<typeof hashCore>, digest: (algorithm: 
       i = 19 + int32(b, 15);
     }
     let prevSeq = NaN;
-    let prevHashAt = -1;
-    let prevHashLength = 0;
+    let prevHash = "";
     let lastStart = -1;
     while (i < end) {
       const kind = readRow(b, i, end);
@@ -550,18 +551,14 @@ export function copyCore(core: ReturnType<typeof hashCore>, digest: (algorithm: 
         summary.ended = true;
         break;
       }
-      if (kind < 0) {
-        summary.bad = summary.n;
-        return summary;
-      }
       const row = summary.n;
-      ensure(len[11] + 1 + 2 * (rowEnd - i) + 1024);
-      if (len[11] < 0) {
+      if (kind < 0 || len[0] !== 8 || len[11] < 0 || len[12] < 0) {
         summary.bad = row;
         return summary;
       }
-      p = 0;
-      copy(b, at[11], at[11] + len[11]);
+      ensure(len[11] + 1 + 2 * (rowEnd - i) + 1024);
+      out.set(b.subarray(at[11], at[11] + len[11]), 0);
+      p = len[11];
       out[p++] = 0x0a;
       let hex: string;
       if (bytePath(b)) {
@@ -580,26 +577,22 @@ export function copyCore(core: ReturnType<typeof hashCore>, digest: (algorithm: 
         }
         hex = digest("sha256", e.prevHash + "\n" + core.eventBody(e), "hex");
       }
-      const seq = len[0] === 8 ? int64(b, at[0]) : NaN;
-      if (!Number.isSafeInteger(seq) || !hashMatches(b, hex)) {
-        summary.bad = row;
-        return summary;
-      }
-      if (row === 0) summary.first = describe(b);
-      else if (seq !== prevSeq + 1 || !sameBytes(b, prevHashAt, prevHashLength, at[11], len[11])) {
+      const seq = int64(b, at[0]);
+      const hash = raw(b, 12);
+      if (!Number.isSafeInteger(seq) || hash !== hex || (row > 0 && (seq !== prevSeq + 1 || raw(b, 11) !== prevHash))) {
         summary.bad = row;
         return summary;
       }
       if (anchors !== null) {
         const expected = anchors.get(seq);
-        if (expected !== undefined && !hashMatches(b, expected)) {
+        if (expected !== undefined && expected !== hash) {
           summary.bad = row;
           return summary;
         }
       }
+      if (row === 0) summary.first = describe(b);
       prevSeq = seq;
-      prevHashAt = at[12];
-      prevHashLength = len[12];
+      prevHash = hash;
       lastStart = i;
       summary.n++;
       i = rowEnd;

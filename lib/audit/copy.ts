@@ -14,14 +14,14 @@ import { connectionStringOf } from "../db-connection";
 export type CopyConnection = { client: pg.ClientBase; abort: () => void; release: (broken: boolean) => Promise<void> };
 
 /**
- * How to get connections for COPY: `connections` may be open at once. A runner over one `pg` Client offers that
- * client itself (one at a time), so a COPY sees the caller's transaction; a pool or a Prisma client's database
+ * How to get connections for COPY: at most `connections` may be open at once. A runner over one `pg` Client offers
+ * that client itself (one at a time), so a COPY sees the caller's transaction; a pool or a Prisma client's database
  * offers fresh connections.
  */
 export type CopyAccess = { connections: number; connect: () => Promise<CopyConnection>; ownConnection: boolean };
 
-/** Connections at once for a verification's COPY ranges (PostgreSQL's side is about half of the work). */
-const COPY_CONNECTIONS = 2;
+/** The most connections a verification may read ranges over at once from a pool or a database. */
+const COPY_CONNECTIONS = 4;
 
 /** COPY access over a Prisma client built by createDb (fresh connections to its database), if it is one. */
 export function copyAccessForDatabase(client: object): CopyAccess | undefined {

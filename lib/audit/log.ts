@@ -67,8 +67,9 @@ export type VerifyChainOptions = {
    */
   parallel?: boolean;
   workers?: number;
-  /** Sequence numbers a COPY range covers on the parallel path (tests use small ones to put breaks on range edges). */
+  /** On the parallel path: sequence numbers a COPY range covers, and connections reading ranges at once (see fastScan). */
   rangeSize?: number;
+  connections?: number;
   /** Told which path did the work: worker threads all the way, or (also) the sequential verifier. */
   onPath?: (path: "parallel" | "sequential") => void;
 };
@@ -99,7 +100,7 @@ export async function verifyChain(client: Db | Tx | SqlRunner, opts: VerifyChain
     if (opts.parallel === true || end - origin.seq >= parallelMinEvents()) {
       try {
         const anchors = new Map((opts.anchors ?? []).filter((a) => a.seq > origin.seq).map((a) => [a.seq.toString(), a.hash]));
-        const fast = await fastScan(run.copy, { start: origin, anchors, through: opts.through, end: BigInt(row?.max ?? 0), batchSize: opts.batchSize, rangeSize: opts.rangeSize, workers: opts.workers });
+        const fast = await fastScan(run.copy, { start: origin, anchors, through: opts.through, end: BigInt(row?.max ?? 0), batchSize: opts.batchSize, rangeSize: opts.rangeSize, connections: opts.connections, workers: opts.workers });
         const beyond = [...anchors.keys()].some((s) => BigInt(s) > fast.boundary.seq);
         if (fast.complete && !beyond) {
           opts.onPath?.("parallel");

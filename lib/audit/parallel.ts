@@ -18,17 +18,19 @@ import { copyOut, type CopyAccess } from "./copy";
 
 type Job = { id: number; buffer: ArrayBuffer; length: number };
 type Summary = ReturnType<ReturnType<typeof copyCore>["verifyRows"]>;
-type Result = Summary & { id: number };
+/** A batch's findings, and its buffer handed back for the next batch. */
+type Result = Summary & { id: number; buffer: ArrayBuffer };
 
 /** What each worker runs: the batch's rows verified by copyCore. Self-contained like hashCore (evaluated in the worker). */
 export function verifyWorkerMain(
   cc: ReturnType<typeof copyCore>,
-  port: { on(event: "message", fn: (m: Job) => void): void; postMessage(m: Result): void },
+  port: { on(event: "message", fn: (m: Job) => void): void; postMessage(m: Result, transfer: ArrayBuffer[]): void },
   anchorList: [number, string][],
 ) {
   const anchors = anchorList.length ? new Map(anchorList) : null;
   port.on("message", (job) => {
-    port.postMessage({ id: job.id, ...cc.verifyRows(new Uint8Array(job.buffer, 0, job.length), anchors) });
+    const summary = cc.verifyRows(Buffer.from(job.buffer, 0, job.length), anchors);
+    port.postMessage({ id: job.id, ...summary, buffer: job.buffer }, [job.buffer]);
   });
 }
 
@@ -56,14 +58,22 @@ export type FastScanOptions = {
   end: bigint;
   /** At most this many rows a batch (default: about 1 MiB of rows). */
   batchSize?: number;
-  /** Rows a range (default: an eighth of each connection's share, at least 20,000). */
+  /**
+   * Sequence numbers a range covers (default: one range per connection's eighth share, at least 20,000; a single
+   * range over a single connection). Tests set it to put breaks on range edges.
+   */
   rangeSize?: number;
+  /**
+   * Connections reading ranges at once (default: one per two cores, within what `access` offers). On two cores one
+   * is quicker: PostgreSQL's side then has a core to itself while the workers share the other.
+   */
+  connections?: number;
   workers?: number;
 };
 
 const BATCH_BYTES = 1 << 20;
 /** Batches a connection may have read but not yet checked in order, before it stops reading. */
-const AHEAD_PER_CONNECTION = 6;
+const AHEAD_PER_CONNECTION = 8;
 
 /** A one-shot wake-up for the in-order consumer. */
 function signal() {
@@ -94,11 +104,11 @@ export async function fastScan(access: CopyAccess, opts: FastScanOptions): Promi
   // Ranges of sequence numbers, read in order by each connection in turn; together they cover every row once.
   const low = genesis ? 1n : opts.start.seq;
   const high = opts.through ?? opts.end;
-  const connections = Math.max(1, access.connections);
+  const connections = Math.max(1, Math.min(access.connections, opts.connections ?? Math.floor(availableParallelism() / 2)));
   const span = high >= low ? high - low + 1n : 0n;
   const rangeSize = BigInt(Math.max(1, opts.rangeSize ?? Math.max(20_000, Math.ceil(Number(span) / (connections * 8)))));
   const bounds: bigint[] = [];
-  if (connections > 1) for (let b = low + rangeSize; b <= high; b += rangeSize) bounds.push(b);
+  if (connections > 1 || opts.rangeSize !== undefined) for (let b = low + rangeSize; b <= high; b += rangeSize) bounds.push(b);
   const ranges = Array.from({ length: bounds.length + 1 }, (_, i) => {
     const conds = [
       i > 0 ? `seq >= ${bounds[i - 1]}` : genesis ? null : `seq >= ${opts.start.seq}`,
@@ -111,8 +121,12 @@ export async function fastScan(access: CopyAccess, opts: FastScanOptions): Promi
   const size = Math.max(1, Math.min(opts.workers ?? Math.max(2, availableParallelism()), 8));
   const workers = Array.from({ length: size }, () => new Worker(WORKER_SOURCE, { eval: true, workerData: { anchors: anchorList } }));
   const pending = new Map<number, { resolve: (r: Result) => void; reject: (e: unknown) => void }>();
+  /** Batch buffers back from the workers, to fill again (fewer fresh megabytes for the garbage collector). */
+  const spare: ArrayBuffer[] = [];
+  const batchBuffer = () => new Uint8Array(spare.pop() ?? new ArrayBuffer(BATCH_BYTES));
   for (const w of workers) {
     w.on("message", (r: Result) => {
+      if (r.buffer.byteLength === BATCH_BYTES && spare.length < 4 * size) spare.push(r.buffer);
       pending.get(r.id)?.resolve(r);
       pending.delete(r.id);
     });
@@ -156,7 +170,7 @@ export async function fastScan(access: CopyAccess, opts: FastScanOptions): Promi
     try {
       while (!stopped && nextRange < ranges.length) {
         const range = ranges[nextRange++];
-        let buf = new Uint8Array(BATCH_BYTES);
+        let buf = batchBuffer();
         let used = 0;
         let rows = 0;
         const dispatch = () => {
@@ -171,7 +185,7 @@ export async function fastScan(access: CopyAccess, opts: FastScanOptions): Promi
           range.batches.push(checked);
           ahead++;
           arrived.notify();
-          buf = new Uint8Array(BATCH_BYTES);
+          buf = batchBuffer();
           used = 0;
           rows = 0;
           if (ahead >= AHEAD_PER_CONNECTION && !paused && !stopped) {

@@ -157,9 +157,10 @@ describe("the binary COPY fast path", () => {
     expect(await verifyChain(client, { parallel: false, onPath: (p) => paths.push(p) })).toEqual(expected);
     expect(await verifyChain(client, { parallel: false, batchSize: 7 })).toEqual(expected);
     expect(await verifyChain(pgRunner(pgClient), { parallel: true, batchSize: 7, onPath: (p) => paths.push(p) })).toEqual(expected);
-    expect(await verifyChain(client, { parallel: true, batchSize: 5, rangeSize: 13, workers: 3, onPath: (p) => paths.push(p) })).toEqual(expected);
+    expect(await verifyChain(client, { parallel: true, batchSize: 5, rangeSize: 13, connections: 3, workers: 3, onPath: (p) => paths.push(p) })).toEqual(expected);
+    expect(await verifyChain(client, { parallel: true, rangeSize: 50, connections: 1, onPath: (p) => paths.push(p) })).toEqual(expected);
     expect(await verifyChain(client, { parallel: true, onPath: (p) => paths.push(p) })).toEqual(expected);
-    expect(paths).toEqual(["sequential", "parallel", "parallel", "parallel"]);
+    expect(paths).toEqual(["sequential", "parallel", "parallel", "parallel", "parallel"]);
   });
 });
 
@@ -196,7 +197,7 @@ describe("tampering seen through several connections", () => {
         try {
           const anchors = [{ seq: N(), hash: original[original.length - 1].hash }];
           const sequential = await verifyChain(client, { parallel: false, anchors });
-          const parallel = await verifyChain(client, { parallel: true, anchors, batchSize: 5, rangeSize: 13, workers: 2 });
+          const parallel = await verifyChain(client, { parallel: true, anchors, batchSize: 5, rangeSize: 13, connections: 2, workers: 2 });
           expect(sequential.ok, `${kind.name} at ${k}`).toBe(false);
           expect(parallel, `${kind.name} at ${k}`).toEqual(sequential);
         } finally {
