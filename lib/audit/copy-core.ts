@@ -238,8 +238,10 @@ export function copyCore(core: ReturnType<typeof hashCore>, digest: (algorithm: 
       i++;
       while (i < end && isWs(src[i])) i++;
       if (src[i] !== 0x3a) return -1;
-      members[slot + 2] = i + 1;
-      i = skipValue(src, i + 1, end);
+      i++;
+      while (i < end && isWs(src[i])) i++;
+      members[slot + 2] = i;
+      i = skipValue(src, i, end);
       if (i < 0) return -1;
       members[slot + 3] = i;
       if (sorted && n > 0 && !keyBefore(src, slot - 4, slot)) sorted = false;
@@ -280,7 +282,9 @@ export function copyCore(core: ReturnType<typeof hashCore>, digest: (algorithm: 
       copy(src, members[slot], members[slot] + members[slot + 1]);
       out[p++] = 0x22;
       out[p++] = 0x3a;
-      if (canonical(src, members[slot + 2], members[slot + 3]) < 0) {
+      const from = members[slot + 2];
+      if (src[from] === 0x22) copy(src, from, members[slot + 3]); // a string, found whole by skipValue: as it is
+      else if (canonical(src, from, members[slot + 3]) < 0) {
         top = base;
         return -1;
       }
@@ -388,7 +392,7 @@ export function copyCore(core: ReturnType<typeof hashCore>, digest: (algorithm: 
     if (len[0] !== 8 || len[1] !== 8 || len[5] < 0 || len[6] < 0 || len[9] < 1 || len[11] < 0 || len[12] < 0) return false;
     const seq = int64(b, at[0]);
     const micros = int64(b, at[1]);
-    if (!Number.isSafeInteger(seq) || !Number.isSafeInteger(micros) || micros % 1000 !== 0) return false;
+    if (!Number.isSafeInteger(seq) || seq < 0 || !Number.isSafeInteger(micros) || micros % 1000 !== 0) return false;
     if (b[at[9]] !== 1) return false; // jsonb's binary format version
     put(K_ACTION);
     if (!jsonString(b, at[5], at[5] + len[5])) return false;
@@ -398,40 +402,38 @@ export function copyCore(core: ReturnType<typeof hashCore>, digest: (algorithm: 
     if (len[2] < 0) put(NULL);
     else {
       if (len[2] !== 16) return false;
-      out[p++] = 0x22;
+      const o = out;
+      let q = p;
+      const a = at[2];
+      o[q++] = 0x22;
       for (let k = 0; k < 16; k++) {
-        if (k === 4 || k === 6 || k === 8 || k === 10) out[p++] = 0x2d;
-        const v = b[at[2] + k];
-        out[p++] = HEX[2 * v];
-        out[p++] = HEX[2 * v + 1];
+        if (k === 4 || k === 6 || k === 8 || k === 10) o[q++] = 0x2d;
+        const v = 2 * b[a + k];
+        o[q++] = HEX[v];
+        o[q++] = HEX[v + 1];
       }
-      out[p++] = 0x22;
+      o[q++] = 0x22;
+      p = q;
     }
     put(K_ROLES);
-    if (len[4] < 0) {
+    if (len[4] < 0 || int32(b, at[4]) === 0) {
       out[p++] = 0x5b;
       out[p++] = 0x5d;
     } else {
       // ndim, has-nulls flag, element type, then (size, lower bound) per dimension, then the elements.
       let i = at[4];
-      const ndim = int32(b, i);
-      if (ndim === 0) {
-        out[p++] = 0x5b;
-        out[p++] = 0x5d;
-      } else {
-        if (ndim !== 1 || int32(b, i + 4) !== 0) return false;
-        const count = int32(b, i + 12);
-        i += 20;
-        out[p++] = 0x5b;
-        for (let k = 0; k < count; k++) {
-          const l = int32(b, i);
-          if (l < 0) return false;
-          if (k) out[p++] = 0x2c;
-          if (!jsonString(b, i + 4, i + 4 + l)) return false;
-          i += 4 + l;
-        }
-        out[p++] = 0x5d;
+      if (int32(b, i) !== 1 || int32(b, i + 4) !== 0) return false;
+      const count = int32(b, i + 12);
+      i += 20;
+      out[p++] = 0x5b;
+      for (let k = 0; k < count; k++) {
+        const l = int32(b, i);
+        if (l < 0) return false;
+        if (k) out[p++] = 0x2c;
+        if (!jsonString(b, i + 4, i + 4 + l)) return false;
+        i += 4 + l;
       }
+      out[p++] = 0x5d;
     }
     put(K_AT);
     if (!writeIso(PG_EPOCH_MS + micros / 1000)) return false;
@@ -445,7 +447,6 @@ export function copyCore(core: ReturnType<typeof hashCore>, digest: (algorithm: 
     put(K_REQUEST);
     if (!nullableString(b, at[10], len[10])) return false;
     put(K_SEQ);
-    if (seq < 0) return false;
     writeDigits(seq);
     put(K_TARGET_ID);
     if (!nullableString(b, at[8], len[8])) return false;
