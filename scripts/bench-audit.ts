@@ -15,7 +15,7 @@ import { randomUUID } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { GENESIS_HASH, hashEvent, type StoredEvent } from "../lib/audit/chain";
@@ -197,6 +197,7 @@ if (values["export-child"]) {
 }
 
 console.error(`bench-audit: ${TOTAL} events on ${machine}`);
+const loadAtStart = loadavg()[0];
 
 const pgServer = await startTestPostgres();
 try {
@@ -319,18 +320,23 @@ try {
     console.error(pageRows[pageRows.length - 1]);
   }
 
-  // Verifying the whole chain, as "Verify chain" does (parallel path), and the sequential verifier for comparison.
+  // Verifying the whole chain, as "Verify chain" does (binary COPY, worker threads), and the sequential verifier for
+  // comparison. CPU is this process's (main thread and workers), not PostgreSQL's.
   const verifyRows: string[] = [];
   for (const [label, opts] of [
-    ["verifyChain (worker threads), 1st run", {}],
-    ["verifyChain (worker threads), 2nd run", {}],
+    ["verifyChain (COPY, worker threads), 1st run", {}],
+    ["verifyChain (COPY, worker threads), 2nd run", {}],
+    ["verifyChain (COPY, worker threads), 3rd run", {}],
     ["verifyChain, sequential only", { parallel: false }],
   ] as const) {
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    const load0 = loadavg()[0];
     const r = await verifyChain(prisma, opts);
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
     if (!r.ok || r.count !== TOTAL) throw new Error(`verification failed: ${JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}`);
-    verifyRows.push(`| ${label} | ${seconds.toFixed(2)} | ${r.count.toLocaleString("en")} | ${seconds < 3 ? "yes" : "**no**"} |`);
+    verifyRows.push(`| ${label} | ${seconds.toFixed(2)} | ${((cpu.user + cpu.system) / 1e6).toFixed(1)} | ${load0.toFixed(1)} → ${loadavg()[0].toFixed(1)} | ${r.count.toLocaleString("en")} | ${seconds < 3 ? "yes" : "**no**"} |`);
     console.error(verifyRows[verifyRows.length - 1]);
   }
 
@@ -350,7 +356,7 @@ try {
   }
 
   console.log(`\n### Audit log at ${TOTAL.toLocaleString("en")} events — ${new Date().toISOString().slice(0, 10)}\n`);
-  console.log(`Machine: ${machine}. Command: \`${command}\` (embedded PostgreSQL 17 started by the script).`);
+  console.log(`Machine: ${machine}. Command: \`${command}\` (embedded PostgreSQL 17 started by the script). Load average (1 min) ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end.`);
   console.log(`Seeding: ${seeded.seconds.toFixed(0)} s (hashes computed in Node: ${seeded.hashingSeconds.toFixed(0)} s; multi-row INSERT … SELECT FROM unnest, 5,000 rows a statement).`);
   console.log(`Trigram index on details::text built afterwards in ${trgmSeconds.toFixed(1)} s: ${sizes.index} for a ${sizes.table} table.\n`);
   console.log("Filtered page (50 events, newest first) through `listAuditEvents`, page 1 and page 2 by cursor:\n");
@@ -358,8 +364,8 @@ try {
   console.log("| --- | ---: | ---: | ---: | ---: | --- |");
   for (const row of pageRows) console.log(row);
   console.log("\nWhole-chain verification:\n");
-  console.log("| run | seconds | events | < 3 s |");
-  console.log("| --- | ---: | ---: | --- |");
+  console.log("| run | seconds | Node CPU (s) | load average | events | < 3 s |");
+  console.log("| --- | ---: | ---: | --- | ---: | --- |");
   for (const row of verifyRows) console.log(row);
   if (exportRows.length) {
     console.log("\nExport of all events (unfiltered), streamed, in a fresh process; memory sampled every 10 ms:\n");
