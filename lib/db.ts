@@ -1,6 +1,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "./generated/prisma/client";
+import { rememberConnectionString } from "./db-connection";
 import { log } from "./log";
 import { pgRunner, statementName, type SqlRunner } from "./sql";
 
@@ -31,6 +32,7 @@ export function createDb(url: string): PrismaClient {
   const adapter = new PrismaPg(pool, { statementNameGenerator: (q) => statementName(q.sql), disposeExternalPool: true });
   const client = new PrismaClient({ adapter });
   (client as WithPool)[POOL] = pool;
+  rememberConnectionString(client, url);
   return client;
 }
 

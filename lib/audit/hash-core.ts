@@ -79,6 +79,8 @@ export function hashCore() {
   }
 
   const SIMPLE_ARRAY = /^\{([A-Za-z0-9_.@-]+(,[A-Za-z0-9_.@-]+)*)?\}$/;
+  /** An unquoted NULL in an array's text is an SQL NULL element (a string "NULL" would be quoted). */
+  const NULL_ELEMENT = /[{,]NULL[,}]/i;
 
   /**
    * One packed row (13 fields; see lib/audit/source.ts PACKED_ROW) as an event with seq as text, or null when it
@@ -87,7 +89,7 @@ export function hashCore() {
   function parsePacked(f: string[]) {
     if (f.length !== 13) return null;
     const roles = f[4];
-    if (roles !== "" && !SIMPLE_ARRAY.test(roles.slice(1))) return null;
+    if (roles !== "" && (!SIMPLE_ARRAY.test(roles.slice(1)) || NULL_ELEMENT.test(roles))) return null;
     const ms = Number(f[1]);
     if (!Number.isSafeInteger(ms)) return null;
     let details: unknown;

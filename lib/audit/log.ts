@@ -61,7 +61,7 @@ export async function appendAudit(client: Tx | SqlRunner, input: AuditInput): Pr
 }
 
 export type VerifyChainOptions = {
-  /** Rows read per query (default 5,000; 10,000 on the parallel path). */
+  /** Rows read per query (default 5,000); on the parallel path, rows a worker batch holds at most (default: 1 MiB of rows). */
   batchSize?: number;
   /** Signed heads the chain must match (and reach). */
   anchors?: ChainAnchor[];
@@ -72,11 +72,16 @@ export type VerifyChainOptions = {
   /** Events read after a break to tell what happened (default 1024). */
   lookahead?: number;
   /**
-   * Hash in worker threads (lib/audit/parallel.ts): `true` always, `false` never, by default when there are at least
-   * parallelMinEvents() events to check. Any problem is diagnosed by the sequential verifier either way.
+   * Read with binary COPY and hash in worker threads (lib/audit/parallel.ts): `true` always, `false` never, by default
+   * when there are at least parallelMinEvents() events to check — where the client can COPY (a Prisma client from
+   * createDb, a `pg` Client or Pool; not a Prisma transaction). Any problem is diagnosed by the sequential verifier
+   * either way.
    */
   parallel?: boolean;
   workers?: number;
+  /** On the parallel path: sequence numbers a COPY range covers, and connections reading ranges at once (see fastScan). */
+  rangeSize?: number;
+  connections?: number;
   /** Told which path did the work: worker threads all the way, or (also) the sequential verifier. */
   onPath?: (path: "parallel" | "sequential") => void;
 };
@@ -101,13 +106,13 @@ export async function verifyChain(client: Db | Tx | SqlRunner, opts: VerifyChain
   const origin = opts.start ?? { seq: 0n, hash: GENESIS_HASH };
   let resume: { seq: bigint; hash: string; prevHash: string | null } | null = null;
   let offset = 0;
-  if (opts.parallel !== false) {
+  if (opts.parallel !== false && run.copy) {
     const [row] = await run<{ max: string | null }>(`SELECT max(seq)::text AS max FROM audit_event`, []);
     const end = opts.through ?? BigInt(row?.max ?? 0);
     if (opts.parallel === true || end - origin.seq >= parallelMinEvents()) {
       try {
         const anchors = new Map((opts.anchors ?? []).filter((a) => a.seq > origin.seq).map((a) => [a.seq.toString(), a.hash]));
-        const fast = await fastScan(run, { start: origin, anchors, through: opts.through, batchSize: opts.batchSize, workers: opts.workers });
+        const fast = await fastScan(run.copy, { start: origin, anchors, through: opts.through, end: BigInt(row?.max ?? 0), batchSize: opts.batchSize, rangeSize: opts.rangeSize, connections: opts.connections, workers: opts.workers });
         const beyond = [...anchors.keys()].some((s) => BigInt(s) > fast.boundary.seq);
         if (fast.complete && !beyond) {
           opts.onPath?.("parallel");
@@ -127,8 +132,11 @@ export async function verifyChain(client: Db | Tx | SqlRunner, opts: VerifyChain
   let verifier: ChainVerifier;
   let batches: AsyncGenerator<StoredEvent[]>;
   if (resume) {
-    const recent = await run<{ seq: string; hash: string }>(`SELECT seq::text AS seq, hash FROM audit_event WHERE seq <= $1::bigint ORDER BY seq DESC LIMIT 4096`, [resume.seq.toString()]);
-    verifier = new ChainVerifier({ anchors: opts.anchors, start: resume, lookahead: opts.lookahead, recent: recent.reverse().map((r) => ({ seq: BigInt(r.seq), hash: r.hash })) });
+    // What a verifier that had walked from the origin would remember: the origin itself and the events since.
+    const recent = await run<{ seq: string; hash: string }>(`SELECT seq::text AS seq, hash FROM audit_event WHERE seq <= $1::bigint AND seq > $2::bigint ORDER BY seq DESC LIMIT 4096`, [resume.seq.toString(), origin.seq.toString()]);
+    const remembered = recent.reverse().map((r) => ({ seq: BigInt(r.seq), hash: r.hash }));
+    if (remembered.length < 4096) remembered.unshift(origin);
+    verifier = new ChainVerifier({ anchors: opts.anchors, start: resume, lookahead: opts.lookahead, recent: remembered });
     batches = scanEvents(run, { after: resume, through: opts.through, batchSize: opts.batchSize });
   } else {
     verifier = new ChainVerifier({ anchors: opts.anchors, start: opts.start, lookahead: opts.lookahead });

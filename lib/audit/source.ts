@@ -4,23 +4,38 @@
  * Only the columns needed are read, and the time comes back as ISO text, which is cheaper than the driver's date
  * parsing at a million rows.
  */
+import type pg from "pg";
 import type { StoredEvent } from "./chain";
 import { core } from "./hash-core";
+import { copyAccessForDatabase, copyAccessForPg, type CopyAccess } from "./copy";
 
-/** Anything that runs a parameterised SQL query and returns plain rows: `$queryRawUnsafe` or `pg`'s `query`. */
-export type SqlRunner = <T extends Record<string, unknown>>(sql: string, params: unknown[]) => Promise<T[]>;
+/**
+ * Anything that runs a parameterised SQL query and returns plain rows: `$queryRawUnsafe` or `pg`'s `query`. `copy`,
+ * where present, reads the same database with binary COPY (verification's fast path).
+ */
+export type SqlRunner = (<T extends Record<string, unknown>>(sql: string, params: unknown[]) => Promise<T[]>) & { copy?: CopyAccess };
 
 type PrismaLike = { $queryRawUnsafe: <T = unknown>(query: string, ...values: unknown[]) => Promise<T> };
-type PgLike = { query: (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }> };
 
-/** A runner over the Prisma client or a Prisma transaction. */
+/**
+ * A runner over the Prisma client or a Prisma transaction. A client built by createDb can also COPY (over its own
+ * connections to the same database); a transaction cannot, as those connections would not see it.
+ */
 export function prismaRunner(client: PrismaLike): SqlRunner {
-  return <T,>(sql: string, params: unknown[]) => client.$queryRawUnsafe<T[]>(sql, ...params);
+  const run: SqlRunner = <T,>(sql: string, params: unknown[]) => client.$queryRawUnsafe<T[]>(sql, ...params);
+  const copy = copyAccessForDatabase(client);
+  if (copy) run.copy = copy;
+  return run;
 }
 
-/** A runner over a `pg` Client or Pool (used by the benchmark and tests that hold their own connection). */
-export function pgRunner(client: PgLike): SqlRunner {
-  return async <T,>(sql: string, params: unknown[]) => (await client.query(sql, params)).rows as T[];
+/**
+ * A runner over a `pg` Client or Pool (used by the benchmark and tests that hold their own connection). A Client
+ * COPYs over itself, so a verification sees what that connection sees (its open transaction, say).
+ */
+export function pgRunner(client: pg.ClientBase | pg.Pool): SqlRunner {
+  const run: SqlRunner = async <T,>(sql: string, params: unknown[]) => (await client.query(sql, params)).rows as T[];
+  run.copy = copyAccessForPg(client);
+  return run;
 }
 
 export function isSqlRunner(x: unknown): x is SqlRunner {

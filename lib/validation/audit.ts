@@ -27,6 +27,13 @@ export const ACTION_PATTERN = /^[a-z0-9_]+(\.[a-z0-9_]+)*(\.|\.?\*)?$/i;
 
 export const OUTCOMES = ["allowed", "refused", "failed"] as const;
 
+/**
+ * Free text must hold three letters or digits (A–Z, 0–9) in a row: the search index on the details is a trigram
+ * index (pg_trgm), which cannot narrow a shorter search, so it would read the whole log.
+ */
+export const SEARCHABLE_TEXT = /[A-Za-z0-9]{3}/;
+export const isSearchableText = (s: string) => SEARCHABLE_TEXT.test(s);
+
 export const auditFilterSchema = z
   .object({
     from: instant,
@@ -41,7 +48,14 @@ export const auditFilterSchema = z
     run: z.preprocess(blank, z.uuid({ error: "Not a run id." }).optional()),
     outcome: z.preprocess(blank, z.enum(OUTCOMES, { error: "Choose allowed, refused or failed." }).optional()),
     /** Free text searched in the details (case-insensitive). */
-    q: text(200),
+    q: z.preprocess(
+      blank,
+      z
+        .string()
+        .max(200, "At most 200 characters.")
+        .regex(SEARCHABLE_TEXT, "Include at least three letters or digits in a row (e.g. a name, an id or a word): a shorter search would read the whole log.")
+        .optional(),
+    ),
   })
   .refine((f) => !(f.from && f.to) || f.from < f.to, { path: ["to"], message: "The end must be after the start." });
 

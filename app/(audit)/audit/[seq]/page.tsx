@@ -5,6 +5,7 @@ import { requireActor } from "@/lib/next/guard";
 import { can } from "@/lib/auth/permissions";
 import { eventsOfRequest, getAuditEventDetail } from "@/lib/data/audit";
 import { paths } from "@/lib/paths";
+import { isSearchableText } from "@/lib/validation/audit";
 import { Card } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { Time } from "@/components/ui/time";
@@ -141,11 +142,17 @@ export default async function AuditEventPage({ params }: { params: Promise<{ seq
             </Row>
             <Row label="Repos">
               {detail.repos.length
-                ? detail.repos.map((r) => (
-                    <Link key={r} href={paths.audit({ q: r })} className="mr-2 font-mono text-xs text-indigo-700 hover:underline dark:text-indigo-300" title={`Events that mention ${r}`}>
-                      {r}
-                    </Link>
-                  ))
+                ? detail.repos.map((r) =>
+                    isSearchableText(r) ? (
+                      <Link key={r} href={paths.audit({ q: r })} className="mr-2 font-mono text-xs text-indigo-700 hover:underline dark:text-indigo-300" title={`Events that mention ${r}`}>
+                        {r}
+                      </Link>
+                    ) : (
+                      <span key={r} className="mr-2 font-mono text-xs">
+                        {r}
+                      </span>
+                    ),
+                  )
                 : "—"}
             </Row>
             <Row label="Command">
