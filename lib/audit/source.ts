@@ -8,21 +8,21 @@ import type pg from "pg";
 import type { StoredEvent } from "./chain";
 import { core } from "./hash-core";
 import { copyAccessForDatabase, copyAccessForPg, type CopyAccess } from "./copy";
+import { isSqlRunner, pgRunner as plainPgRunner, prismaRunner as plainPrismaRunner, type SqlRunner as PlainRunner } from "../sql";
 
 /**
- * Anything that runs a parameterised SQL query and returns plain rows: `$queryRawUnsafe` or `pg`'s `query`. `copy`,
- * where present, reads the same database with binary COPY (verification's fast path).
+ * A SqlRunner (lib/sql.ts) that may also read the same database with binary COPY (`copy`, verification's fast path).
  */
-export type SqlRunner = (<T extends Record<string, unknown>>(sql: string, params: unknown[]) => Promise<T[]>) & { copy?: CopyAccess };
+export type SqlRunner = PlainRunner & { copy?: CopyAccess };
 
-type PrismaLike = { $queryRawUnsafe: <T = unknown>(query: string, ...values: unknown[]) => Promise<T> };
+export { isSqlRunner };
 
 /**
  * A runner over the Prisma client or a Prisma transaction. A client built by createDb can also COPY (over its own
  * connections to the same database); a transaction cannot, as those connections would not see it.
  */
-export function prismaRunner(client: PrismaLike): SqlRunner {
-  const run: SqlRunner = <T,>(sql: string, params: unknown[]) => client.$queryRawUnsafe<T[]>(sql, ...params);
+export function prismaRunner(client: Parameters<typeof plainPrismaRunner>[0]): SqlRunner {
+  const run: SqlRunner = plainPrismaRunner(client);
   const copy = copyAccessForDatabase(client);
   if (copy) run.copy = copy;
   return run;
@@ -33,13 +33,9 @@ export function prismaRunner(client: PrismaLike): SqlRunner {
  * COPYs over itself, so a verification sees what that connection sees (its open transaction, say).
  */
 export function pgRunner(client: pg.ClientBase | pg.Pool): SqlRunner {
-  const run: SqlRunner = async <T,>(sql: string, params: unknown[]) => (await client.query(sql, params)).rows as T[];
+  const run: SqlRunner = plainPgRunner(client);
   run.copy = copyAccessForPg(client);
   return run;
-}
-
-export function isSqlRunner(x: unknown): x is SqlRunner {
-  return typeof x === "function";
 }
 
 /** The selected columns of an event, in a form both drivers return the same way (bigint and uuid as text). */
