@@ -41,7 +41,7 @@ export function pgRunner(client: pg.ClientBase | pg.Pool): SqlRunner {
 /** The selected columns of an event, in a form both drivers return the same way (bigint and uuid as text). */
 export const EVENT_COLUMNS = `e.seq::text AS seq, to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at,
   e."actorId"::text AS "actorId", e."actorEmail", e."actorRoles", e.action, e.outcome, e."targetType", e."targetId",
-  e.details, e."requestId", e."prevHash", e.hash`;
+  e.details::text AS details, e."requestId", e."prevHash", e.hash`;
 
 export type EventRow = {
   seq: string;
@@ -53,7 +53,8 @@ export type EventRow = {
   outcome: string;
   targetType: string | null;
   targetId: string | null;
-  details: unknown;
+  /** jsonb as text. */
+  details: string;
   requestId: string | null;
   prevHash: string;
   hash: string;
@@ -70,7 +71,9 @@ export function toStoredEvent(r: EventRow): StoredEvent {
     outcome: r.outcome,
     targetType: r.targetType,
     targetId: r.targetId,
-    details: typeof r.details === "string" ? JSON.parse(r.details) : r.details,
+    // Read as text and parsed here, the same way for both drivers and whatever JSON value the column holds (a
+    // tampered row may hold a bare string, which a driver's own parsing would leave ambiguous).
+    details: JSON.parse(r.details),
     requestId: r.requestId,
     prevHash: r.prevHash,
     hash: r.hash,

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendAudit, verifyChain } from "@/lib/audit/log";
 import type { Db } from "@/lib/db";
+import pg from "pg";
+import { queryAuditPage } from "@/lib/audit/query";
+import { isSqlRunner, pgRunner, prismaRunner } from "@/lib/audit/source";
 import { useFreshDatabase } from "./db";
 
 let client: Db;
@@ -72,6 +75,26 @@ describe("audit hash chain on PostgreSQL", () => {
     await tamper(`UPDATE audit_event SET details = jsonb_set(details, '{i}', '999') WHERE seq = 7`);
     const result = await verifyChain(client, { batchSize: 3 });
     expect(result).toMatchObject({ ok: false, seq: 7n, problem: "edited", count: 6 });
+  });
+
+  it("names an event whose details were replaced by a bare JSON value, on every reading path, and still lists it", async () => {
+    for (const value of [`'"just a string"'`, `'null'`, `'[1, 2]'`, `'42'`]) {
+      const { client: copy, url } = await useFreshDatabase();
+      for (let i = 0; i < 5; i++) await copy.$transaction((tx) => appendAudit(tx, { actor, action: "test.bare", details: { i } }));
+      await copy.$transaction([copy.$executeRawUnsafe("SET LOCAL session_replication_role = replica"), copy.$executeRawUnsafe(`UPDATE audit_event SET details = ${value}::jsonb WHERE seq = 3`)]);
+      const pool = new pg.Pool({ connectionString: url, max: 2 });
+      for (const reader of [copy, pgRunner(pool)]) {
+        for (const parallel of [false, true]) {
+          expect(await verifyChain(reader, { parallel }), `${value}, parallel ${parallel}`).toMatchObject({ ok: false, seq: 3n, problem: "edited" });
+        }
+        // The review still shows the tampered event (with its details as they are now), not an error.
+        const page = await queryAuditPage(isSqlRunner(reader) ? reader : prismaRunner(reader), { kind: "all" }, {}, {}, 10);
+        expect(page.events.map((e) => Number(e.seq))).toEqual([5, 4, 3, 2, 1]);
+        expect(page.events[2].details).toEqual(JSON.parse(value.slice(1, -1)));
+      }
+      await pool.end();
+      await copy.$disconnect();
+    }
   });
 
   it("names the first missing event after a delete", async () => {
