@@ -77,6 +77,13 @@ export function db(): PrismaClient {
   return globalForDb.portalDb;
 }
 
+/** Disconnects the process's client, if one was made (scripts that stop their own database server call this first). */
+export async function closeDb(): Promise<void> {
+  const client = globalForDb.portalDb;
+  globalForDb.portalDb = undefined;
+  await client?.$disconnect();
+}
+
 /** True for errors that mean PostgreSQL could not be reached (as opposed to a query's own failure). */
 export function isDatabaseUnavailable(e: unknown): boolean {
   const text = e instanceof Error ? `${e.name} ${e.message} ${String((e as { code?: unknown }).code ?? "")}` : String(e);

@@ -19,7 +19,7 @@ import { cpus, loadavg, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { GENESIS_HASH, hashEvent, type StoredEvent } from "../lib/audit/chain";
-import { createDb } from "../lib/db";
+import { closeDb, createDb } from "../lib/db";
 import { seedDatabase } from "../prisma/seed-db";
 import { createTestDatabase, startTestPostgres } from "../tests/support/test-postgres";
 
@@ -375,6 +375,7 @@ try {
   }
   await client.end();
   await prisma.$disconnect();
+  await closeDb();
 } finally {
   await pgServer.stop();
 }
