@@ -18,6 +18,14 @@ export function prismaRunner(client: PrismaLike): SqlRunner {
   return <T,>(sql: string, params: unknown[]) => client.$queryRawUnsafe<T[]>(sql, ...params);
 }
 
+/**
+ * Put first in a statement whose best plan depends on its parameters (a substring search: rare terms want the
+ * trigram index, common ones the primary key). Such a statement is never prepared under a name: a named statement
+ * may switch to PostgreSQL's generic plan after five calls, which would serve every later search with the plan of
+ * an average one (a whole-table scan for a rare term).
+ */
+export const PLANNED_PER_CALL = "/* planned per call */ ";
+
 /** Distinct statements this module names at most; more are sent unnamed (parsed and planned every time). */
 const MAX_PREPARED = 1_000;
 const statementNames = new Map<string, string>();
@@ -30,6 +38,7 @@ const statementNames = new Map<string, string>();
  * "" is the protocol's unnamed statement.
  */
 export function statementName(sql: string): string {
+  if (sql.startsWith(PLANNED_PER_CALL)) return "";
   let name = statementNames.get(sql);
   if (!name && statementNames.size < MAX_PREPARED) {
     name = `portal_${hash("sha1", sql, "hex")}`;

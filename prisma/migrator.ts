@@ -142,8 +142,8 @@ export const HAND_MANAGED: readonly { kind: "INDEX"; name: string; createdBy: st
   {
     kind: "INDEX",
     name: "audit_event_details_trgm_idx",
-    createdBy: "20261128150000_audit_details_trgm",
-    why: "trigram GIN index on the expression details::text for the audit review's free-text search",
+    createdBy: "20261128150000_audit_details_trgm, redefined by 20261128160000_audit_details_joined_trgm",
+    why: "trigram GIN index on translate(details::text, '-_.', 'qqq') for the audit review's free-text search",
   },
 ];
 

@@ -236,7 +236,7 @@ try {
 
   // The trigram index (a hand-written migration) is built after seeding, as when a deployed portal migrates: that
   // measures its build time on existing data, and seeding does not pay for it row by row.
-  const trgmMigration = readFileSync(fileURLToPath(new URL("../prisma/migrations/20261128150000_audit_details_trgm/migration.sql", import.meta.url)), "utf8");
+  const trgmMigration = readFileSync(fileURLToPath(new URL("../prisma/migrations/20261128160000_audit_details_joined_trgm/migration.sql", import.meta.url)), "utf8");
   const createTrgm = trgmMigration.match(/^CREATE INDEX "audit_event_details_trgm_idx"[^;]*;/m)?.[0];
   if (!createTrgm) throw new Error("the trigram index migration no longer holds its CREATE INDEX");
   await client.query(`DROP INDEX audit_event_details_trgm_idx`);

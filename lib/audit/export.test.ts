@@ -51,6 +51,22 @@ describe("filter SQL", () => {
     expect(likeEscape("100%_\\")).toBe("100\\%\\_\\\\");
     const w = buildWhere({ kind: "all" }, { q: "50%'; DROP TABLE audit_event; --", action: "run_step." });
     expect(w.sql).not.toContain("DROP");
-    expect(w.params).toEqual(["run\\_step.%", "%50\\%'; DROP TABLE audit\\_event; --%"]);
+    // The index condition (ids joined: '-', '_' and '.' as "q") and the exact condition on the real text.
+    expect(w.params).toEqual(["run\\_step.%", "%50\\%'; DROP TABLE auditqevent; qq%", "%50\\%'; DROP TABLE audit\\_event; --%"]);
+    expect(buildWhere({ kind: "all" }, { q: "E-002" }, 1, { textIndex: false }).params).toEqual(["%E-002%"]);
+  });
+
+  it("narrows free text by the joined index condition without losing a match (a superset of the exact match)", () => {
+    // translate() in SQL and this model of it: '-', '_' and '.' become "q"; ILIKE folds ASCII case.
+    const joinedModel = (s: string) => s.replace(/[-_.]/g, "q").toLowerCase();
+    const alphabet = "aAqQe-_.0 ";
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const word = (len: number) => Array.from({ length: len }, () => alphabet[rnd(alphabet.length)]).join("");
+    for (let i = 0; i < 5_000; i++) {
+      const text = word(12);
+      const q = word(1 + rnd(4));
+      if (text.toLowerCase().includes(q.toLowerCase())) expect(joinedModel(text).includes(joinedModel(q)), `${text} / ${q}`).toBe(true);
+    }
   });
 });

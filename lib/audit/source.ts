@@ -8,7 +8,7 @@ import type pg from "pg";
 import type { StoredEvent } from "./chain";
 import { core } from "./hash-core";
 import { copyAccessForDatabase, copyAccessForPg, type CopyAccess } from "./copy";
-import { isSqlRunner, pgRunner as plainPgRunner, prismaRunner as plainPrismaRunner, type SqlRunner as PlainRunner } from "../sql";
+import { PLANNED_PER_CALL, isSqlRunner, pgRunner as plainPgRunner, prismaRunner as plainPrismaRunner, type SqlRunner as PlainRunner } from "../sql";
 
 /**
  * A SqlRunner (lib/sql.ts) that may also read the same database with binary COPY (`copy`, verification's fast path).
@@ -120,7 +120,9 @@ export const PACKED_ROW = [
  * in ascending seq order, packed; null when the batch has to be read the ordinary way.
  */
 export async function readPacked(run: SqlRunner, inner: string, params: unknown[]): Promise<StoredEvent[] | null> {
-  const [row] = await run<{ t: string | null; n: number }>(`SELECT string_agg(${PACKED_ROW}, E'\\x1e' ORDER BY e.seq) AS t, count(*)::int AS n FROM (${inner}) e`, params);
+  // A statement planned per call stays so when wrapped (see PLANNED_PER_CALL).
+  const first = inner.startsWith(PLANNED_PER_CALL) ? PLANNED_PER_CALL : "";
+  const [row] = await run<{ t: string | null; n: number }>(`${first}SELECT string_agg(${PACKED_ROW}, E'\\x1e' ORDER BY e.seq) AS t, count(*)::int AS n FROM (${inner}) e`, params);
   const n = Number(row?.n ?? 0);
   if (!row?.t) return n === 0 ? [] : null;
   const lines = row.t.split("\x1e");
