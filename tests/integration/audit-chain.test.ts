@@ -4,7 +4,7 @@ import type { Db } from "@/lib/db";
 import pg from "pg";
 import { queryAuditPage } from "@/lib/audit/query";
 import { isSqlRunner, pgRunner, prismaRunner } from "@/lib/audit/source";
-import { useFreshDatabase } from "./db";
+import { anotherFreshDatabase, useFreshDatabase } from "./db";
 
 let client: Db;
 const actor = { id: "00000000-0000-4000-8000-000000000001", email: "sam.rivera@ops.example", roles: ["SRE" as const] };
@@ -79,7 +79,7 @@ describe("audit hash chain on PostgreSQL", () => {
 
   it("names an event whose details were replaced by a bare JSON value, on every reading path, and still lists it", async () => {
     for (const value of [`'"just a string"'`, `'null'`, `'[1, 2]'`, `'42'`]) {
-      const { client: copy, url } = await useFreshDatabase();
+      const { client: copy, url } = await anotherFreshDatabase();
       for (let i = 0; i < 5; i++) await copy.$transaction((tx) => appendAudit(tx, { actor, action: "test.bare", details: { i } }));
       await copy.$transaction([copy.$executeRawUnsafe("SET LOCAL session_replication_role = replica"), copy.$executeRawUnsafe(`UPDATE audit_event SET details = ${value}::jsonb WHERE seq = 3`)]);
       const pool = new pg.Pool({ connectionString: url, max: 2 });

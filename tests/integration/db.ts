@@ -16,6 +16,12 @@ export async function useFreshDatabase(opts: { seed?: boolean } = {}): Promise<{
   return { url, client };
 }
 
+/** Another fresh, migrated database with its own client, leaving the process's database as it is. */
+export async function anotherFreshDatabase(): Promise<{ url: string; client: Db }> {
+  const url = await createTestDatabase(inject("pgAdminUrl"));
+  return { url, client: createDb(url) };
+}
+
 export async function actorByEmail(client: Db, email: string): Promise<Actor> {
   const p = await client.person.findUniqueOrThrow({ where: { email } });
   return { id: p.id, email: p.email, name: p.name, roles: p.roles };
