@@ -1,7 +1,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "./generated/prisma/client";
-import { rememberConnectionString } from "./db-connection";
+import { attachConnection, poolOf } from "./db-connection";
 import { log } from "./log";
 import { pgRunner, statementName, type SqlRunner } from "./sql";
 
@@ -11,12 +11,6 @@ export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
 const globalForDb = globalThis as unknown as { portalDb?: PrismaClient };
 
-/**
- * Where a client keeps its pool. A registered symbol, not a module-level map: Next.js bundles this module into
- * several server layers, and the one client (on globalThis) must find its pool from any of them.
- */
-const POOL = Symbol.for("portal.db.pool");
-type WithPool = { [POOL]?: pg.Pool };
 const SQL_STATEMENT_TIMEOUT = "5s";
 
 /**
@@ -31,8 +25,7 @@ export function createDb(url: string): PrismaClient {
   pool.on("error", (e) => log.warn("db.idle_connection_lost", { err: e }));
   const adapter = new PrismaPg(pool, { statementNameGenerator: (q) => statementName(q.sql), disposeExternalPool: true });
   const client = new PrismaClient({ adapter });
-  (client as WithPool)[POOL] = pool;
-  rememberConnectionString(client, url);
+  attachConnection(client, { url, pool });
   return client;
 }
 
@@ -42,7 +35,7 @@ export function createDb(url: string): PrismaClient {
  * rolls back when it throws; a connection that failed is discarded, not returned to the pool.
  */
 export async function sqlTransaction<T>(fn: (sql: SqlRunner) => Promise<T>, client: PrismaClient = db()): Promise<T> {
-  const pool = (client as WithPool)[POOL];
+  const pool = poolOf(client);
   if (!pool) throw new Error("This Prisma client was not made by createDb, so it has no pool for plain-SQL transactions.");
   const conn = await pool.connect();
   let failed: Error | undefined;

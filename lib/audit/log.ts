@@ -9,9 +9,6 @@ import { log } from "../log";
 import { storable } from "../validation/storable";
 import type { Actor } from "../auth/roles";
 
-/** One lock id for the whole audit chain: appends take it for the rest of their transaction (the audit_append SQL function spells it out). */
-export const AUDIT_CHAIN_LOCK = 7_231_001;
-
 export type AuditInput = {
   actor: Pick<Actor, "id" | "email" | "roles"> | null;
   action: string;
@@ -26,7 +23,7 @@ const SEQ_MARK = "\u0001seq\u0001";
 
 /**
  * Appends an event to the hash chain inside the caller's transaction, in one round trip: the SQL function
- * `audit_append` (migration 20261128140000) takes the chain's transaction-scoped advisory lock, reads the head and
+ * `audit_append` (migration 20261128140000) takes the chain's transaction-scoped advisory lock (id 7_231_001), reads the head and
  * inserts the event with its hash, so concurrent writers never fork the chain and the lock is held only for that
  * statement and the commit. If the transaction rolls back, so does the event. Call it last in a transaction.
  *
