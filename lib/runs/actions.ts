@@ -113,11 +113,12 @@ export const addEvidenceAction = defineAction({
     const run = await tx.run.findUnique({ where: { id: input.runId }, select: { status: true, runbookId: true } });
     if (!run) throw new ActionError("NOT_FOUND", "There is no such run.");
     if (run.status !== "IN_PROGRESS") throw new ActionError("CONFLICT", "This run has ended; its record can no longer change.");
-    const st = await tx.stepState.findUnique({ where: { runId_stepId: { runId: input.runId, stepId: input.stepId } } });
-    if (!st) throw new ActionError("NOT_FOUND", "This run has no such step.");
     const item = { text: input.text, url: input.url ?? null, by: actor.name, at: new Date().toISOString() };
-    await tx.stepState.update({ where: { runId_stepId: { runId: input.runId, stepId: input.stepId } }, data: { evidence: [...((st.evidence as unknown[]) ?? []), item] as object[] } });
-    return { data: { runId: input.runId }, audit: { target: { type: "run", id: input.runId }, details: { runbookId: run.runbookId, stepId: input.stepId, ...item } } };
+    // Appended in the database, so two people adding evidence at the same moment both keep theirs.
+    const appended = await tx.$executeRaw`UPDATE "step_state" SET "evidence" = "evidence" || jsonb_build_array(${JSON.stringify(item)}::jsonb)
+                                          WHERE "runId" = ${input.runId}::uuid AND "stepId" = ${input.stepId}`;
+    if (appended === 0) throw new ActionError("NOT_FOUND", "This run has no such step.");
+    return { data: { runId: input.runId }, audit: { details: { runbookId: run.runbookId, stepId: input.stepId, ...item } } };
   },
 });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { executeAction } from "@/lib/actions/safe-action";
 import { startRunAction } from "@/lib/runs/start-run";
-import { approveStepAction, decideStepAction, requestStepAction, signStepAction, skipStepAction, abortRunAction } from "@/lib/runs/actions";
+import { addEvidenceAction, approveStepAction, decideStepAction, requestStepAction, signStepAction, skipStepAction, abortRunAction } from "@/lib/runs/actions";
 import { verifyChain } from "@/lib/audit/log";
 import type { Db } from "@/lib/db";
 import type { Actor } from "@/lib/auth/roles";
@@ -58,6 +58,17 @@ describe("run execution on PostgreSQL", () => {
     if (!r.ok) throw new Error(r.message);
     expect((await step(r.data.runId, "triage")).evidence).toEqual([expect.objectContaining({ text: "Flow flow-123abc (preselected when the run was started)", by: "Sam Rivera" })]);
     expect(await executeAction(startRunAction, sre, { runbookId: "RB-CORE-001", flowId: "<script>" })).toMatchObject({ ok: false, code: "INVALID" });
+  });
+
+  it("keeps every piece of evidence added at the same moment, and refuses an unknown step", async () => {
+    const runId = await start("RB-CORE-001");
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => executeAction(addEvidenceAction, i % 2 ? sre : sre2, { runId, stepId: "triage", text: `note ${i}` })));
+    expect(results.every((r) => r.ok)).toBe(true);
+    const texts = ((await step(runId, "triage")).evidence as { text: string }[]).map((e) => e.text);
+    expect(texts.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `note ${i}`).sort());
+    expect(await client.auditEvent.count({ where: { action: "run.step.evidence_added", targetId: runId } })).toBe(10);
+    const unknown = await executeAction(addEvidenceAction, sre, { runId, stepId: "no-such-step", text: "lost" });
+    expect(unknown).toMatchObject({ ok: false, code: "NOT_FOUND" });
   });
 
   it("keeps steps in order and checks the step's roles on the server", async () => {
