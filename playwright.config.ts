@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 
 /**
@@ -18,12 +19,20 @@ const launchOptions = existsSync(systemChromium)
     }
   : {};
 
+/**
+ * The runner self-test (tests/self-test/check-runners.ts) runs Playwright, with this configuration and its web
+ * server, on one fixture that fails on purpose. Fixtures (*.pw-fixture.ts) live outside testDir and match no
+ * project; only PORTAL_SELF_TEST_FIXTURE puts one in, with a global set-up that can throw.
+ */
+const fixture = process.env.PORTAL_SELF_TEST_FIXTURE;
+
 /** Saved sessions; E2E_AUTH_DIR keeps parallel test runs (each with its own AUTH_SECRET) apart. */
 export const AUTH_DIR = process.env.E2E_AUTH_DIR ?? "e2e/.auth";
 const signedInAs = (role: string) => ({ storageState: `${AUTH_DIR}/${role}.json` });
 
 export default defineConfig({
-  testDir: "e2e",
+  testDir: fixture ? path.dirname(fixture) : "e2e",
+  ...(fixture ? { globalSetup: "tests/self-test/fixtures/global-hooks.ts" } : {}),
   outputDir: process.env.E2E_OUTPUT_DIR ?? "test-results",
   fullyParallel: false,
   workers: 1,
@@ -39,16 +48,19 @@ export default defineConfig({
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
   },
-  projects: [
-    { name: "setup", testMatch: /auth\.setup\.ts/ },
-    { name: "sre", testMatch: /\.sre\.spec\.ts/, dependencies: ["setup"], use: signedInAs("sre") },
-    { name: "repo-owner", testMatch: /\.repo-owner\.spec\.ts/, dependencies: ["setup"], use: signedInAs("repo-owner") },
-    { name: "auditor", testMatch: /\.auditor\.spec\.ts/, dependencies: ["setup"], use: signedInAs("auditor") },
-    { name: "anonymous", testMatch: /\.anonymous\.spec\.ts/ },
-    // Several people at once: each test opens one browser context per person from the saved sessions.
-    { name: "multi-role", testMatch: /\.multi\.spec\.ts/, dependencies: ["setup"] },
-  ],
-  webServer: {
+  projects: fixture
+    ? [{ name: "self-test", testMatch: path.basename(fixture) }]
+    : [
+        { name: "setup", testMatch: /auth\.setup\.ts/ },
+        { name: "sre", testMatch: /\.sre\.spec\.ts/, dependencies: ["setup"], use: signedInAs("sre") },
+        { name: "repo-owner", testMatch: /\.repo-owner\.spec\.ts/, dependencies: ["setup"], use: signedInAs("repo-owner") },
+        { name: "auditor", testMatch: /\.auditor\.spec\.ts/, dependencies: ["setup"], use: signedInAs("auditor") },
+        { name: "anonymous", testMatch: /\.anonymous\.spec\.ts/ },
+        // Several people at once: each test opens one browser context per person from the saved sessions.
+        { name: "multi-role", testMatch: /\.multi\.spec\.ts/, dependencies: ["setup"] },
+      ],
+  // The self-test starts the portal only for the fixtures that open a page (PORTAL_SELF_TEST_SERVER=1).
+  webServer: fixture && !process.env.PORTAL_SELF_TEST_SERVER ? undefined : {
     command: "npx tsx scripts/e2e-server.ts",
     url: `${baseURL}/api/health`,
     reuseExistingServer: false,

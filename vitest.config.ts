@@ -3,21 +3,29 @@ import path from "node:path";
 
 const alias = { "@": path.resolve(import.meta.dirname) };
 
+/**
+ * The runner self-test (tests/self-test/check-runners.ts) runs each project on one fixture that fails on purpose.
+ * Fixtures are named *.vitest-fixture.ts, which no project's `include` matches; only PORTAL_SELF_TEST_FIXTURE puts
+ * one in (and adds a global set-up that can throw), so normal runs never collect them.
+ */
+const fixture = process.env.PORTAL_SELF_TEST_FIXTURE;
+const selfTest = (include: string[], globalSetup: string[] = []) =>
+  fixture ? { include: [fixture], globalSetup: [...globalSetup, "tests/self-test/fixtures/global-hooks.ts"] } : { include, globalSetup };
+
 export default defineConfig({
   resolve: { alias },
   test: {
     projects: [
       {
         resolve: { alias },
-        test: { name: "unit", include: ["lib/**/*.test.ts", "scripts/**/*.test.ts"], environment: "node" },
+        test: { name: "unit", ...selfTest(["lib/**/*.test.ts", "scripts/**/*.test.ts"]), environment: "node" },
       },
       {
         resolve: { alias },
         test: {
           name: "integration",
-          include: ["tests/integration/**/*.test.ts"],
+          ...selfTest(["tests/integration/**/*.test.ts"], ["tests/integration/global-setup.ts"]),
           environment: "node",
-          globalSetup: ["tests/integration/global-setup.ts"],
           testTimeout: 30_000,
           env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "silent" },
           hookTimeout: 60_000,

