@@ -1,0 +1,29 @@
+/**
+ * Mutation testing (`npm run test:mutation`): StrykerJS makes small defects in the modules that carry the portal's
+ * promises and checks that the unit tests notice each one. Scores and the reasons for every surviving mutant are in
+ * docs/benchmarks.md. Not part of `npm test`: it takes several minutes on two cores.
+ * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
+ */
+const config = {
+  testRunner: "vitest",
+  vitest: { configFile: "vitest.mutation.config.ts" },
+  coverageAnalysis: "perTest",
+  concurrency: 2,
+  mutate: [
+    "lib/runs/machine.ts",
+    "lib/auth/permissions.ts",
+    "lib/actions/safe-action.ts",
+    "lib/audit/hash-core.ts",
+    "lib/audit/chain.ts",
+    "lib/telemetry/thresholds.ts",
+    "lib/telemetry/mass-failure.ts",
+    "lib/onboarding/impact.ts",
+  ],
+  reporters: ["clear-text", "progress", "html", "json"],
+  htmlReporter: { fileName: "reports/mutation/index.html" },
+  jsonReporter: { fileName: "reports/mutation/mutation.json" },
+  thresholds: { high: 90, low: 85, break: 85 },
+  tempDirName: ".stryker-tmp",
+  cleanTempDir: "always",
+};
+export default config;
