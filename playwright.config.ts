@@ -40,7 +40,12 @@ export default defineConfig({
   retries: 0,
   timeout: 30_000,
   expect: { timeout: 7_000 },
-  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  reporter: [
+    ["list"],
+    ...(process.env.CI ? [] : [["html", { open: "never" }] as const]),
+    // `npm test` lists the slowest tests against their timeouts from this (scripts/test-all.ts).
+    ...(process.env.PORTAL_TIMINGS_DIR ? [["json", { outputFile: path.join(process.env.PORTAL_TIMINGS_DIR, "e2e-playwright.json") }] as const] : []),
+  ],
   use: {
     baseURL,
     ...devices["Desktop Chrome"],

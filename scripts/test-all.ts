@@ -5,17 +5,23 @@
  * the build. `--only a,b` runs a subset (names below).
  */
 import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { startTestPostgres } from "../tests/support/test-postgres";
 import { freePort } from "./lib/ports";
+import { printSlowest, readTimings } from "./lib/timings";
+
+// Every test's duration and timeout go to test-results/timings; the summary lists the slowest against their timeouts.
+const TIMINGS_DIR = "test-results/timings";
+const TIMED = ["--reporter=default", "--reporter=./tests/support/timing-reporter.ts"];
 
 type Step = { name: string; cmd: string[]; needsPg?: boolean; after?: string };
 const STEPS: Step[] = [
   { name: "typecheck", cmd: ["npx", "tsc", "--noEmit"] },
   { name: "lint", cmd: ["npx", "eslint", "--max-warnings", "0", "."] },
   { name: "runbooks", cmd: ["npx", "tsx", "scripts/runbooks-check.ts"] },
-  { name: "unit", cmd: ["npx", "vitest", "run", "--project", "unit"] },
-  { name: "integration", cmd: ["npx", "vitest", "run", "--project", "integration"], needsPg: true },
+  { name: "unit", cmd: ["npx", "vitest", "run", "--project", "unit", ...TIMED] },
+  { name: "integration", cmd: ["npx", "vitest", "run", "--project", "integration", ...TIMED], needsPg: true },
   { name: "build", cmd: ["npx", "next", "build"] },
   // Each runner, on fixtures that fail on purpose, must exit non-zero (tests/self-test/check-runners.ts).
   { name: "self-test", cmd: ["npx", "tsx", "tests/self-test/check-runners.ts"], needsPg: true, after: "build" },
@@ -38,7 +44,8 @@ function run(cmd: string[], env: NodeJS.ProcessEnv): Promise<number> {
   });
 }
 
-const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" };
+const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", LOG_LEVEL: process.env.LOG_LEVEL ?? "warn", PORTAL_TIMINGS_DIR: TIMINGS_DIR };
+rmSync(TIMINGS_DIR, { recursive: true, force: true });
 let pg: Awaited<ReturnType<typeof startTestPostgres>> | undefined;
 const results: { name: string; ok: boolean; seconds: number; skipped?: boolean }[] = [];
 
@@ -62,6 +69,8 @@ try {
 } finally {
   await pg?.stop();
 }
+
+printSlowest(readTimings(TIMINGS_DIR), 10);
 
 console.log("\nSummary");
 for (const r of results) console.log(`  ${r.ok ? "✓" : r.skipped ? "-" : "✗"} ${r.name.padEnd(12)} ${r.skipped ? "skipped (depends on a failed step)" : `${r.seconds.toFixed(1)} s`}`);
