@@ -2,8 +2,11 @@ import { timingSafeEqual } from "node:crypto";
 import { NextResponse, type NextRequest } from "next/server";
 import { alertmanagerPayloadSchema } from "@/lib/validation/incidents";
 import { ingestAlertmanager } from "@/lib/incidents/alertmanager";
-import { appendAudit } from "@/lib/audit/log";
 import { db } from "@/lib/db";
+import { recordAnonymousRefusal, sourceOf } from "@/lib/http/anonymous-refusals";
+import { BODY_LIMITS } from "@/lib/http/perimeter";
+import { LIMITS } from "@/lib/http/rate-limit";
+import { rateLimited, readJsonBody } from "@/lib/next/json-route";
 import { log } from "@/lib/log";
 
 export const dynamic = "force-dynamic";
@@ -22,19 +25,15 @@ export async function POST(req: NextRequest) {
   const expected = process.env.ALERTMANAGER_WEBHOOK_TOKEN;
   if (!expected) return NextResponse.json({ message: "The alert webhook is not configured (ALERTMANAGER_WEBHOOK_TOKEN)." }, { status: 503 });
   if (!tokenMatches(req.headers.get("authorization"), expected)) {
-    const from = req.headers.get("x-forwarded-for") ?? "direct";
-    log.warn("alerts.unauthorized", { from });
-    await db()
-      .$transaction((tx) => appendAudit(tx, { actor: null, action: "alert.received", outcome: "refused", details: { reason: "wrong or missing bearer token", from } }))
-      .catch((e) => log.error("audit.refusal.write_failed", { err: e }));
+    // Not a person's act: logged and counted, and at most one summary per source per minute in the audit chain.
+    await recordAnonymousRefusal({ headers: req.headers, endpoint: "POST /api/alerts/alertmanager", reason: "wrong or missing bearer token" });
     return NextResponse.json({ message: "Wrong or missing bearer token." }, { status: 401, headers: { "WWW-Authenticate": 'Bearer realm="alertmanager"' } });
   }
-  let raw: unknown;
-  try {
-    raw = await req.json();
-  } catch {
-    return NextResponse.json({ message: "The body is not JSON." }, { status: 400 });
-  }
+  const limited = await rateLimited(LIMITS.webhook, sourceOf(req.headers), "webhook calls this minute");
+  if (limited) return limited;
+  const body = await readJsonBody(req, BODY_LIMITS.webhook);
+  if ("status" in body) return NextResponse.json({ message: body.message }, { status: body.status });
+  const raw = body.value;
   const parsed = alertmanagerPayloadSchema.safeParse(raw);
   if (!parsed.success) {
     const reason = parsed.error.issues.map((i) => `${i.path.join(".") || "payload"}: ${i.message}`).join("; ");

@@ -5,6 +5,9 @@ import { signHeadAction } from "@/lib/audit/actions";
 import { exportHead } from "@/lib/audit/heads";
 import { listChainHeads } from "@/lib/data/audit";
 import { json, refuse } from "@/lib/audit/http";
+import { BODY_LIMITS } from "@/lib/http/perimeter";
+import { LIMITS } from "@/lib/http/rate-limit";
+import { jsonRoute } from "@/lib/next/json-route";
 
 export const dynamic = "force-dynamic";
 
@@ -18,16 +21,7 @@ export async function GET() {
 }
 
 /** Signs a head now (body: optional {"note": "…"}), after verifying the events since the previous head. */
-export async function POST(req: Request) {
-  let body: unknown = {};
-  const text = await req.text();
-  if (text.trim()) {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      return json({ ok: false, code: "INVALID", message: "The body must be JSON." }, { status: 400 });
-    }
-  }
-  const result = await executeAction(signHeadAction, await currentActor().catch(() => null), body);
+export const POST = jsonRoute({ endpoint: "POST /api/audit/heads", maxBytes: BODY_LIMITS.action, rateLimit: LIMITS.verify }, async ({ actor, body }) => {
+  const result = await executeAction(signHeadAction, actor, body ?? {});
   return json(result, { status: result.ok ? (result.data.signed ? 201 : 409) : HTTP_STATUS[result.code] });
-}
+});

@@ -1,0 +1,45 @@
+/**
+ * What the internet tries is not what people did. A request refused because nobody is signed in (or a webhook
+ * call with a wrong token) goes to the structured log and a counter; the hash-chained audit log, which takes a
+ * global lock per event, gets at most one summary event per source per minute, carrying how many were refused in
+ * the minute before. Refusals of signed-in people stay individual audit events (lib/actions/safe-action.ts).
+ */
+import { appendAudit } from "../audit/log";
+import { db, sqlTransaction } from "../db";
+import { log } from "../log";
+import { hit, LIMITS } from "./rate-limit";
+
+/** Anonymous refusals since this process started, by endpoint (exported as a metric by the operations work). */
+export const anonymousRefusals = new Map<string, number>();
+
+/**
+ * Where a request came from. `X-Forwarded-For` is written by whoever sends the request, and `next start` keeps a
+ * client's own value, so it is trusted only as far as PORTAL_TRUSTED_PROXY_HOPS proxies of ours append to it.
+ * With none (the default), every anonymous caller counts as one source, "direct": a caller cannot buy a fresh
+ * summary event, or a fresh rate-limit window, by inventing addresses.
+ */
+export function sourceOf(headers: Headers, hops = Number(process.env.PORTAL_TRUSTED_PROXY_HOPS ?? 0)): string {
+  if (!Number.isInteger(hops) || hops <= 0) return "direct";
+  const chain = (headers.get("x-forwarded-for") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  return chain[chain.length - hops] ?? "direct";
+}
+
+export async function recordAnonymousRefusal(input: { headers: Headers; endpoint: string; reason: string }): Promise<void> {
+  const source = sourceOf(input.headers);
+  anonymousRefusals.set(input.endpoint, (anonymousRefusals.get(input.endpoint) ?? 0) + 1);
+  log.warn("http.refused_anonymous", { endpoint: input.endpoint, reason: input.reason, source, claimedForwardedFor: input.headers.get("x-forwarded-for") ?? undefined });
+  try {
+    await sqlTransaction(async (sql) => {
+      const window = await hit(sql, LIMITS.anonymousRefusalSummary, source);
+      if (!window.allowed) return;
+      await appendAudit(sql, {
+        actor: null,
+        action: "http.anonymous_refused",
+        outcome: "refused",
+        details: { source, endpoint: input.endpoint, reason: input.reason, refusedInPreviousMinute: window.previousCount, note: "first anonymous refusal from this source this minute; later ones this minute are in the server log only" },
+      });
+    }, db());
+  } catch (e) {
+    log.error("audit.refusal.write_failed", { err: e });
+  }
+}

@@ -1,0 +1,75 @@
+import "server-only";
+import { NextResponse, type NextRequest } from "next/server";
+import { currentActor } from "../auth/session";
+import type { Actor } from "../auth/roles";
+import { sqlTransaction } from "../db";
+import { recordAnonymousRefusal } from "../http/anonymous-refusals";
+import { crossSiteRefusal, jsonContentTypeRefusal, ownHosts, parseJson, readCapped, type PerimeterFailure } from "../http/perimeter";
+import { hit, type RateLimit } from "../http/rate-limit";
+
+export type JsonRouteOptions = {
+  /** Names the endpoint in logs and refusal summaries, e.g. "POST /api/runs". */
+  endpoint: string;
+  /** Largest body accepted, in bytes (BODY_LIMITS); a larger one gets 413 before anything is parsed. */
+  maxBytes: number;
+  /** Counted per person after the session check, before the body is read. */
+  rateLimit?: RateLimit;
+};
+
+export const refuse = (f: PerimeterFailure, headers?: HeadersInit) => NextResponse.json({ ok: false, code: f.code, message: f.message }, { status: f.status, headers });
+
+/** 429 with Retry-After, and the same shape as every other refusal. */
+export function tooManyRequests(retryAfterSeconds: number, what: string) {
+  return NextResponse.json(
+    { ok: false, code: "RATE_LIMITED", message: `Too many ${what}. Try again in ${retryAfterSeconds} s.` },
+    { status: 429, headers: { "Retry-After": String(retryAfterSeconds) } },
+  );
+}
+
+/** Counts one hit against `limit` for `subject`; a 429 response when over it. */
+export async function rateLimited(limit: RateLimit, subject: string, what: string): Promise<NextResponse | null> {
+  const decision = await sqlTransaction((sql) => hit(sql, limit, subject));
+  return decision.allowed ? null : tooManyRequests(decision.retryAfterSeconds, what);
+}
+
+/**
+ * A JSON route handler for a signed-in person that changes state. In order, before the handler runs: the request
+ * comes from the portal's own pages (403), someone is signed in (401; the body is never read, and the refusal
+ * goes to the log and at most a per-minute audit summary), the person is within the rate limit (429), the body is
+ * JSON (415) and small enough (413), and it parses (400). The handler then runs the action, which checks the
+ * permission and writes the audit event.
+ */
+export function jsonRoute<P>(options: JsonRouteOptions, handler: (input: { actor: Actor; body: unknown; text: string; req: NextRequest }, context: P) => Promise<Response>) {
+  return async (req: NextRequest, context: P): Promise<Response> => {
+    const crossSite = crossSiteRefusal(req.headers, ownHosts(req.headers, process.env.PORTAL_URL));
+    if (crossSite) return refuse(crossSite);
+    const actor = await currentActor().catch(() => null);
+    if (!actor) {
+      await recordAnonymousRefusal({ headers: req.headers, endpoint: options.endpoint, reason: "not signed in" });
+      return NextResponse.json({ ok: false, code: "UNAUTHENTICATED", message: "Sign in first." }, { status: 401 });
+    }
+    if (options.rateLimit) {
+      const limited = await rateLimited(options.rateLimit, actor.id, "requests from you this minute");
+      if (limited) return limited;
+    }
+    const body = await readJsonBody(req, options.maxBytes);
+    if ("status" in body) return refuse(body);
+    return handler({ actor, body: body.value, text: body.text, req }, context);
+  };
+}
+
+/**
+ * Content type, size cap and parse (also for routes that authenticate another way, the Alertmanager webhook).
+ * An empty body is `undefined` whatever its type: routes whose body is optional (verify the chain) take one.
+ */
+export async function readJsonBody(req: NextRequest, maxBytes: number): Promise<{ value: unknown; text: string } | PerimeterFailure> {
+  if (req.headers.get("content-length") === "0" || !req.body) return { value: undefined, text: "" };
+  const type = jsonContentTypeRefusal(req.headers.get("content-type"));
+  if (type) return type;
+  const read = await readCapped(req.body, req.headers.get("content-length"), maxBytes);
+  if ("status" in read) return read;
+  if (!read.text.trim()) return { value: undefined, text: "" };
+  const parsed = parseJson(read.text);
+  return "status" in parsed ? parsed : { value: parsed.value, text: read.text };
+}
+
