@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { repoNameSchema } from "../control-plane/contract";
+import { fakeSecrets } from "../validation/fake-secrets";
 import { approveOnboardingSchema, onboardingRequestSchema, repoNameField, sendBackOnboardingSchema } from "../validation/onboarding";
 
 const form = {
@@ -54,7 +55,7 @@ describe("onboardingRequestSchema (shared by the form and the action)", () => {
     expect(errors({ ...form, repoUrl: "https://bot:hunter2@github.com/acme/x" }).repoUrl?.[0]).toMatch(/credentials/);
     expect(errors({ ...form, repoUrl: "http://github.com/acme/x" }).repoUrl).toBeDefined();
     expect(errors({ ...form, team: "sk-ant-REDACTEDREDACTEDREDACTED" }).team?.[0]).toMatch(/API key/);
-    expect(errors({ ...form, ownerContacts: "AIzaSyA-1234567890abcdefghijkl" }).ownerContacts?.[0]).toMatch(/API key/);
+    expect(errors({ ...form, ownerContacts: `rui@ops.example, ${fakeSecrets.google}` }).ownerContacts).toEqual([expect.stringMatching(/^This looks like a Google API key\./)]);
   });
 
   it("has no field for a key: one sent anyway is dropped", () => {

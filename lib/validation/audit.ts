@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { ROLES } from "../auth/roles";
+import { freeText } from "./secrets";
 
 const blank = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : typeof v === "string" ? v.trim() : v);
 const text = (max: number, message?: string) => z.preprocess(blank, z.string().max(max, message ?? `At most ${max} characters.`).optional());
@@ -134,4 +135,4 @@ export const verifyHeadSchema = z.object({
   }),
 });
 
-export const signHeadSchema = z.object({ note: text(500) });
+export const signHeadSchema = z.object({ note: freeText(text(500)) });

@@ -1,20 +1,21 @@
 import { z } from "zod";
 import { RUNBOOK_ID } from "../runbooks/schema";
+import { freeText } from "./secrets";
 
 export const SEVERITIES = ["P1", "P2", "P3"] as const;
 const incidentId = z.uuid({ error: "Not an incident id." });
 
 export const declareIncidentSchema = z.object({
-  title: z.string({ error: "Give the incident a title." }).trim().min(5, "Give the incident a title (at least 5 characters).").max(200),
+  title: freeText(z.string({ error: "Give the incident a title." }).trim().min(5, "Give the incident a title (at least 5 characters).").max(200)),
   severity: z.enum(SEVERITIES, { error: "Choose P1, P2 or P3." }),
-  summary: z.string().trim().max(4000).optional().transform((v) => v || undefined),
+  summary: freeText(z.string().trim().max(4000).optional().transform((v) => v || undefined)),
   suggestedRunbookId: z.union([z.literal(""), z.string().regex(RUNBOOK_ID, "Not a runbook id.")]).optional().transform((v) => v || undefined),
 });
 
 export const incidentStatusSchema = z.object({
   incidentId,
   status: z.enum(["OPEN", "MITIGATED", "RESOLVED"], { error: "Choose open, mitigated or resolved." }),
-  note: z.string().trim().max(2000).optional().transform((v) => v || undefined),
+  note: freeText(z.string().trim().max(2000).optional().transform((v) => v || undefined)),
 });
 
 export const takeCommandSchema = z.object({ incidentId });

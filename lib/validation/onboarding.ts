@@ -6,10 +6,7 @@
 import { z } from "zod";
 import { ONBOARDING_PHASES } from "../onboarding/impact";
 import { REPO_NAME_PATTERN } from "../onboarding/workflow";
-
-/** Provider key shapes (Anthropic, OpenAI, Google) and generic "secret-looking" tokens people paste by mistake. */
-const KEY_LIKE = /(sk-(ant-)?[A-Za-z0-9_-]{16,}|AIza[0-9A-Za-z_-]{20,}|gh[pousr]_[A-Za-z0-9]{20,})/;
-const NO_KEYS = "This looks like an API key or token. Never paste keys here: the control plane provisions them and the portal shows fingerprints only.";
+import { findSecret, freeText, secretMessage } from "./secrets";
 
 const blank = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
@@ -38,46 +35,47 @@ const contactList = (what: string) =>
       .min(1, `Give at least one ${what} contact.`)
       .max(10, `Give at most 10 ${what} contacts.`)
       .superRefine((list, ctx) => {
+        // A credential is the only problem reported: the others quote the contact, which could hold part of it.
+        const secret = list.map(findSecret).find(Boolean);
+        if (secret) return ctx.addIssue({ code: "custom", message: secretMessage(secret.kind) });
         for (const c of list) {
-          if (KEY_LIKE.test(c)) ctx.addIssue({ code: "custom", message: NO_KEYS });
-          else if (!EMAIL.safeParse(c).success && !CONTACT.test(c)) {
+          if (!EMAIL.safeParse(c).success && !CONTACT.test(c)) {
             ctx.addIssue({ code: "custom", message: `"${c.slice(0, 60)}" is not an email address, a #channel or an @handle.` });
           }
         }
       }),
   );
 
-export const repoNameField = z
-  .string({ error: "Give the repository's name." })
-  .trim()
-  .min(1, "Give the repository's name.")
-  .regex(REPO_NAME_PATTERN, "Use the repository's name: letters, digits, '.', '_' or '-', starting with a letter or digit (e.g. billing-api).");
+export const repoNameField = freeText(
+  z
+    .string({ error: "Give the repository's name." })
+    .trim()
+    .min(1, "Give the repository's name.")
+    .regex(REPO_NAME_PATTERN, "Use the repository's name: letters, digits, '.', '_' or '-', starting with a letter or digit (e.g. billing-api)."),
+);
 
-export const repoUrlField = z
-  .string({ error: "Give the repository's URL." })
-  .trim()
-  .min(1, "Give the repository's URL.")
-  .pipe(z.url({ protocol: /^https$/, hostname: z.regexes.domain, error: "Give the repository's https:// URL, e.g. https://github.com/acme/billing-api." }))
-  .refine((u) => {
-    try {
-      const url = new URL(u);
-      return !url.username && !url.password;
-    } catch {
-      return true; // not a URL: the check above already says so
-    }
-  }, "Remove the user name or token from the URL: never put credentials in it.");
+export const repoUrlField = freeText(
+  z
+    .string({ error: "Give the repository's URL." })
+    .trim()
+    .min(1, "Give the repository's URL.")
+    .pipe(z.url({ protocol: /^https$/, hostname: z.regexes.domain, error: "Give the repository's https:// URL, e.g. https://github.com/acme/billing-api." }))
+    .refine((u) => {
+      try {
+        const url = new URL(u);
+        return !url.username && !url.password;
+      } catch {
+        return true; // not a URL: the check above already says so
+      }
+    }, "Remove the user name or token from the URL: never put credentials in it."),
+);
 
 /** A repo owner's request. `submissionKey` comes with the form, so a double submit creates one request. */
 export const onboardingRequestSchema = z.object({
   submissionKey: z.uuid({ error: "This form has expired: reload the page and submit again." }),
   repoName: repoNameField,
   repoUrl: repoUrlField,
-  team: z
-    .string({ error: "Give the team's name." })
-    .trim()
-    .min(2, "Give the team's name.")
-    .max(100, "Keep the team's name under 100 characters.")
-    .refine((t) => !KEY_LIKE.test(t), NO_KEYS),
+  team: freeText(z.string({ error: "Give the team's name." }).trim().min(2, "Give the team's name.").max(100, "Keep the team's name under 100 characters.")),
   ownerContacts: contactList("owner"),
   alertContacts: contactList("alert"),
   targetPhase: z.enum(ONBOARDING_PHASES, { error: "Choose Phase 6 or Phase 7." }),
@@ -112,10 +110,10 @@ export const approveOnboardingSchema = z.object({
     .union([z.boolean(), z.string()])
     .optional()
     .transform((v) => v === true || v === "on" || v === "true"),
-  note: z.string().trim().max(2000, "Keep the note under 2,000 characters.").optional().transform((v) => v || undefined),
+  note: freeText(z.string().trim().max(2000, "Keep the note under 2,000 characters.").optional().transform((v) => v || undefined)),
 });
 
 export const sendBackOnboardingSchema = z.object({
   onboardingId,
-  reason: z.string({ error: "Say what needs to change." }).trim().min(3, "Say what needs to change (at least a few words).").max(2000, "Keep the reason under 2,000 characters."),
+  reason: freeText(z.string({ error: "Say what needs to change." }).trim().min(3, "Say what needs to change (at least a few words).").max(2000, "Keep the reason under 2,000 characters.")),
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { RUNBOOK_ID } from "../runbooks/schema";
 import { drillScenarioSchema } from "../runs/drills";
+import { freeText } from "./secrets";
 
 const checkbox = z
   .union([z.boolean(), z.enum(["on", "true", "false", ""])])
@@ -14,16 +15,17 @@ export const startRunSchema = z
     scenario: z.union([z.literal(""), drillScenarioSchema]).optional().transform((v) => v || undefined),
     incidentId: z.union([z.literal(""), z.uuid({ error: "Not an incident id." })]).optional().transform((v) => v || undefined),
     /** The flow the run is about (e.g. a failing first flow linked from onboarding); recorded as evidence on step 1. */
-    flowId: z.union([z.literal(""), z.string().trim().regex(/^[\w.:-]{1,100}$/, "Not a flow id.")]).optional().transform((v) => v || undefined),
+    flowId: freeText(z.union([z.literal(""), z.string().trim().regex(/^[\w.:-]{1,100}$/, "Not a flow id.")]).optional().transform((v) => v || undefined)),
   })
   .refine((v) => !v.scenario || v.drill, { path: ["scenario"], message: "A scenario is injected only for drills." });
 export type StartRunInput = z.input<typeof startRunSchema>;
 
 const runId = z.uuid({ error: "Not a run id." });
 const stepId = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "Not a step id.");
-const reason = (what: string) => z.string({ error: `Give the reason for ${what}.` }).trim().min(3, `Give the reason for ${what} (at least a few words).`).max(2000);
+const reason = (what: string) =>
+  freeText(z.string({ error: `Give the reason for ${what}.` }).trim().min(3, `Give the reason for ${what} (at least a few words).`).max(2000));
 
-export const signStepSchema = z.object({ runId, stepId, notes: z.string().trim().max(4000, "Notes are limited to 4,000 characters.").optional().transform((v) => v || undefined) });
+export const signStepSchema = z.object({ runId, stepId, notes: freeText(z.string().trim().max(4000, "Notes are limited to 4,000 characters.").optional().transform((v) => v || undefined)) });
 
 /** Parameter values arrive as `param.<name>` form fields (or a `values` object from JSON callers). */
 export const requestStepSchema = z.preprocess(
@@ -34,7 +36,7 @@ export const requestStepSchema = z.preprocess(
     for (const [k, v] of Object.entries(r)) if (k.startsWith("param.")) values[k.slice(6)] = v;
     return { runId: r.runId, stepId: r.stepId, values };
   },
-  z.object({ runId, stepId, values: z.record(z.string(), z.string().max(2000)).default({}) }),
+  z.object({ runId, stepId, values: z.record(z.string(), freeText(z.string().max(2000))).default({}) }),
 );
 
 export const approveStepSchema = z.object({ runId, stepId, requestHash: z.string().regex(/^[0-9a-f]{64}$/, "Missing the request you are approving; reload the page.") });
@@ -54,8 +56,8 @@ export const escalateRunSchema = z.object({ runId, reason: reason("escalating") 
 export const evidenceSchema = z.object({
   runId,
   stepId,
-  text: z.string().trim().min(1, "Write what the evidence shows.").max(4000),
-  url: z.union([z.literal(""), z.url({ protocol: /^https?$/, error: "Links must start with http:// or https://." })]).optional().transform((v) => v || undefined),
+  text: freeText(z.string().trim().min(1, "Write what the evidence shows.").max(4000)),
+  url: freeText(z.union([z.literal(""), z.url({ protocol: /^https?$/, error: "Links must start with http:// or https://." })]).optional().transform((v) => v || undefined)),
 });
 
-export const saveRcaSchema = z.object({ runId, markdown: z.string().trim().min(20, "The RCA is too short to save.").max(200_000, "The RCA is limited to 200,000 characters.") });
+export const saveRcaSchema = z.object({ runId, markdown: freeText(z.string().trim().min(20, "The RCA is too short to save.").max(200_000, "The RCA is limited to 200,000 characters.")) });
