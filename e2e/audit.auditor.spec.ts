@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
-import { PEOPLE } from "./support";
+import { PEOPLE, csvComment } from "./support";
 
 const auditor = PEOPLE.auditor.email;
 
@@ -30,17 +30,17 @@ test("an auditor signs heads, filters by action and actor, reads the before/afte
   // Export the filtered view as CSV: the file names the filter and holds exactly the rows shown.
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-csv").click()]);
   const csv = (await readFile((await download.path())!, "utf8")).trimEnd().split("\n");
-  const meta = JSON.parse(csv[0].replace(/^# /, ""));
+  const meta = JSON.parse(csvComment(csv[0]).replace(/^# /, ""));
   expect(meta).toMatchObject({ format: "orchestrator-audit-export/v1", filter: { action: "audit.head.signed", actor: auditor }, scope: "all", exportedBy: auditor });
   expect(csv[1]).toBe("seq,at,actor_id,actor_email,actor_roles,action,outcome,target_type,target_id,request_id,details,prev_hash,hash");
-  const data = csv.filter((l) => !l.startsWith("#")).slice(1);
+  const data = csv.filter((l) => !l.startsWith('"#')).slice(1);
   expect(data.map((l) => l.split(",")[0])).toEqual([...seqs].reverse());
   for (const line of data) {
     const cells = line.split(",");
     expect(cells[3]).toBe(auditor);
     expect(cells[5]).toBe("audit.head.signed");
   }
-  expect(csv[csv.length - 1]).toBe(`# {"type":"end","count":${shown}}`);
+  expect(csvComment(csv[csv.length - 1])).toBe(`# {"type":"end","count":${shown}}`);
 
   // The newest head signing shows what changed, key by key.
   await rows.first().getByRole("link").first().click();

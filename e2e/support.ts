@@ -53,3 +53,6 @@ export async function pageAs(browser: Browser, role: keyof typeof PEOPLE): Promi
   const context = await browser.newContext({ storageState: `${process.env.E2E_AUTH_DIR ?? "e2e/.auth"}/${role}.json` });
   return context.newPage();
 }
+
+/** The text of a CSV export's comment line (meta or end): one quoted cell, `"# {…}"`, unquoted. */
+export const csvComment = (line: string) => (line.startsWith('"') ? line.slice(1, -1).replaceAll('""', '"') : line);

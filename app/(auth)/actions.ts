@@ -7,16 +7,12 @@ import { signIn, signOut } from "@/auth";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { paths } from "@/lib/paths";
+import { safeRedirectPath } from "@/lib/safe-redirect";
 
 const signInSchema = z.object({
   email: z.email("Choose a person to sign in as."),
   callbackUrl: z.string().optional(),
 });
-
-/** Only same-site paths are followed after sign-in (no open redirect). */
-function safeCallback(url: string | undefined): string {
-  return url && url.startsWith("/") && !url.startsWith("//") ? url : paths.home();
-}
 
 export type SignInState = { error?: string };
 
@@ -32,12 +28,12 @@ export async function signInAsSeededPerson(_prev: SignInState, form: FormData): 
     log.error("auth.signin.failed", { err: e });
     return { error: "Sign-in failed. Try again." };
   }
-  redirect(safeCallback(parsed.data.callbackUrl));
+  redirect(safeRedirectPath(parsed.data.callbackUrl));
 }
 
 /** Signs in through the configured OpenID Connect provider. */
 export async function signInWithOidc(form: FormData) {
-  await signIn("oidc", { redirectTo: safeCallback(String(form.get("callbackUrl") ?? "")) });
+  await signIn("oidc", { redirectTo: safeRedirectPath(String(form.get("callbackUrl") ?? "")) });
 }
 
 export async function signOutAction() {

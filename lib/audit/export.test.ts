@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { csvCell, csvRow, exportFileName, jsonlRow } from "./export";
+import { csvCell, csvRow, exportFileName, exportStream, jsonlRow, EXPORT_FORMAT_ID, type ExportMeta } from "./export";
 import { buildWhere, likeEscape } from "./query";
 import type { StoredEvent } from "./chain";
 
@@ -19,6 +19,28 @@ const event: StoredEvent = {
   hash: "b".repeat(64),
 };
 
+/** One CSV line's cells as a spreadsheet reads them: a cell is quoted only if it starts with a quote. */
+function spreadsheetCells(line: string): string[] {
+  const cells: string[] = [];
+  let i = 0;
+  for (;;) {
+    let cell = "";
+    if (line[i] === '"') {
+      for (i++; i < line.length; i++) {
+        if (line[i] !== '"') cell += line[i];
+        else if (line[i + 1] === '"') cell += line[i++];
+        else break;
+      }
+      i++;
+    }
+    const end = line.indexOf(",", i);
+    cell += line.slice(i, end === -1 ? undefined : end);
+    cells.push(cell);
+    if (end === -1) return cells;
+    i = end + 1;
+  }
+}
+
 describe("CSV export rows", () => {
   it("quote what needs quoting, neutralise formulas, and keep NULL as an empty cell", () => {
     expect(csvCell(null)).toBe("");
@@ -29,6 +51,18 @@ describe("CSV export rows", () => {
     expect(csvRow(event)).toBe(
       `42,2026-11-28T01:02:03.004Z,00000000-0000-4000-8000-000000000001,sam.rivera@ops.example,SRE;INFOSEC,run.step.signed,allowed,run,"'=HYPERLINK(""x"")",,"{""a"":null,""b"":1,""notes"":""said \\""go\\"", then\\nwent""}",${"a".repeat(64)},${"b".repeat(64)}`,
     );
+  });
+
+  it("write the metadata lines as one quoted cell each, so a filter cannot add a formula cell", async () => {
+    const filter = { q: "abc,=1+1", actor: '"x",@SUM(A1)' };
+    const meta: ExportMeta = { type: "meta", format: EXPORT_FORMAT_ID, filter, scope: "all", through: "0", exportedBy: "auditor@ops.example", exportedAt: "2026-11-28T01:02:03.000Z", requestId: null, order: "oldest first" };
+    const noEvents = (async () => []) as Parameters<typeof exportStream>[0];
+    const text = await new Response(exportStream(noEvents, { kind: "all" }, filter, "csv", meta)).text();
+    const lines = text.trimEnd().split("\n").map(spreadsheetCells);
+    expect(lines[0]).toEqual([`# ${JSON.stringify(meta)}`]);
+    expect(lines[1]).toEqual(["seq", "at", "actor_id", "actor_email", "actor_roles", "action", "outcome", "target_type", "target_id", "request_id", "details", "prev_hash", "hash"]);
+    expect(lines[2]).toEqual(['# {"type":"end","count":0}']);
+    for (const cell of lines.flat()) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
   });
 
   it("JSON Lines rows carry every field, seq as a string", () => {

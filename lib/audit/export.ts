@@ -7,10 +7,11 @@
  * - JSON Lines: line 1 is `{"type":"meta",…}` (format, filter, scope, through, who, when); then one
  *   `{"type":"event",…}` per event with its hash and previous hash; the last line is `{"type":"end","count":N}`, so a
  *   cut-off download is recognisable.
- * - CSV: lines starting with `#` are metadata — the first line is `# ` followed by the meta object as JSON, the last
- *   `# {"type":"end","count":N}` — and the line after the first is the header row. Data rows never start with `#`
- *   (the first column is the event number). Empty cells are NULL; details are canonical JSON; cells that a
- *   spreadsheet would run as a formula (starting with = + - @) are prefixed with an apostrophe.
+ * - CSV: the first and the last line are metadata, each one quoted cell (`csvCell`) holding `# ` and a JSON object —
+ *   the first the meta object, the last `{"type":"end","count":N}` — so a spreadsheet shows each in one cell and a
+ *   filter such as `q=abc,=1+1` cannot start a cell of its own. The line after the first is the header row. Data
+ *   rows start with the event number, never with a quote. Empty cells are NULL; details are canonical JSON; cells
+ *   that a spreadsheet would run as a formula (starting with = + - @, tab or CR) are prefixed with an apostrophe.
  */
 import type { StoredEvent } from "./chain";
 import { canonicalJson } from "./canonical";
@@ -36,10 +37,16 @@ export type ExportMeta = {
 
 export const CSV_COLUMNS = ["seq", "at", "actor_id", "actor_email", "actor_roles", "action", "outcome", "target_type", "target_id", "request_id", "details", "prev_hash", "hash"] as const;
 
+/** One CSV cell: quoted when needed, and with an apostrophe before a leading = + - @ tab or CR (no formula runs). */
 export function csvCell(value: string | null): string {
   if (value === null) return "";
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** A metadata line of the CSV file (see the module comment). */
+export function csvMetaLine(value: object): string {
+  return csvCell(`# ${JSON.stringify(value)}`);
 }
 
 export function csvRow(e: StoredEvent): string {
@@ -94,15 +101,15 @@ export function exportStream(run: SqlRunner, scope: AuditScope, filter: AuditFil
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
-        const head = format === "csv" ? `# ${JSON.stringify(meta)}\n${CSV_COLUMNS.join(",")}\n` : `${JSON.stringify(meta)}\n`;
+        const head = format === "csv" ? `${csvMetaLine(meta)}\n${CSV_COLUMNS.join(",")}\n` : `${JSON.stringify(meta)}\n`;
         controller.enqueue(encoder.encode(head));
       },
       async pull(controller) {
         try {
           const next = await batches.next();
           if (next.done) {
-            const end = JSON.stringify({ type: "end", count });
-            controller.enqueue(encoder.encode(format === "csv" ? `# ${end}\n` : `${end}\n`));
+            const end = { type: "end", count };
+            controller.enqueue(encoder.encode(format === "csv" ? `${csvMetaLine(end)}\n` : `${JSON.stringify(end)}\n`));
             controller.close();
             return;
           }

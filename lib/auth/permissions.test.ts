@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { AuthorizationError, PERMISSIONS, can, requirePermission } from "./permissions";
+import { AuthorizationError, PERMISSIONS, can, requirePermission, rolesFor } from "./permissions";
 import { ROLES, ROLE_LABELS } from "./roles";
 
 describe("roles", () => {
@@ -32,8 +32,31 @@ describe("permission table", () => {
     expect(ROLES.filter((r) => can({ roles: [r] }, "audit.view.all")).sort()).toEqual(["AUDITOR", "INCIDENT_COMMANDER", "INFOSEC"]);
   });
 
-  it("requirePermission throws a coded refusal", () => {
+  it("allows a person holding several roles when any one of them is allowed", () => {
+    expect(can({ roles: ["AUDITOR", "SRE"] }, "run.start")).toBe(true);
+    expect(can({ roles: ["AUDITOR", "REPO_OWNER"] }, "run.start")).toBe(false);
+    expect(can({ roles: [] }, "run.view")).toBe(false);
+  });
+
+  it("rolesFor lists exactly the roles the table allows", () => {
+    expect(rolesFor("run.abort")).toEqual(["INCIDENT_COMMANDER"]);
+    expect(rolesFor("onboarding.request")).toEqual(["REPO_OWNER", "SRE"]);
+  });
+
+  it("requirePermission throws a coded refusal naming the permission, with a generic message", () => {
     expect(() => requirePermission({ id: "x", email: "e", name: "n", roles: ["PRODUCT"] }, "run.start")).toThrow(AuthorizationError);
     expect(() => requirePermission({ id: "x", email: "e", name: "n", roles: ["SRE"] }, "run.start")).not.toThrow();
+    expect(() => requirePermission(null, "run.view")).toThrow(AuthorizationError);
+    const error = (() => {
+      try {
+        requirePermission({ id: "x", email: "e", name: "n", roles: ["PRODUCT"] }, "run.start");
+      } catch (e) {
+        return e as AuthorizationError;
+      }
+    })();
+    expect(error?.name).toBe("AuthorizationError");
+    expect(error?.code).toBe("FORBIDDEN");
+    expect(error?.permission).toBe("run.start");
+    expect(error?.message).toBe("You do not have permission to do this.");
   });
 });

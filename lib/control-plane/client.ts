@@ -34,6 +34,7 @@ import {
   type TelemetryWindow,
 } from "./contract";
 import { ControlPlaneError, backoffDelayMs, kindForStatus, messageForStatus, networkError, parseRetryAfter } from "./errors";
+import { log } from "../log";
 
 export type ControlPlaneClientOptions = {
   /** e.g. http://127.0.0.1:4010 (no trailing path). */
@@ -118,6 +119,11 @@ export function createControlPlaneClient(options: ControlPlaneClientOptions): Co
 
   async function attempt<T>(method: "GET" | "POST", path: string, schema: z.ZodType<T>, body: unknown, headers: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<T> {
     const url = `${baseUrl}${path}`;
+    // The error's message is for people and names no address; the log line is for operators and has it all.
+    const fail = (e: ControlPlaneError, detail?: unknown) => {
+      log.warn("control-plane.call.failed", { method, url, kind: e.kind, status: e.status, message: e.message, detail, err: e.cause });
+      return e;
+    };
     const timeout = AbortSignal.timeout(timeoutMs);
     const combined = signal ? AbortSignal.any([timeout, signal]) : timeout;
     let res: Response;
@@ -137,7 +143,7 @@ export function createControlPlaneClient(options: ControlPlaneClientOptions): Co
       text = await res.text();
     } catch (e) {
       if (signal?.aborted) throw e;
-      throw networkError(timeout.aborted && !(e instanceof Error && e.name === "TimeoutError") ? Object.assign(new Error("timeout"), { name: "TimeoutError" }) : e, { url, baseUrl, timeoutMs });
+      throw fail(networkError(timeout.aborted && !(e instanceof Error && e.name === "TimeoutError") ? Object.assign(new Error("timeout"), { name: "TimeoutError" }) : e, { url, timeoutMs }));
     }
     let json: unknown;
     try {
@@ -149,24 +155,30 @@ export function createControlPlaneClient(options: ControlPlaneClientOptions): Co
       const parsedProblem = problemSchema.safeParse(json);
       const problem = parsedProblem.success ? parsedProblem.data : undefined;
       const retryAfterMs = parseRetryAfter(res.headers.get("retry-after")) ?? (problem?.retryAfterSeconds !== undefined ? problem.retryAfterSeconds * 1000 : undefined);
-      throw new ControlPlaneError({
-        kind: kindForStatus(res.status),
-        status: res.status,
-        problem,
-        retryAfterMs,
-        url,
-        message: messageForStatus(res.status, problem ?? (text && !json ? { type: "", title: res.statusText, status: res.status, code: "", detail: text.slice(0, 200) } : undefined), { baseUrl, retryAfterMs }),
-      });
+      throw fail(
+        new ControlPlaneError({
+          kind: kindForStatus(res.status),
+          status: res.status,
+          problem,
+          retryAfterMs,
+          url,
+          message: messageForStatus(res.status, problem ?? (text && !json ? { type: "", title: res.statusText, status: res.status, code: "", detail: text.slice(0, 200) } : undefined), { retryAfterMs }),
+        }),
+        problem ?? text.slice(0, 1_000),
+      );
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new ControlPlaneError({
-        kind: "invalid-response",
-        status: res.status,
-        url,
-        message: `Control plane at ${baseUrl} answered ${method} ${path} with an unexpected response (${issue.path.join(".") || "body"}: ${issue.message})`,
-      });
+      throw fail(
+        new ControlPlaneError({
+          kind: "invalid-response",
+          status: res.status,
+          url,
+          message: `Control plane answered ${method} ${path} with an unexpected response (${issue.path.join(".") || "body"}: ${issue.message})`,
+        }),
+        parsed.error.issues,
+      );
     }
     return parsed.data;
   }

@@ -22,6 +22,26 @@ export type ControlPlaneErrorKind =
 
 const RETRYABLE_KINDS: ReadonlySet<ControlPlaneErrorKind> = new Set(["unreachable", "connection-lost", "timeout", "rate-limited", "unavailable", "in-flight"]);
 
+/**
+ * `text` without URLs and without the host of `url`. Error messages reach pages, JSON answers, command records and
+ * the audit log, and must not tell their readers where the control plane lives (an internal address); the client
+ * logs the full detail for operators.
+ */
+export function withoutAddresses(text: string, url?: string): string {
+  let out = text.replace(/\b[a-z][a-z0-9+.-]*:\/\/(?:[^\s"'<>()]*[^\s"'<>().,;:!?])?/gi, "[address]");
+  if (!url) return out;
+  try {
+    const { host, hostname } = new URL(url);
+    for (const h of [host, hostname]) {
+      // Whole names only: a host called "cp" must not turn "cpu" into "[address]u".
+      if (h) out = out.replace(new RegExp(`(?<![\\w.-])${h.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w-])`, "g"), "[address]");
+    }
+  } catch {
+    // Not a URL: nothing more to hide.
+  }
+  return out;
+}
+
 /** A failed control-plane call, with a message a person can act on and whether retrying can help. */
 export class ControlPlaneError extends Error {
   readonly kind: ControlPlaneErrorKind;
@@ -31,10 +51,11 @@ export class ControlPlaneError extends Error {
   /** From Retry-After (or the problem's retryAfterSeconds). */
   readonly retryAfterMs?: number;
   readonly problem?: Problem;
+  /** The URL called: for logs, never for messages. */
   readonly url: string;
 
   constructor(init: { kind: ControlPlaneErrorKind; message: string; url: string; status?: number; retryAfterMs?: number; problem?: Problem; cause?: unknown }) {
-    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    super(withoutAddresses(init.message, init.url), init.cause === undefined ? undefined : { cause: init.cause });
     this.name = "ControlPlaneError";
     this.kind = init.kind;
     this.retryable = RETRYABLE_KINDS.has(init.kind);
@@ -62,7 +83,7 @@ export function kindForStatus(status: number): ControlPlaneErrorKind {
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
 /** The one-line message shown to people for an HTTP error answer. */
-export function messageForStatus(status: number, problem: Problem | undefined, ctx: { baseUrl: string; retryAfterMs?: number }): string {
+export function messageForStatus(status: number, problem: Problem | undefined, ctx: { retryAfterMs?: number }): string {
   const detail = problem?.detail ?? problem?.title;
   const fields = problem?.errors?.length ? ` (${problem.errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join("; ")})` : "";
   switch (kindForStatus(status)) {
@@ -73,7 +94,7 @@ export function messageForStatus(status: number, problem: Problem | undefined, c
     case "in-flight":
       return "The control plane is still processing the same request; it will be retried with the same idempotency key.";
     case "unavailable":
-      return `Control plane error ${status} at ${ctx.baseUrl}${detail ? `: ${detail}` : ""}`;
+      return `Control plane error ${status}${detail ? `: ${detail}` : ""}`;
     case "not-found":
     case "refused":
       return `Control plane refused the request: ${problem?.errors?.length ? (problem.title ?? "invalid request") : (detail ?? `HTTP ${status}`)}${fields}`;
@@ -83,18 +104,18 @@ export function messageForStatus(status: number, problem: Problem | undefined, c
 }
 
 /** Maps a fetch failure (no HTTP answer) to a ControlPlaneError. */
-export function networkError(e: unknown, ctx: { url: string; baseUrl: string; timeoutMs: number }): ControlPlaneError {
+export function networkError(e: unknown, ctx: { url: string; timeoutMs: number }): ControlPlaneError {
   const name = e instanceof Error ? e.name : "";
   if (name === "TimeoutError") {
-    return new ControlPlaneError({ kind: "timeout", url: ctx.url, cause: e, message: `Control plane at ${ctx.baseUrl} did not answer within ${Math.round(ctx.timeoutMs / 100) / 10} s` });
+    return new ControlPlaneError({ kind: "timeout", url: ctx.url, cause: e, message: `Control plane did not answer within ${Math.round(ctx.timeoutMs / 100) / 10} s` });
   }
   const code = errorCode(e);
   if (code && ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"].includes(code)) {
     const why = code === "ECONNREFUSED" ? "connection refused" : code === "ENOTFOUND" || code === "EAI_AGAIN" ? "host not found" : code;
-    return new ControlPlaneError({ kind: "unreachable", url: ctx.url, cause: e, message: `Control plane unreachable at ${ctx.baseUrl} (${why})` });
+    return new ControlPlaneError({ kind: "unreachable", url: ctx.url, cause: e, message: `Control plane unreachable (${why})` });
   }
   const why = code ?? (e instanceof Error ? e.message : String(e));
-  return new ControlPlaneError({ kind: "connection-lost", url: ctx.url, cause: e, message: `Control plane at ${ctx.baseUrl} closed the connection before answering (${why})` });
+  return new ControlPlaneError({ kind: "connection-lost", url: ctx.url, cause: e, message: `Control plane closed the connection before answering (${why})` });
 }
 
 function errorCode(e: unknown): string | undefined {

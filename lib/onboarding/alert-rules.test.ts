@@ -30,6 +30,41 @@ describe("alertRules", () => {
     expect(rules.find((r) => r.alert === "OrchestratorRepoSpendOverCap")?.expr).toMatch(/> 5$/);
   });
 
+  it("keeps people's text out of Prometheus's template engine, showing it as typed", () => {
+    const hostile = {
+      team: 'Pay {{ query "up" | first | value }} {{{ $labels }}}',
+      alertContacts: ["#pay", '{{ range query "up" }}{{ .Labels }}{{ end }}'],
+      portalUrl: "https://ops.example.com/{{ .Value }}",
+    };
+    const rendered = (parse(alertRulesYaml({ repo: "payments-api", ...hostile })) as RuleFile).groups[0].rules;
+    // Prometheus expands labels and annotations as Go templates: the only action allowed in what a person typed is
+    // the literal {{ "{{" }}, which prints "{{".
+    const literal = '{{ "{{" }}';
+    const shown = (v: string) => v.replaceAll(literal, "{{");
+    for (const r of rendered) {
+      for (const v of [r.labels.team, r.annotations.contacts, r.annotations.runbook_url]) expect(v.replaceAll(literal, "")).not.toContain("{{");
+      expect(shown(r.labels.team)).toBe(hostile.team);
+      expect(shown(r.annotations.contacts)).toBe(hostile.alertContacts.join(", "));
+      expect(shown(r.annotations.runbook_url)).toBe(`${hostile.portalUrl}/runbooks/${r.labels.runbook}`);
+    }
+    // The portal's own actions ({{ $value }}) still run.
+    expect(rendered[0].annotations.description).toMatch(/^\{\{ \$value \| humanizePercentage \}\} of payments-api/);
+  });
+
+  it("quotes YAML so a team name cannot add keys, rules or documents", () => {
+    const team = 'x\nseverity: none\n---\n- alert: Evil # "quoted" \'single\' \\ *ref &anchor !tag %dir @at `tick` | > ? : \t\u2028\u0085end ';
+    const text = alertRulesYaml({ repo: "payments-api", team, alertContacts: ["#pay: {a: 1}", "- [x]"] });
+    const file = parse(text) as RuleFile;
+    expect(file.groups).toHaveLength(1);
+    expect(file.groups[0].rules).toHaveLength(5);
+    for (const r of file.groups[0].rules) {
+      expect(Object.keys(r.labels)).toEqual(["severity", "repo", "team", "runbook"]);
+      expect(r.labels.severity).not.toBe("none");
+      expect(r.labels.team).toBe(team);
+      expect(r.annotations.contacts).toBe("#pay: {a: 1}, - [x]");
+    }
+  });
+
   it("refuses a name that is not a repository name (it would break the selectors)", () => {
     expect(() => alertRules({ repo: 'a"} or vector(1)' })).toThrow(/Not a repository name/);
   });

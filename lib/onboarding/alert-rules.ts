@@ -2,6 +2,12 @@
  * Prometheus alert rules for one onboarded repo (RB-LAUNCH-001 step 8). Every rule carries a `runbook` label naming
  * the runbook that handles it (the seed: "all alerts include a runbook: RB-XXX-YYY label"), and a runbook_url
  * annotation pointing at the portal. `checkAlertRuleRunbooks` refuses rules that name a runbook that does not exist.
+ *
+ * Prometheus expands every label and annotation value as a Go template, so text a person typed (team, alert
+ * contacts, the portal URL taken from the request) could run template actions such as `{{ query "…" }}`. That text
+ * goes through `templateLiteral`, which writes each `{{` as the action `{{ "{{" }}` (it prints `{{`): nothing else
+ * the person typed can open an action, and alerts show the text exactly as typed. The repo name needs no escaping
+ * (REPO_NAME_PATTERN has no braces). The YAML library quotes every value, so no text can add keys or documents.
  */
 import { parse, stringify } from "yaml";
 import { REPO_DAILY_LIMIT_USD } from "./impact";
@@ -41,6 +47,11 @@ export type AlertRulesInput = {
   portalUrl?: string;
 };
 
+/** `text` as a Go template that prints it unchanged (see the module comment). */
+export function templateLiteral(text: string): string {
+  return text.replaceAll("{{", '{{ "{{" }}');
+}
+
 export function alertRulesFileName(repo: string): string {
   return `${repo}-orchestrator.rules.yml`;
 }
@@ -51,12 +62,12 @@ export function alertRules(input: AlertRulesInput): RuleFile {
   if (!REPO_NAME_PATTERN.test(repo)) throw new Error(`Not a repository name: ${JSON.stringify(repo)}`);
   const sel = (extra = "") => `{repo="${repo}"${extra}}`;
   const base = (input.portalUrl ?? "").replace(/\/+$/, "");
-  const labels = (runbook: string, severity: string) => ({ severity, repo, ...(input.team ? { team: input.team } : {}), runbook });
+  const labels = (runbook: string, severity: string) => ({ severity, repo, ...(input.team ? { team: templateLiteral(input.team) } : {}), runbook });
   const annotations = (runbook: string, summary: string, description: string) => ({
     summary,
     description,
-    runbook_url: `${base}/runbooks/${runbook}`,
-    ...(input.alertContacts?.length ? { contacts: input.alertContacts.join(", ") } : {}),
+    runbook_url: templateLiteral(`${base}/runbooks/${runbook}`),
+    ...(input.alertContacts?.length ? { contacts: templateLiteral(input.alertContacts.join(", ")) } : {}),
   });
   const rules: AlertRule[] = [
     {

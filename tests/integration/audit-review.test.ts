@@ -206,13 +206,15 @@ describe("exports", () => {
     if (!recorded.ok) return;
     const text = await readAll(openAuditExport(auditor, filter({ action: "incident.", actor: "ines.carter@ops.example" }), "csv", recorded.data)!);
     const lines = text.trimEnd().split("\n");
-    expect(lines[0].startsWith("# ")).toBe(true);
-    expect(JSON.parse(lines[0].slice(2))).toMatchObject({ format: "orchestrator-audit-export/v1", filter: { action: "incident.", actor: "ines.carter@ops.example" }, scope: "all" });
+    // The comment lines are one quoted CSV cell each, so a filter like `=1+1` can never become a formula cell.
+    const comment = (line: string) => line.slice(1, -1).replaceAll('""', '"');
+    expect(lines[0].startsWith('"# ')).toBe(true);
+    expect(JSON.parse(comment(lines[0]).slice(2))).toMatchObject({ format: "orchestrator-audit-export/v1", filter: { action: "incident.", actor: "ines.carter@ops.example" }, scope: "all" });
     expect(lines[1]).toBe("seq,at,actor_id,actor_email,actor_roles,action,outcome,target_type,target_id,request_id,details,prev_hash,hash");
     const rows = lines.slice(2, -1);
     expect(rows.map((l) => l.split(",")[5])).toEqual(["incident.declared", "incident.status_changed"]);
     expect(rows[1]).toContain('"{""after"":{""status"":""MITIGATED""},""before"":{""status"":""OPEN""},""note"":""throttled""}"');
-    expect(lines[lines.length - 1]).toBe('# {"type":"end","count":2}');
+    expect(comment(lines[lines.length - 1])).toBe('# {"type":"end","count":2}');
   });
 
   it("covers only the events up to the export's own record, and refuses an unknown format", async () => {

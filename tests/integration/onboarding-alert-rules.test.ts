@@ -81,4 +81,49 @@ describe.skipIf(skip)("generated alert rules in Prometheus (promtool)", () => {
     expect(r.output).toContain("SUCCESS");
     expect(r.status).toBe(0);
   });
+
+  it("show a hostile team name, contacts and portal URL as typed: no template action in them runs", () => {
+    const hostile = {
+      ...input,
+      team: 'Pay {{ query "orchestrator_flows_total" | first | value }} {{{ $labels }}}',
+      alertContacts: ['{{ range query "up" }}{{ .Labels }}{{ end }}', "#pay"],
+      portalUrl: "https://ops.example.com/{{ .Value }}",
+    };
+    writeFileSync(path.join(dir, "hostile.yml"), alertRulesYaml(hostile));
+    const check = promtool("check", "rules", "hostile.yml");
+    expect(check.output).toContain("SUCCESS: 5 rules found");
+    expect(check.status).toBe(0);
+
+    const rule = alertRules(hostile).groups[0].rules.find((r) => r.alert === "OrchestratorFlowFailureRate")!;
+    const tests = {
+      rule_files: ["hostile.yml"],
+      evaluation_interval: "1m",
+      tests: [
+        {
+          interval: "1m",
+          input_series: [{ series: 'orchestrator_flows_total{repo="payments-api",status="failed"}', values: "0+1x60" }],
+          alert_rule_test: [
+            {
+              eval_time: "30m",
+              alertname: "OrchestratorFlowFailureRate",
+              exp_alerts: [
+                {
+                  exp_labels: { ...rule.labels, team: hostile.team },
+                  exp_annotations: {
+                    ...expected(rule, "100%").exp_annotations,
+                    contacts: hostile.alertContacts.join(", "),
+                    runbook_url: "https://ops.example.com/{{ .Value }}/runbooks/RB-CORE-001",
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    writeFileSync(path.join(dir, "hostile.test.yml"), stringify(tests));
+    const r = promtool("test", "rules", "hostile.test.yml");
+    expect(r.output).toContain("SUCCESS");
+    expect(r.status).toBe(0);
+  });
 });

@@ -1,7 +1,9 @@
 import { NextResponse } from "next/server";
 import { currentActor } from "@/lib/auth/session";
+import { withoutAddresses } from "@/lib/control-plane/errors";
 import { sharedTelemetry } from "@/lib/control-plane/telemetry";
 import { db } from "@/lib/db";
+import { log } from "@/lib/log";
 
 export const dynamic = "force-dynamic";
 
@@ -21,7 +23,9 @@ export async function GET() {
     error = read.error;
     fetchedAt = read.fetchedAt?.toISOString() ?? null;
   } catch (e) {
-    error = e instanceof Error ? e.message : String(e);
+    // A configuration error (CONTROL_PLANE_URL missing or malformed): the hint is shown, any address only logged.
+    log.warn("control-plane.status.failed", { err: e });
+    error = withoutAddresses(e instanceof Error ? e.message : String(e));
   }
   const queued = await db()
     .command.count({ where: { state: { in: ["PENDING", "SENDING"] } } })
