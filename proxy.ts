@@ -37,20 +37,51 @@ async function hasValidSession(req: NextRequest): Promise<boolean> {
 }
 
 /**
- * Sends requests without a valid session token to the sign-in page, before any page (prerendered runbook pages
- * included) is served. It writes no cookie (so a prefetch in flight during sign-out cannot bring the session
- * back). Every page, server action and route handler still checks the person, and that they are not disabled,
- * against the database itself.
+ * The page's Content-Security-Policy: scripts only with this response's nonce (Next.js puts it on its own inline
+ * bootstrap and chunk scripts when it finds the policy on the request), and what those load ('strict-dynamic').
+ * No 'unsafe-inline' for scripts, so markup injected into a page cannot run. Styles keep 'unsafe-inline': Next and
+ * Recharts set inline styles, and a style cannot run code. `next dev` also needs 'unsafe-eval'.
+ */
+export function contentSecurityPolicy(nonce: string, dev = process.env.NODE_ENV === "development"): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+/**
+ * Every page: a fresh CSP nonce, and — except on the sign-in pages — a valid session token, or a redirect to
+ * sign-in before anything is rendered. The proxy writes no cookie (so a prefetch in flight during sign-out cannot
+ * bring the session back). Every page, server action and route handler still checks the person, and that they
+ * are not disabled, against the database itself.
  */
 export async function proxy(req: NextRequest) {
-  if (await hasValidSession(req)) return NextResponse.next();
-  const url = new URL("/signin", req.nextUrl.origin);
-  const back = req.nextUrl.pathname + req.nextUrl.search;
-  if (back !== "/") url.searchParams.set("callbackUrl", back);
-  return NextResponse.redirect(url);
+  const signInPage = req.nextUrl.pathname === "/signin" || req.nextUrl.pathname.startsWith("/signin/");
+  if (!signInPage && !(await hasValidSession(req))) {
+    const url = new URL("/signin", req.nextUrl.origin);
+    const back = req.nextUrl.pathname + req.nextUrl.search;
+    if (back !== "/") url.searchParams.set("callbackUrl", back);
+    return NextResponse.redirect(url);
+  }
+  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString("base64");
+  const policy = contentSecurityPolicy(nonce);
+  const headers = new Headers(req.headers);
+  headers.set("content-security-policy", policy);
+  headers.set("x-nonce", nonce);
+  const res = NextResponse.next({ request: { headers } });
+  res.headers.set("content-security-policy", policy);
+  return res;
 }
 
 export const config = {
-  // Everything but sign-in, Auth.js itself, the health and webhook APIs, and static files.
-  matcher: ["/((?!signin|api/|_next/|favicon|.*\\.(?:svg|png|ico|txt|css|js)$).*)"],
+  // Every page (sign-in included, for its CSP); not Auth.js, the JSON APIs or static files.
+  matcher: ["/((?!api/|_next/|favicon|.*\\.(?:svg|png|ico|txt|css|js)$).*)"],
 };

@@ -67,15 +67,23 @@ test("anonymous requests are refused without filling the audit chain: 30 POSTs a
   await anonymous.dispose();
 });
 
-test("a forged session cookie does not open a runbook page: it is sent to sign-in", async ({ browser }) => {
-  const context = await browser.newContext();
+test("a forged session cookie does not open a runbook page: it is sent to sign-in", async ({ playwright, browser }) => {
   const baseURL = test.info().project.use.baseURL!;
-  await context.addCookies([{ name: "authjs.session-token", value: "x", url: baseURL }]);
-  const page = await context.newPage();
-  await page.goto("/runbooks/RB-CORE-005");
-  await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Frunbooks%2FRB-CORE-005/);
-  await expect(page.getByText(/rotate/i)).toHaveCount(0);
-  await context.close();
+  // The server's own answer, not what the browser ends up showing: the procedure must not be in any byte sent.
+  const forged = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { cookie: "authjs.session-token=x" } });
+  const res = await forged.get("/runbooks/RB-CORE-005", { maxRedirects: 0 });
+  expect(res.status()).toBe(307);
+  expect(res.headers().location).toMatch(/\/signin\?callbackUrl=%2Frunbooks%2FRB-CORE-005$/);
+  expect(await res.text()).not.toMatch(/rotat/i);
+  // A token made under another secret is as good as none.
+  const sre = await pageAs(browser, "sre");
+  const real = (await sre.context().cookies()).find((c) => c.name === "authjs.session-token")!;
+  const tampered = real.value.slice(0, -4) + (real.value.endsWith("AAAA") ? "BBBB" : "AAAA");
+  const other = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { cookie: `authjs.session-token=${tampered}` } });
+  expect((await other.get("/runbooks/RB-CORE-005", { maxRedirects: 0 })).status()).toBe(307);
+  // The genuine one still reads the page.
+  expect((await sre.request.get("/runbooks/RB-CORE-005", { maxRedirects: 0 })).status()).toBe(200);
+  await Promise.all([forged.dispose(), other.dispose(), sre.context().close()]);
 });
 
 test("a server action posted from another origin is refused by Next's own check, and changes nothing", async ({ browser }) => {
@@ -92,5 +100,42 @@ test("a server action posted from another origin is refused by Next's own check,
   const replay = await sre.request.post(original.url(), { headers, data: original.postDataBuffer() ?? undefined, maxRedirects: 0 });
   expect(replay.status()).toBeGreaterThanOrEqual(400);
   expect(await runCount()).toBe(before);
+  await sre.context().close();
+});
+
+test("pages carry a nonce CSP without 'unsafe-inline' for scripts, and still run their scripts", async ({ browser }) => {
+  const sre = await pageAs(browser, "sre");
+  const violations: string[] = [];
+  sre.on("console", (m) => m.type() === "error" && /Content Security Policy/i.test(m.text()) && violations.push(m.text()));
+  const policies: string[] = [];
+  for (const path of ["/incidents", "/runbooks", "/runbooks/RB-CORE-005", "/"]) {
+    const res = await sre.goto(path);
+    const csp = res!.headers()["content-security-policy"];
+    const scriptSrc = csp.split(";").find((d) => d.trim().startsWith("script-src"))!;
+    expect(scriptSrc, path).not.toContain("'unsafe-inline'");
+    expect(scriptSrc, path).toMatch(/'nonce-[A-Za-z0-9+/=]{16,}'/);
+    expect(csp, path).toContain("frame-ancestors 'none'");
+    expect(res!.headers()["x-content-type-options"], path).toBe("nosniff");
+    expect(res!.headers()["referrer-policy"], path).toBe("strict-origin-when-cross-origin");
+    policies.push(scriptSrc);
+  }
+  expect(new Set(policies).size, "a fresh nonce per response").toBe(policies.length);
+  // The runbook index's search is client-side: it only filters if the page's scripts ran under the policy.
+  await sre.goto("/runbooks");
+  await sre.getByRole("searchbox").first().fill("RB-CORE-005");
+  await expect(sre.getByRole("link", { name: /RB-CORE-005/ }).first()).toBeVisible();
+  expect(violations).toEqual([]);
+  await sre.context().close();
+});
+
+test("HSTS is sent behind HTTPS only, and the session cookie is HttpOnly and SameSite=Lax", async ({ browser, playwright }) => {
+  const api = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL });
+  expect((await api.get("/api/health")).headers()["strict-transport-security"]).toBeUndefined();
+  expect((await api.get("/api/health", { headers: { "x-forwarded-proto": "https" } })).headers()["strict-transport-security"]).toMatch(/max-age=\d{7,}/);
+  await api.dispose();
+
+  const sre = await pageAs(browser, "sre");
+  const cookie = (await sre.context().cookies()).find((c) => c.name.endsWith("authjs.session-token"));
+  expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Lax" });
   await sre.context().close();
 });

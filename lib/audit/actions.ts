@@ -9,6 +9,7 @@ import { ActionError } from "../actions/result";
 import { AuthorizationError, can } from "../auth/permissions";
 import type { Actor } from "../auth/roles";
 import { db, type Db, type Tx } from "../db";
+import { verifyChainOnce } from "./verify-once";
 import { env } from "../env";
 import type { VerifyResult } from "./chain";
 import { verifyChain } from "./log";
@@ -46,7 +47,8 @@ export const verifyChainAction = defineAction({
   name: "audit.chain.verified",
   schema: z.object({}),
   permission: "audit.verify",
-  prepare: () => verifyWholeChain(db(), env().AUDIT_HMAC_KEY),
+  // One walk at a time in the whole portal: a second request joins the running one, or is told another replica runs it.
+  prepare: () => verifyChainOnce(db(), () => verifyWholeChain(db(), env().AUDIT_HMAC_KEY)),
   run: async ({ prepared }) => ({ data: prepared, audit: { details: { ...prepared } } }),
 });
 

@@ -8,11 +8,12 @@ import { RunbookIndex } from "@/components/runbooks/runbook-index";
 import { DependencyGraph } from "@/components/runbooks/dependency-graph";
 
 export const metadata: Metadata = { title: "Runbooks" };
-export const dynamic = "force-static";
+// Rendered per request, so its scripts carry the response's CSP nonce (proxy.ts; cost in docs/benchmarks.md).
+export const dynamic = "force-dynamic";
 
 /**
  * The runbook index: search, filters, the by-severity and by-category views, and the dependency graph.
- * Prerendered at build (it changes only with the runbook files); searching happens in the browser.
+ * Searching happens in the browser.
  */
 export default function RunbookIndexPage() {
   const runbooks = listRunbooks();

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { getRunbook, listRunbooks } from "@/lib/runbooks";
+import { getRunbook } from "@/lib/runbooks";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import { paths } from "@/lib/paths";
 import { Card } from "@/components/ui/card";
@@ -10,18 +10,15 @@ import { SeverityBadge } from "@/components/runbooks/severity-badge";
 import { StartRunForm } from "@/components/runbooks/start-run-form";
 import { StepList } from "@/components/runbooks/step-list";
 
-export const dynamicParams = false;
-
-export function generateStaticParams() {
-  return listRunbooks().map((rb) => ({ id: rb.id }));
-}
+// Rendered per request, so its scripts carry the response's CSP nonce (proxy.ts; cost in docs/benchmarks.md).
+export const dynamic = "force-dynamic";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   const rb = getRunbook((await params).id);
   return { title: rb ? `${rb.id} ${rb.title}` : "Runbook" };
 }
 
-/** One runbook as a readable document, with "Start run" for those who may. Prerendered per runbook. */
+/** One runbook as a readable document, with "Start run" for those who may. */
 export default async function RunbookPage({ params }: { params: Promise<{ id: string }> }) {
   const rb = getRunbook((await params).id);
   if (!rb) notFound();

@@ -1,5 +1,7 @@
 import type { NextRequest } from "next/server";
 import { currentActor } from "@/lib/auth/session";
+import { LIMITS } from "@/lib/http/rate-limit";
+import { rateLimited } from "@/lib/next/json-route";
 import { executeAction } from "@/lib/actions/safe-action";
 import { HTTP_STATUS } from "@/lib/actions/result";
 import { exportBundleAction } from "@/lib/audit/actions";
@@ -16,6 +18,10 @@ export const dynamic = "force-dynamic";
 export async function GET(req: NextRequest) {
   const input = { incidentId: req.nextUrl.searchParams.get("incident") ?? undefined, format: req.nextUrl.searchParams.get("format") ?? "json" };
   const actor = await currentActor().catch(() => null);
+  if (actor) {
+    const limited = await rateLimited(LIMITS.export, actor.id, "exports from you this minute");
+    if (limited) return limited;
+  }
   const recorded = await executeAction(exportBundleAction, actor, input);
   if (!recorded.ok) return json(recorded, { status: HTTP_STATUS[recorded.code] });
   const bundle = await getIncidentBundle(actor!, recorded.data.incidentId, recorded.data.requestId);

@@ -8,6 +8,8 @@ import { exportFileName } from "@/lib/audit/export";
 import { attachment, json } from "@/lib/audit/http";
 import { auditFilterSchema } from "@/lib/validation/audit";
 import { exportInput } from "./schema";
+import { LIMITS } from "@/lib/http/rate-limit";
+import { rateLimited } from "@/lib/next/json-route";
 
 export const dynamic = "force-dynamic";
 
@@ -18,6 +20,10 @@ export const dynamic = "force-dynamic";
 export async function GET(req: NextRequest) {
   const input = exportInput(req.nextUrl.searchParams);
   const actor = await currentActor().catch(() => null);
+  if (actor) {
+    const limited = await rateLimited(LIMITS.export, actor.id, "exports from you this minute");
+    if (limited) return limited;
+  }
   const recorded = await executeAction(exportAuditAction, actor, input);
   if (!recorded.ok) return json(recorded, { status: HTTP_STATUS[recorded.code] });
   const filter = auditFilterSchema.parse(input.filter);
