@@ -1,5 +1,6 @@
+import { createHmac, hash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { ChainVerifier, GENESIS_HASH, hashEvent, headSignatureValid, signHead, type StoredEvent } from "./chain";
+import { ChainVerifier, eventBody, GENESIS_HASH, hashEvent, headSignatureValid, signHead, type ChainVerifierOptions, type StoredEvent } from "./chain";
 
 function chain(n: number): StoredEvent[] {
   const out: StoredEvent[] = [];
@@ -26,11 +27,14 @@ function chain(n: number): StoredEvent[] {
   return out;
 }
 
-function verify(events: StoredEvent[]) {
-  const v = new ChainVerifier();
+function verify(events: StoredEvent[], opts?: ChainVerifierOptions) {
+  const v = new ChainVerifier(opts);
   v.push(events);
   return v.result();
 }
+
+/** `events` with their sequence numbers moved by `by` (the stored hashes kept, as a renumbering UPDATE would leave them). */
+const renumber = (events: StoredEvent[], by: bigint) => events.map((e) => ({ ...e, seq: e.seq + by }));
 
 describe("ChainVerifier", () => {
   it("accepts an intact chain and reports its head", () => {
@@ -231,5 +235,350 @@ describe("head signatures", () => {
     expect(headSignatureValid("x".repeat(32), 10n, "ab".repeat(32), sig)).toBe(false);
     expect(headSignatureValid("k".repeat(32), 11n, "ab".repeat(32), sig)).toBe(false);
     expect(headSignatureValid("k".repeat(32), 10n, "ab".repeat(32), "not hex")).toBe(false);
+  });
+});
+
+describe("the hash of an event", () => {
+  it("is sha256 over the previous hash, a newline and the event's canonical body (what audit_append computes in SQL)", () => {
+    const [e] = chain(1);
+    expect(eventBody(e)).toBe(
+      '{"action":"test.event","actorEmail":"sre@ops.example","actorId":null,"actorRoles":["SRE"],"at":"2026-11-28T01:00:01.000Z","details":{"i":1,"list":[1,2]},"outcome":"allowed","requestId":null,"seq":"1","targetId":"r1","targetType":"run"}',
+    );
+    expect(e.hash).toBe(hash("sha256", `${GENESIS_HASH}\n${eventBody(e)}`, "hex"));
+    expect(GENESIS_HASH).toBe("0".repeat(64));
+  });
+});
+
+describe("ChainVerifier diagnosis, in words", () => {
+  it("says whose content no longer matches its hash", () => {
+    const events = chain(10);
+    events[4] = { ...events[4], details: { i: 999 } };
+    expect(verify(events)).toEqual({ ok: false, count: 4, seq: 5n, problem: "edited", detail: "event 5's content no longer matches its hash", range: { from: 5n, to: 5n } });
+  });
+
+  it("names one missing event, and several", () => {
+    const one = chain(10);
+    one.splice(3, 1);
+    expect(verify(one)).toEqual({ ok: false, count: 3, seq: 5n, problem: "deleted", detail: "event 4 is missing before event 5", range: { from: 4n, to: 4n } });
+    const three = chain(10);
+    three.splice(3, 3);
+    expect(verify(three)).toEqual({ ok: false, count: 3, seq: 7n, problem: "deleted", detail: "events 4–6 are missing before event 7", range: { from: 4n, to: 6n } });
+  });
+
+  it("says how many events a renumbering hid", () => {
+    const one = chain(10);
+    expect(verify([...one.slice(0, 3), ...renumber(one.slice(4), -1n)])).toEqual({ ok: false, count: 3, seq: 4n, problem: "deleted", detail: "event 4 was written as event 5: event 4 was deleted and later events renumbered to hide the gap", range: { from: 4n, to: 4n } });
+    const three = chain(10);
+    expect(verify([...three.slice(0, 3), ...renumber(three.slice(6), -3n)])).toEqual({ ok: false, count: 3, seq: 4n, problem: "deleted", detail: "event 4 was written as event 7: events 4–6 were deleted and later events renumbered to hide the gap", range: { from: 4n, to: 6n } });
+  });
+
+  it("looks up to 16 events back for a renumbering, and no further", () => {
+    const sixteen = chain(30);
+    expect(verify([...sixteen.slice(0, 3), ...renumber(sixteen.slice(19), -16n)])).toMatchObject({ seq: 4n, problem: "deleted", range: { from: 4n, to: 19n } });
+    const seventeen = chain(30);
+    expect(verify([...seventeen.slice(0, 3), ...renumber(seventeen.slice(20), -17n)])).toEqual({ ok: false, count: 3, seq: 4n, problem: "edited", detail: "event 4's previous-hash and content no longer match what was written", range: { from: 4n, to: 4n } });
+  });
+
+  it("names the event before a rewritten-and-rehashed one", () => {
+    const events = chain(10);
+    events[4] = rehash({ ...events[4], details: { approved: true } });
+    expect(verify(events)).toEqual({ ok: false, count: 5, seq: 6n, problem: "edited", detail: "event 5 was rewritten and its hash recomputed: event 6 records a different hash for it", range: { from: 5n, to: 5n } });
+  });
+
+  it("calls a replaced previous-hash an edit of both", () => {
+    const events = chain(10);
+    events[6] = { ...events[6], prevHash: "e".repeat(64) };
+    expect(verify(events)).toEqual({ ok: false, count: 6, seq: 7n, problem: "edited", detail: "event 7's previous-hash and content no longer match what was written", range: { from: 7n, to: 7n } });
+  });
+
+  it("diagnoses a broken first event without a previous event to compare with", () => {
+    const events = chain(5);
+    events[0] = { ...events[0], prevHash: "e".repeat(64) };
+    expect(verify(events)).toEqual({ ok: false, count: 0, seq: 1n, problem: "edited", detail: "event 1's previous-hash and content no longer match what was written", range: { from: 1n, to: 1n } });
+  });
+
+  it("names an event inserted with a correct link when the rest of the chain follows it", () => {
+    const events = chain(10);
+    const forged = rehash({ ...events[3], details: { forged: true }, prevHash: events[2].hash });
+    expect(verify([...events.slice(0, 3), forged, ...renumber(events.slice(3), 1n)])).toEqual({
+      ok: false,
+      count: 3,
+      seq: 4n,
+      problem: "inserted",
+      detail: "event 4 was inserted: event 5 was written right after event 3 and the rest of the chain follows it (later events were renumbered)",
+      range: { from: 4n, to: 4n },
+    });
+  });
+
+  it("names an event that claims the same predecessor as the event before it", () => {
+    const events = chain(10);
+    const forged = rehash({ ...events[4], details: { forged: true }, prevHash: events[2].hash });
+    expect(verify([...events.slice(0, 4), forged, ...renumber(events.slice(4), 1n)])).toEqual({
+      ok: false,
+      count: 4,
+      seq: 5n,
+      problem: "inserted",
+      detail: "event 5 claims to follow event 3, which event 4 already follows: it was inserted",
+      range: { from: 5n, to: 5n },
+    });
+  });
+
+  it("counts the events squeezed in before the real successor", () => {
+    const one = chain(10);
+    const f = rehash({ ...one[3], details: { forged: true }, prevHash: "c".repeat(64) });
+    expect(verify([...one.slice(0, 3), f, ...renumber(one.slice(3), 1n)])).toEqual({ ok: false, count: 3, seq: 4n, problem: "inserted", detail: "event 4 does not follow event 3, but event 5 does: event 4 was inserted", range: { from: 4n, to: 4n } });
+    const two = chain(10);
+    const f1 = rehash({ ...two[3], details: { forged: 1 }, prevHash: "c".repeat(64) });
+    const f2 = rehash({ ...two[3], seq: 5n, details: { forged: 2 }, prevHash: "d".repeat(64) });
+    expect(verify([...two.slice(0, 3), f1, f2, ...renumber(two.slice(3), 2n)])).toEqual({ ok: false, count: 3, seq: 4n, problem: "inserted", detail: "event 4 does not follow event 3, but event 6 does: events 4–5 were inserted", range: { from: 4n, to: 5n } });
+  });
+
+  it("tells which of two events with one sequence number was inserted", () => {
+    const events = chain(10);
+    const forged = rehash({ ...events[3], details: { forged: true } });
+    expect(verify([...events.slice(0, 3), forged, ...events.slice(3)])).toEqual({
+      ok: false,
+      count: 3,
+      seq: 4n,
+      problem: "inserted",
+      detail: `two events carry sequence number 4 and the chain continues from the second: the first (hash ${forged.hash.slice(0, 12)}…) was inserted`,
+      range: { from: 4n, to: 4n },
+    });
+    expect(verify([...events.slice(0, 4), forged, ...events.slice(4)])).toEqual({
+      ok: false,
+      count: 4,
+      seq: 4n,
+      problem: "inserted",
+      detail: `event 4 repeats a sequence number already used (hash ${forged.hash.slice(0, 12)}…): it was inserted`,
+      range: { from: 4n, to: 4n },
+    });
+  });
+
+  it("names a gap in the sequence numbers even when every event links to the one before", () => {
+    const events = chain(5);
+    const skipped = rehash({ ...events[3], seq: 5n });
+    expect(verify([...events.slice(0, 3), skipped])).toEqual({ ok: false, count: 3, seq: 5n, problem: "deleted", detail: "event 4 is missing before event 5", range: { from: 4n, to: 4n } });
+  });
+
+  it("names an event at the end of the log that claims the same predecessor as the event before it", () => {
+    const events = chain(10);
+    const fork = rehash({ ...events[9], seq: 11n, details: { fork: true } });
+    expect(verify([...events, fork])).toEqual({ ok: false, count: 10, seq: 11n, problem: "inserted", detail: "event 11 claims to follow event 9, which event 10 already follows: it was inserted", range: { from: 11n, to: 11n } });
+  });
+
+  it("calls a repeated sequence number at the very end of the log an insertion of the later row", () => {
+    const events = chain(10);
+    const forged = rehash({ ...events[9], details: { forged: true } });
+    expect(verify([...events, forged])).toMatchObject({ count: 10, seq: 10n, problem: "inserted", detail: `event 10 repeats a sequence number already used (hash ${forged.hash.slice(0, 12)}…): it was inserted` });
+  });
+
+  it("names the event a replay or fork claims to follow, back to the genesis", () => {
+    const events = chain(10);
+    expect(verify([...events, rehash({ ...events[2], seq: 11n })])).toEqual({ ok: false, count: 10, seq: 11n, problem: "inserted", detail: "event 11 claims to follow event 2, which already has a successor: it is a replay or a fork, inserted here", range: { from: 11n, to: 11n } });
+    expect(verify([...events, rehash({ ...events[0], seq: 11n })])).toMatchObject({ seq: 11n, problem: "inserted", detail: "event 11 claims to follow event 0, which already has a successor: it is a replay or a fork, inserted here" });
+  });
+
+  it("remembers only `lookback` verified events to recognise a replay", () => {
+    const events = chain(10);
+    const replay = rehash({ ...events[7], seq: 11n });
+    expect(verify([...events, replay], { lookback: 4 })).toMatchObject({ problem: "inserted", detail: expect.stringContaining("claims to follow event 7") });
+    expect(verify([...events, replay], { lookback: 3 })).toMatchObject({ problem: "edited", detail: "event 10 was rewritten and its hash recomputed: event 11 records a different hash for it" });
+  });
+
+  it("says where a moved event now sits", () => {
+    const events = chain(20);
+    const [a, b] = [events[4], events[14]];
+    events[4] = { ...b, seq: 5n };
+    events[14] = { ...a, seq: 15n };
+    expect(verify(events)).toEqual({ ok: false, count: 4, seq: 5n, problem: "reordered", detail: "event 5 was written after the event now at 14: events were moved out of order", range: { from: 5n, to: 14n } });
+  });
+
+  it("says what is left empty when events were moved to the end", () => {
+    const one = chain(10);
+    const [moved] = one.splice(3, 1);
+    expect(verify([...one, { ...moved, seq: 11n }])).toEqual({ ok: false, count: 3, seq: 5n, problem: "reordered", detail: "event 5 was written after the event that now sits at 11: events were moved out of order (nothing is left at event 4)", range: { from: 4n, to: 11n } });
+    const two = chain(10);
+    const [m1, m2] = two.splice(3, 2);
+    expect(verify([...two, { ...m1, seq: 9n }, { ...m2, seq: 10n }])).toMatchObject({ seq: 6n, problem: "reordered", detail: "event 6 was written after the event that now sits at 10: events were moved out of order (nothing is left at events 4–5)", range: { from: 4n, to: 10n } });
+  });
+});
+
+describe("ChainVerifier reading", () => {
+  it("stops asking for events exactly when the look-ahead after a break is full", () => {
+    const events = chain(10);
+    events[2] = { ...events[2], details: { i: 0 } };
+    expect(new ChainVerifier({ lookahead: 2 }).push(events.slice(0, 4))).toBe(true);
+    const v = new ChainVerifier({ lookahead: 2 });
+    expect(v.push(events.slice(0, 5))).toBe(false);
+    expect(v.push(events.slice(5))).toBe(false);
+    expect(v.result()).toMatchObject({ ok: false, count: 2, seq: 3n, problem: "edited" });
+  });
+
+  it("reads at least one event after a break, whatever look-ahead is asked for", () => {
+    const events = chain(10);
+    events[2] = { ...events[2], details: { i: 0 } };
+    const v = new ChainVerifier({ lookahead: 0 });
+    expect(v.push(events.slice(0, 3))).toBe(true);
+    expect(v.push(events.slice(3, 4))).toBe(false);
+  });
+
+  it("reads 1024 events after a break by default", () => {
+    const events = chain(1100);
+    events[2] = { ...events[2], details: { i: 0 } };
+    const v = new ChainVerifier();
+    expect(v.push(events.slice(0, 1026))).toBe(true);
+    expect(v.push(events.slice(1026, 1027))).toBe(false);
+  });
+
+  it("keeps its verdict once settled, whatever is pushed after", () => {
+    const events = chain(10);
+    events[2] = { ...events[2], details: { i: 0 } };
+    const v = new ChainVerifier({ lookahead: 1 });
+    expect(v.push(events.slice(0, 4))).toBe(false);
+    const verdict = v.result();
+    expect(v.push(chain(3))).toBe(false);
+    expect(v.result()).toEqual(verdict);
+  });
+});
+
+describe("ChainVerifier from a known point", () => {
+  it("recognises an event that claims the predecessor of the starting point", () => {
+    const events = chain(10);
+    const forged = rehash({ ...events[6], details: { forged: true }, prevHash: events[4].hash });
+    const tail = [forged, ...renumber(events.slice(7), 1n)];
+    expect(verify(tail, { start: { seq: 6n, hash: events[5].hash, prevHash: events[4].hash } })).toEqual({
+      ok: false,
+      count: 0,
+      seq: 7n,
+      problem: "inserted",
+      detail: "event 7 claims to follow event 5, which event 6 already follows: it was inserted",
+      range: { from: 7n, to: 7n },
+    });
+    expect(verify(tail, { start: { seq: 6n, hash: events[5].hash } })).toMatchObject({ problem: "edited" });
+  });
+
+  it("recognises a replay of an event before the starting point from the recent events it is given", () => {
+    const events = chain(10);
+    const replay = rehash({ ...events[2], seq: 11n });
+    const recent = events.slice(0, 6).map((e) => ({ seq: e.seq, hash: e.hash }));
+    expect(verify([...events.slice(6), replay], { start: { seq: 6n, hash: events[5].hash }, recent })).toMatchObject({ count: 4, seq: 11n, problem: "inserted", detail: expect.stringContaining("claims to follow event 2") });
+    expect(verify([...events.slice(6), replay], { start: { seq: 6n, hash: events[5].hash } })).toMatchObject({ seq: 11n, problem: "edited" });
+  });
+});
+
+describe("ChainVerifier with signed heads, in detail", () => {
+  it("checks heads given in any order", () => {
+    const events = chain(10);
+    const wrong = { seq: 4n, hash: "f".repeat(64) };
+    expect(verify(events, { anchors: [{ seq: 8n, hash: events[7].hash }, wrong, { seq: 2n, hash: events[1].hash }] })).toMatchObject({ ok: false, seq: 4n, problem: "edited" });
+    expect(verify(events, { anchors: [{ seq: 8n, hash: events[7].hash }, { seq: 2n, hash: events[1].hash }, { seq: 4n, hash: events[3].hash }] })).toMatchObject({ ok: true, count: 10 });
+  });
+
+  it("checks a head at the first event after the starting point, and ignores heads at or before it", () => {
+    const events = chain(10);
+    const start = { seq: 6n, hash: events[5].hash };
+    expect(verify(events.slice(6), { start, anchors: [{ seq: 7n, hash: "f".repeat(64), label: "head #7" }] })).toEqual({
+      ok: false,
+      count: 0,
+      seq: 7n,
+      problem: "edited",
+      detail: "event 7 is not the event head #7 recorded: the log was rewritten at or before event 7 and its hashes recomputed",
+      range: { from: 1n, to: 7n },
+    });
+    expect(verify(events.slice(6), { start, anchors: [{ seq: 6n, hash: "f".repeat(64) }, { seq: 3n, hash: "f".repeat(64) }] })).toMatchObject({ ok: true, count: 4 });
+  });
+
+  it("keeps checking later heads when a head at or before the starting point is also given", () => {
+    const events = chain(10);
+    const anchors = [{ seq: 3n, hash: events[2].hash }, { seq: 8n, hash: "f".repeat(64) }];
+    expect(verify(events.slice(6), { start: { seq: 6n, hash: events[5].hash }, anchors })).toMatchObject({ ok: false, count: 1, seq: 8n, problem: "edited" });
+  });
+
+  it("reads the look-ahead after a head's event fails to match, before settling", () => {
+    const events = chain(10);
+    const anchors = [{ seq: 4n, hash: "f".repeat(64) }];
+    expect(new ChainVerifier({ anchors, lookahead: 2 }).push(events.slice(0, 5))).toBe(true);
+    expect(new ChainVerifier({ anchors, lookahead: 2 }).push(events.slice(0, 6))).toBe(false);
+  });
+
+  it("says a head's event was rewritten since the previous head, naming an unlabelled head generically", () => {
+    const original = chain(10);
+    const rewritten = original.slice(0, 5);
+    for (const e of original.slice(5)) rewritten.push(rehash({ ...e, prevHash: rewritten[rewritten.length - 1].hash, details: { rewritten: true } }));
+    expect(verify(rewritten, { anchors: [{ seq: 3n, hash: original[2].hash }, { seq: 8n, hash: original[7].hash }] })).toEqual({
+      ok: false,
+      count: 7,
+      seq: 8n,
+      problem: "edited",
+      detail: "event 8 is not the event a signed head recorded: the log was rewritten at or before event 8 and its hashes recomputed",
+      range: { from: 4n, to: 8n },
+    });
+  });
+
+  it("says how many events were inserted before a head's event, which now sits later", () => {
+    const events = chain(10);
+    const head = { seq: 6n, hash: events[5].hash, label: "head #1" };
+    const f1 = rehash({ ...events[5], details: { forged: 1 }, prevHash: events[4].hash });
+    expect(verify([...events.slice(0, 5), f1, ...renumber(events.slice(5), 1n)], { anchors: [head] })).toEqual({
+      ok: false,
+      count: 5,
+      seq: 6n,
+      problem: "inserted",
+      detail: "the event head #1 recorded as event 6 now sits at 7: event 6 was inserted before it",
+      range: { from: 6n, to: 6n },
+    });
+    const f2 = rehash({ ...events[5], seq: 7n, details: { forged: 2 }, prevHash: f1.hash });
+    expect(verify([...events.slice(0, 5), f1, f2, ...renumber(events.slice(5), 2n)], { anchors: [{ ...head, label: undefined }] })).toMatchObject({
+      seq: 6n,
+      problem: "inserted",
+      detail: "the event a signed head recorded as event 6 now sits at 8: events 6–7 were inserted before it",
+      range: { from: 6n, to: 7n },
+    });
+  });
+
+  it("names the earliest head the log falls short of, by its label", () => {
+    const events = chain(10);
+    const v = new ChainVerifier({ anchors: [{ seq: 9n, hash: events[8].hash, label: "head #3" }, { seq: 7n, hash: events[6].hash, label: "head #2" }] });
+    v.push(events.slice(0, 5));
+    expect(v.result()).toEqual({ ok: false, count: 5, seq: 7n, problem: "truncated", detail: "the log ends at event 5 but head #2 recorded event 7", range: { from: 6n, to: 7n } });
+    expect(v.result({ seq: 6n, hash: events[5].hash })).toMatchObject({ seq: 6n, detail: "the log ends at event 5 but a signed head recorded event 6", range: { from: 6n, to: 6n } });
+  });
+
+  it("prefers a signed head's label when an exported head names the same missing event", () => {
+    const events = chain(10);
+    const v = new ChainVerifier({ anchors: [{ seq: 9n, hash: events[8].hash, label: "head #3" }] });
+    v.push(events.slice(0, 5));
+    expect(v.result({ seq: 9n, hash: events[8].hash })).toMatchObject({ seq: 9n, problem: "truncated", detail: "the log ends at event 5 but head #3 recorded event 9" });
+  });
+
+  it("checks an exported head against the last event when the log ends exactly there", () => {
+    const events = chain(10);
+    const v = new ChainVerifier();
+    v.push(events);
+    expect(v.result({ seq: 10n, hash: events[9].hash })).toEqual({ ok: true, count: 10, headSeq: 10n, headHash: events[9].hash });
+    expect(v.result({ seq: 10n, hash: "f".repeat(64) })).toEqual({
+      ok: false,
+      count: 10,
+      seq: 10n,
+      problem: "edited",
+      detail: "event 10 is not the event the signed head recorded: the log was rewritten and its hashes recomputed",
+      range: { from: 1n, to: 10n },
+    });
+    expect(v.result({ seq: 8n, hash: events[7].hash })).toMatchObject({ ok: true, headSeq: 10n });
+    const truncated = new ChainVerifier();
+    truncated.push(events.slice(0, 8));
+    expect(truncated.result({ seq: 10n, hash: events[9].hash })).toEqual({ ok: false, count: 8, seq: 10n, problem: "truncated", detail: "the log ends at event 8 but a signed head recorded event 10", range: { from: 9n, to: 10n } });
+  });
+});
+
+describe("head signatures, in detail", () => {
+  it("are an HMAC-SHA256 of 'seq:hash' in hex", () => {
+    expect(signHead("k".repeat(32), 10n, "ab".repeat(32))).toBe(createHmac("sha256", "k".repeat(32)).update(`10:${"ab".repeat(32)}`).digest("hex"));
+  });
+
+  it("accept upper-case hex and refuse anything but exactly 64 hex digits", () => {
+    const sig = signHead("k".repeat(32), 10n, "ab".repeat(32));
+    expect(headSignatureValid("k".repeat(32), 10n, "ab".repeat(32), sig.toUpperCase())).toBe(true);
+    for (const bad of [sig + "0", sig + "zz", sig.slice(0, 62), sig.slice(0, 63), "", "0".repeat(64)]) expect(headSignatureValid("k".repeat(32), 10n, "ab".repeat(32), bad), bad).toBe(false);
   });
 });

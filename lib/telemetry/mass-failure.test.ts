@@ -46,4 +46,54 @@ describe("mass failure (RB-LAUNCH-005)", () => {
     const five = failuresWithin(["a", "b", "c", "a", "b"].map((r) => failed(r, "5xx", 30)), now);
     expect(detectMassFailure({ lastHour: five, perRepo: [] }).massFailure).toBe(true);
   });
+
+  it("5 failures across exactly two repos are enough; the verdict lists the repos once each, sorted", () => {
+    const v = detectMassFailure({ lastHour: { count: 5, repos: ["b", "a", "b"] }, perRepo: [] });
+    expect(v).toEqual({
+      massFailure: true,
+      byFailureCount: true,
+      byFailureRate: false,
+      failuresLastHour: 5,
+      failingRepos: ["a", "b"],
+      reposOverRate: [],
+      reasons: ["5 flow failures within the last hour across 2 repos (a, b)."],
+    });
+  });
+
+  it("no failures give a verdict with nothing met and no reasons", () => {
+    expect(detectMassFailure({ lastHour: none, perRepo: [repo("a", 10, 1)] })).toEqual({
+      massFailure: false,
+      byFailureCount: false,
+      byFailureRate: false,
+      failuresLastHour: 0,
+      failingRepos: [],
+      reposOverRate: [],
+      reasons: [],
+    });
+  });
+
+  it("lists the repos over the rate sorted, with only the rate reason when the count is not met", () => {
+    const v = detectMassFailure({ lastHour: { count: 4, repos: ["z", "y"] }, perRepo: [repo("c", 2, 2), repo("a", 3, 2), repo("b", 10, 6), repo("d", 10, 1)] });
+    expect(v).toMatchObject({ massFailure: true, byFailureCount: false, byFailureRate: true, failuresLastHour: 4, failingRepos: ["y", "z"], reposOverRate: ["a", "b", "c"] });
+    expect(v.reasons).toEqual(["3 repos have a failure rate over 50 % (a, b, c)."]);
+  });
+
+  it("compares a failure rate with a given threshold, exactly at it not being over", () => {
+    expect(failureRateOver({ flows: 10, failed: 3, failureRate: 0.3 }, 0.25)).toBe(true);
+    expect(failureRateOver({ flows: 4, failed: 1, failureRate: 0.25 }, 0.25)).toBe(false);
+    expect(failureRateOver({ flows: 0, failed: 0, failureRate: 0.5 })).toBe(false);
+    expect(failureRateOver({ flows: 0, failed: 0, failureRate: 0.3 }, 0.25)).toBe(true);
+    expect(failureRateOver({ flows: 1, failed: 1, failureRate: 0 })).toBe(true);
+  });
+
+  it("failuresWithin: counts a failure finished exactly now, not one finished later, and takes another window", () => {
+    const now = Date.parse(AT);
+    const justNow = failed("a", "5xx", 0);
+    const later = failed("b", "5xx", -1);
+    const noEnd = { ...failed("c"), finishedAt: null };
+    expect(failuresWithin([justNow, later, noEnd], now)).toEqual({ count: 1, repos: ["a"] });
+    const flows = [failed("b", "5xx", 5), failed("a", "5xx", 15), failed("b", "5xx", 9)];
+    expect(failuresWithin(flows, now, 10 * 60_000)).toEqual({ count: 2, repos: ["b"] });
+    expect(failuresWithin(flows, now)).toEqual({ count: 3, repos: ["a", "b"] });
+  });
 });

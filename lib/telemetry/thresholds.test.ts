@@ -10,6 +10,7 @@ import {
   HARD_TIMEOUT_MS,
   MASS_FAILURE,
   P95_SLO_MS,
+  PHASE_LABELS,
   PROVIDER_DEGRADED,
   QUALITY_GATES_REQUIRED,
   QUOTA_BASELINES,
@@ -118,5 +119,11 @@ describe("thresholds match the seed", () => {
       expect([repos, replicas, Number(pool)]).toEqual([t.repos, `${t.replicas.min}-${t.replicas.max} (HPA)`, t.dbPool]);
     }
     expect(s).toContain(`CPU >${CPU_TRIGGER_PERCENT}%`);
+  });
+
+  it("phase names are the ones the seed's capacity table uses (RB-LAUNCH-003)", () => {
+    const s = section("RB-LAUNCH-003");
+    expect(PHASE_LABELS).toEqual({ pilot: "Pilot", phase6: "Phase 6", phase7: "Phase 7" });
+    for (const label of Object.values(PHASE_LABELS)) expect(row(s, new RegExp(`^${label}$`))[0]).toBe(label);
   });
 });
