@@ -9,7 +9,7 @@ const config = [
   ...next,
   ...nextTs,
   {
-    ignores: [".next*/**", "node_modules/**", "lib/generated/**", ".data/**", "test-results*/**", "playwright-report/**", "e2e/.auth*/**", "next-env.d.ts"],
+    ignores: [".next*/**", "node_modules/**", ".stryker-tmp*/**", "reports/**", "lib/generated/**", ".data/**", "test-results*/**", "playwright-report/**", "e2e/.auth*/**", "next-env.d.ts"],
   },
   {
     ignores: ["scripts/lib/embedded-postgres-process.mjs"],

@@ -36,7 +36,14 @@ function fakeDatabase() {
   const events: StoredEvent[] = [];
   const state = { failAuditWrites: false, prismaTransactions: 0, sqlTransactions: 0, rollbacks: 0, released: 0 };
 
+  const windows = new Map<string, number>();
   function auditAppend(pending: StoredEvent[], sql: string, params: unknown[]) {
+    if (sql.includes("INSERT INTO rate_window")) {
+      // lib/http/rate-limit.ts's fixed window, all hits in one window
+      const key = params[0] as string;
+      windows.set(key, (windows.get(key) ?? 0) + 1);
+      return [{ count: windows.get(key), previousCount: 0, retryAfter: 60 }];
+    }
     if (!sql.includes("audit_append(")) throw new Error(`fake database: unexpected SQL ${sql}`);
     if (state.failAuditWrites) throw new Error("fake database: audit write failed");
     const [at, actorId, actorEmail, actorRoles, action, outcome, targetType, targetId, details, requestId, head, tail] = params as [Date, string | null, string | null, string[], string, string, string | null, string | null, string, string | null, string, string];
@@ -129,14 +136,16 @@ afterEach(() => {
 });
 
 describe("executeAction: who may act", () => {
-  it("refuses a signed-out caller with UNAUTHENTICATED and audits the refusal without an actor", async () => {
+  it("refuses a signed-out caller with UNAUTHENTICATED; the chain gets one summary a minute, not an event per call", async () => {
     const run = vi.fn();
-    const result = await executeAction(startAction(run), null, valid);
-    expect(result).toEqual({ ok: false, code: "UNAUTHENTICATED", message: "Your session has ended. Sign in again to continue." });
+    for (let i = 0; i < 3; i++) {
+      const result = await executeAction(startAction(run), null, valid);
+      expect(result).toEqual({ ok: false, code: "UNAUTHENTICATED", message: "Your session has ended. Sign in again to continue." });
+    }
     expect(run).not.toHaveBeenCalled();
     expect(database.events).toHaveLength(1);
-    expect(database.events[0]).toMatchObject({ action: "run.start", outcome: "refused", actorId: null, actorEmail: null, actorRoles: [], targetType: null, targetId: null, details: { reason: "not signed in" } });
-    expect(logs.find("action.refused")).toEqual([expect.objectContaining({ level: "warn", action: "run.start", actorId: null, reason: "not signed in", requestId: database.events[0].requestId })]);
+    expect(database.events[0]).toMatchObject({ action: "http.anonymous_refused", outcome: "refused", actorId: null, actorEmail: null, actorRoles: [], details: { source: "no-session", endpoint: "run.start", reason: "not signed in" } });
+    expect(logs.find("http.refused_anonymous")).toEqual(Array.from({ length: 3 }, () => expect.objectContaining({ level: "warn", endpoint: "run.start", source: "no-session", reason: "not signed in" })));
   });
 
   it("refuses a role without the permission with FORBIDDEN, auditing the reason and the object it would have touched", async () => {
@@ -181,7 +190,7 @@ describe("executeAction: input", () => {
     expect(result).toEqual({
       ok: false,
       code: "INVALID",
-      message: "Some fields need attention.",
+      message: "Some fields need attention: Pick a runbook.",
       fieldErrors: { runbookId: ["Pick a runbook."], "repos.0": ["Name the repo."], "repos.1": ["Name the repo."], count: ["Whole numbers only."] },
     });
     expect(run).not.toHaveBeenCalled();

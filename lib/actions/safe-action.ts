@@ -5,6 +5,7 @@ import type { SqlRunner } from "../sql";
 import { appendAudit } from "../audit/log";
 import { AuthorizationError, can, type Permission } from "../auth/permissions";
 import type { Actor } from "../auth/roles";
+import { recordAnonymousRefusal } from "../http/anonymous-refusals";
 import { log } from "../log";
 import { storable } from "../validation/storable";
 import { ActionError, type ActionResult } from "./result";
@@ -100,13 +101,17 @@ export async function executeAction<S extends z.ZodType, T, P = undefined>(
 ): Promise<ActionResult<T>> {
   const requestId = randomUUID();
   if (!actor) {
-    await recordRefusal(def.name, null, requestId, "not signed in");
+    // Not a person's act: logged, and at most one summary per minute in the chain (lib/http/anonymous-refusals.ts).
+    await recordAnonymousRefusal({ source: "no-session", endpoint: def.name, reason: "not signed in" });
     return { ok: false, code: "UNAUTHENTICATED", message: "Your session has ended. Sign in again to continue." };
   }
   const parsed = def.schema.safeParse(storable(rawInput));
   if (!parsed.success) {
     log.info("action.invalid", { action: def.name, actorId: actor.id, requestId, fields: Object.keys(fieldErrors(parsed.error)) });
-    return { ok: false, code: "INVALID", message: "Some fields need attention.", fieldErrors: fieldErrors(parsed.error) };
+    const errors = fieldErrors(parsed.error);
+    // The first field's message leads, so a form that shows only the message still says what to fix.
+    const first = Object.values(errors)[0]?.[0];
+    return { ok: false, code: "INVALID", message: first ? `Some fields need attention: ${first}` : "Some fields need attention.", fieldErrors: errors };
   }
   const target = def.target?.(parsed.data);
   if (!can(actor, def.permission)) {

@@ -24,10 +24,19 @@ export function sourceOf(headers: Headers, hops = Number(process.env.PORTAL_TRUS
   return chain[chain.length - hops] ?? "direct";
 }
 
-export async function recordAnonymousRefusal(input: { headers: Headers; endpoint: string; reason: string }): Promise<void> {
-  const source = sourceOf(input.headers);
+/** The source of an HTTP request, and the address it claims (logged, never trusted). */
+export function requestSource(headers: Headers): { source: string; claimedForwardedFor?: string } {
+  return { source: sourceOf(headers), claimedForwardedFor: headers.get("x-forwarded-for") ?? undefined };
+}
+
+/**
+ * `source` is where the request came from (requestSource), or for an action called without a session,
+ * "no-session". `endpoint` names the route or the action.
+ */
+export async function recordAnonymousRefusal(input: { source: string; claimedForwardedFor?: string; endpoint: string; reason: string }): Promise<void> {
+  const { source } = input;
   anonymousRefusals.set(input.endpoint, (anonymousRefusals.get(input.endpoint) ?? 0) + 1);
-  log.warn("http.refused_anonymous", { endpoint: input.endpoint, reason: input.reason, source, claimedForwardedFor: input.headers.get("x-forwarded-for") ?? undefined });
+  log.warn("http.refused_anonymous", { endpoint: input.endpoint, reason: input.reason, source, claimedForwardedFor: input.claimedForwardedFor });
   try {
     await sqlTransaction(async (sql) => {
       const window = await hit(sql, LIMITS.anonymousRefusalSummary, source);

@@ -3,7 +3,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { currentActor } from "../auth/session";
 import type { Actor } from "../auth/roles";
 import { sqlTransaction } from "../db";
-import { recordAnonymousRefusal } from "../http/anonymous-refusals";
+import { recordAnonymousRefusal, requestSource } from "../http/anonymous-refusals";
 import { crossSiteRefusal, jsonContentTypeRefusal, ownHosts, parseJson, readCapped, type PerimeterFailure } from "../http/perimeter";
 import { hit, type RateLimit } from "../http/rate-limit";
 
@@ -45,7 +45,7 @@ export function jsonRoute<P>(options: JsonRouteOptions, handler: (input: { actor
     if (crossSite) return refuse(crossSite);
     const actor = await currentActor().catch(() => null);
     if (!actor) {
-      await recordAnonymousRefusal({ headers: req.headers, endpoint: options.endpoint, reason: "not signed in" });
+      await recordAnonymousRefusal({ ...requestSource(req.headers), endpoint: options.endpoint, reason: "not signed in" });
       return NextResponse.json({ ok: false, code: "UNAUTHENTICATED", message: "Sign in first." }, { status: 401 });
     }
     if (options.rateLimit) {

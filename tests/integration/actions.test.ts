@@ -56,13 +56,16 @@ describe("the mutation path: session → parse → permission → transaction wi
     expect(result.ok ? [] : Object.keys(result.fieldErrors ?? {}).sort()).toEqual(["drill", "runbookId"]);
   });
 
-  it("refuses without a session, changes nothing and audits the refusal", async () => {
-    const result = await executeAction(startRunAction, null, { runbookId: "RB-CORE-001" });
-    expect(result).toMatchObject({ ok: false, code: "UNAUTHENTICATED" });
+  it("refuses without a session and changes nothing; the chain gets one summary for the minute, not an event per call", async () => {
+    for (let i = 0; i < 3; i++) {
+      const result = await executeAction(startRunAction, null, { runbookId: "RB-CORE-001" });
+      expect(result).toMatchObject({ ok: false, code: "UNAUTHENTICATED" });
+    }
     const after = await counts();
     expect(after.runs).toBe(baseline.runs);
+    expect(after.events).toBe(baseline.events + 1);
     const event = await client.auditEvent.findFirstOrThrow({ orderBy: { seq: "desc" } });
-    expect(event).toMatchObject({ action: "run.start", outcome: "refused", actorId: null });
+    expect(event).toMatchObject({ action: "http.anonymous_refused", outcome: "refused", actorId: null, details: expect.objectContaining({ source: "no-session", endpoint: "run.start" }) });
     baseline = after;
   });
 

@@ -60,7 +60,7 @@ describe("a credential typed into free text is refused before anything is stored
     const before = await stored();
     const { result, lines } = await logged<ActionResult<unknown>>(act);
 
-    expect(result).toEqual({ ok: false, code: "INVALID", message: "Some fields need attention.", fieldErrors: { [field]: [secretMessage(kind)] } });
+    expect(result).toEqual({ ok: false, code: "INVALID", message: `Some fields need attention: ${secretMessage(kind)}`, fieldErrors: { [field]: [secretMessage(kind)] } });
     expect(JSON.stringify(result)).not.toContain(secret);
     expect(lines).toContain("action.invalid");
     expect(lines).not.toContain(secret);

@@ -3,7 +3,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { alertmanagerPayloadSchema } from "@/lib/validation/incidents";
 import { ingestAlertmanager } from "@/lib/incidents/alertmanager";
 import { db } from "@/lib/db";
-import { recordAnonymousRefusal, sourceOf } from "@/lib/http/anonymous-refusals";
+import { recordAnonymousRefusal, requestSource, sourceOf } from "@/lib/http/anonymous-refusals";
 import { BODY_LIMITS } from "@/lib/http/perimeter";
 import { LIMITS } from "@/lib/http/rate-limit";
 import { rateLimited, readJsonBody } from "@/lib/next/json-route";
@@ -26,7 +26,7 @@ export async function POST(req: NextRequest) {
   if (!expected) return NextResponse.json({ message: "The alert webhook is not configured (ALERTMANAGER_WEBHOOK_TOKEN)." }, { status: 503 });
   if (!tokenMatches(req.headers.get("authorization"), expected)) {
     // Not a person's act: logged and counted, and at most one summary per source per minute in the audit chain.
-    await recordAnonymousRefusal({ headers: req.headers, endpoint: "POST /api/alerts/alertmanager", reason: "wrong or missing bearer token" });
+    await recordAnonymousRefusal({ ...requestSource(req.headers), endpoint: "POST /api/alerts/alertmanager", reason: "wrong or missing bearer token" });
     return NextResponse.json({ message: "Wrong or missing bearer token." }, { status: 401, headers: { "WWW-Authenticate": 'Bearer realm="alertmanager"' } });
   }
   const limited = await rateLimited(LIMITS.webhook, sourceOf(req.headers), "webhook calls this minute");
