@@ -467,6 +467,16 @@ describe("ChainVerifier from a known point", () => {
 });
 
 describe("ChainVerifier with signed heads, in detail", () => {
+  it("checks every head that names the same event: a second, conflicting head is not hidden behind a matching one", () => {
+    const events = chain(10);
+    const right = { seq: 4n, hash: events[3].hash };
+    const forged = { seq: 4n, hash: "f".repeat(64) };
+    for (const anchors of [[right, forged], [forged, right]]) {
+      expect(verify(events, { anchors })).toMatchObject({ ok: false, seq: 4n });
+    }
+    expect(verify(events, { anchors: [right, { ...right }] })).toMatchObject({ ok: true, count: 10 });
+  });
+
   it("checks heads given in any order", () => {
     const events = chain(10);
     const wrong = { seq: 4n, hash: "f".repeat(64) };

@@ -131,14 +131,17 @@ export class ChainVerifier {
         this.pending = { e, window: [] };
         continue;
       }
-      const anchor = this.anchors[this.anchorAt];
-      if (anchor && anchor.seq === e.seq) {
-        this.anchorAt++;
-        if (anchor.hash !== e.hash) {
-          // The event links up but is not the one the head recorded: diagnose with what follows.
-          this.pending = { e, window: [], anchor, since: this.anchorAt > 1 ? this.anchors[this.anchorAt - 2].seq + 1n : 1n };
-          continue;
-        }
+      // Every head that names this event is checked: one that matches must not hide another that does not.
+      const group = this.anchorAt;
+      let mismatch: ChainAnchor | undefined;
+      while (this.anchors[this.anchorAt]?.seq === e.seq) {
+        const anchor = this.anchors[this.anchorAt++];
+        if (anchor.hash !== e.hash) mismatch ??= anchor;
+      }
+      if (mismatch) {
+        // The event links up but is not the one a head recorded: diagnose with what follows.
+        this.pending = { e, window: [], anchor: mismatch, since: group > 0 ? this.anchors[group - 1].seq + 1n : 1n };
+        continue;
       }
       this.lastPrev = e.prevHash;
       this.prevHash = e.hash;
