@@ -44,7 +44,7 @@ function FieldError({ id, message }: { id: string; message?: string }) {
 /** The onboarding, live: progress through RB-LAUNCH-001, the SRE's review, generated files, first flow, week 1. */
 export function OnboardingView({ initial }: { initial: View }) {
   const { data: o = initial, isError, error } = useQuery({ ...onboardingQuery(initial.id), initialData: initial });
-  const { canReview, isRequester } = o.viewer;
+  const { canReview, isRequester, approvalRefusal } = o.viewer;
   const approved = o.files !== null;
   const closed = o.state === "SUCCEEDED" || o.state === "NEEDS_ATTENTION";
 
@@ -126,28 +126,34 @@ export function OnboardingView({ initial }: { initial: View }) {
             <ImpactPanel impact={o.impact} />
             {canReview ? (
               <div className="mt-4 grid gap-4 sm:grid-cols-2">
-                <OnboardingActionForm action={approveOnboarding} onboardingId={o.id} testId="approve-form" className="space-y-2">
-                  {(pending, fieldError) => (
-                    <>
-                      {o.impact?.needsAcknowledgement && (
-                        <div>
-                          <label className="flex items-start gap-2 text-sm">
-                            <input type="checkbox" name="acknowledgeFlags" className="mt-0.5 rounded" aria-describedby="acknowledgeFlags-error" />
-                            <span>I have read the flags above and approve anyway</span>
-                          </label>
-                          <FieldError id="acknowledgeFlags-error" message={fieldError("acknowledgeFlags")} />
-                        </div>
-                      )}
-                      <label className="block text-sm">
-                        Note (optional)
-                        <textarea name="note" rows={2} className="mt-1 w-full rounded-md border border-zinc-300 px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-950" />
-                      </label>
-                      <Button type="submit" disabled={pending}>
-                        {pending ? "Approving…" : "Approve and allowlist"}
-                      </Button>
-                    </>
-                  )}
-                </OnboardingActionForm>
+                {approvalRefusal ? (
+                  <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="approval-refusal">
+                    {approvalRefusal}
+                  </p>
+                ) : (
+                  <OnboardingActionForm action={approveOnboarding} onboardingId={o.id} testId="approve-form" className="space-y-2">
+                    {(pending, fieldError) => (
+                      <>
+                        {o.impact?.needsAcknowledgement && (
+                          <div>
+                            <label className="flex items-start gap-2 text-sm">
+                              <input type="checkbox" name="acknowledgeFlags" className="mt-0.5 rounded" aria-describedby="acknowledgeFlags-error" />
+                              <span>I have read the flags above and approve anyway</span>
+                            </label>
+                            <FieldError id="acknowledgeFlags-error" message={fieldError("acknowledgeFlags")} />
+                          </div>
+                        )}
+                        <label className="block text-sm">
+                          Note (optional)
+                          <textarea name="note" rows={2} className="mt-1 w-full rounded-md border border-zinc-300 px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-950" />
+                        </label>
+                        <Button type="submit" disabled={pending}>
+                          {pending ? "Approving…" : "Approve and allowlist"}
+                        </Button>
+                      </>
+                    )}
+                  </OnboardingActionForm>
+                )}
                 <OnboardingActionForm action={sendBackOnboarding} onboardingId={o.id} testId="send-back-form" className="space-y-2">
                   {(pending, fieldError) => (
                     <>
@@ -197,7 +203,7 @@ export function OnboardingView({ initial }: { initial: View }) {
                   ? `The control plane refused the allowlist change: ${o.allowlistCommand.lastError ?? "unknown error"}`
                   : `Approved by ${o.reviewedBy ?? "an SRE"}; the allowlist change is on its way to the control plane${o.allowlistCommand?.lastError ? ` (${o.allowlistCommand.lastError})` : ""}.`}
             </p>
-            {o.allowlistCommand?.state === "FAILED" && canReview && o.state === "APPROVED" && (
+            {o.allowlistCommand?.state === "FAILED" && canReview && !approvalRefusal && o.state === "APPROVED" && (
               <OnboardingActionForm action={approveOnboarding} onboardingId={o.id} className="mt-2">
                 {(pending) => (
                   <Button type="submit" variant="secondary" disabled={pending}>

@@ -212,7 +212,9 @@ function CurrentStepControls({ run, step, me }: { run: RunView; step: StepView; 
   }
 
   if (step.twoPerson && step.status === "AWAITING_SIGNATURES" && step.requestHash) {
-    const mine = step.requestedById === me.id;
+    // The same approval state the engine enforces (approvalState in lib/runs/machine.ts), computed by the run view.
+    const disqualified = step.approval?.disqualified ?? [];
+    const mine = disqualified.find((d) => d.personId === me.id);
     const approved = step.approvals.some((a) => a.personId === me.id);
     return (
       <div className="mt-3 space-y-2" data-testid="two-person">
@@ -222,11 +224,16 @@ function CurrentStepControls({ run, step, me }: { run: RunView; step: StepView; 
         <p className="text-sm" data-testid="approval-count">
           Approvals: {step.approvals.length} of {step.requiredApprovals}
           {step.approvals.length > 0 && ` (${step.approvals.map((a) => a.name).join(", ")})`}
-          {step.voidedApprovals > 0 && <span className="text-xs text-amber-700"> · {step.voidedApprovals} voided by a changed request</span>}
+          {step.voidedApprovals > 0 && <span className="text-xs text-amber-700"> · {step.voidedApprovals} voided by a later request</span>}
         </p>
+        {disqualified.length > 0 && (
+          <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="disqualified">
+            Cannot approve, having requested this step in this run: {disqualified.map((d) => d.personName ?? "the requester").join(", ")}
+          </p>
+        )}
         <p className="font-mono text-[10px] text-zinc-500">request {step.requestHash.slice(0, 16)}</p>
         {mine ? (
-          <p className="text-sm text-zinc-600 dark:text-zinc-400">You requested this; two other people must approve it.</p>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">{mine.message}</p>
         ) : approved ? (
           <p className="text-sm text-zinc-600 dark:text-zinc-400">You approved this request; waiting for a second person.</p>
         ) : null}
@@ -242,7 +249,7 @@ function CurrentStepControls({ run, step, me }: { run: RunView; step: StepView; 
         </ActionForm>
         {step.placeholders.length > 0 && (
           <details>
-            <summary className="cursor-pointer text-sm text-zinc-600 dark:text-zinc-400">Change the parameters (voids the approvals)</summary>
+            <summary className="cursor-pointer text-sm text-zinc-600 dark:text-zinc-400">Change the parameters (voids the approvals; you then cannot approve)</summary>
             <RequestForm run={run} step={step} label="Request with new parameters" />
           </details>
         )}

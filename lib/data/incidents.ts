@@ -4,7 +4,7 @@ import { can } from "../auth/permissions";
 import type { Actor, Role } from "../auth/roles";
 import { getRunbook } from "../runbooks";
 import { loadRun } from "../runs/service";
-import { currentStep } from "../runs/machine";
+import { approvalState, currentStep } from "../runs/machine";
 import { DEFAULT_RESPONSE_MINUTES } from "../incidents/severity";
 
 export type RunSummary = {
@@ -16,7 +16,8 @@ export type RunSummary = {
   startedAt: string;
   detectedAt: string;
   incidentId: string | null;
-  current: { id: string; number: number; title: string; kind: string; roles: Role[]; since: string | null; status: string; approvals: number } | null;
+  /** `approvals` of `requiredApprovals` count for the current request of a two-person step (approvalState). */
+  current: { id: string; number: number; title: string; kind: string; roles: Role[]; since: string | null; status: string; approvals: number; requiredApprovals: number } | null;
   goNoGoDue: boolean;
 };
 
@@ -41,6 +42,7 @@ async function summariseRun(runId: string, now: Date): Promise<RunSummary | null
   const cur = run.status === "IN_PROGRESS" ? currentStep(snapshot) : null;
   const step = cur ? runbook.steps.find((s) => s.id === cur.stepId)! : null;
   const row = cur ? run.steps.find((s) => s.stepId === cur.stepId)! : null;
+  const approval = cur ? approvalState(snapshot, cur.stepId) : null;
   const minutes = (now.getTime() - run.detectedAt.getTime()) / 60_000;
   const pendingDecision = runbook.steps.some((s) => s.kind === "decision" && snapshot.steps.find((x) => x.stepId === s.id)?.status === "PENDING");
   const phase = runbook.timeline?.find((p) => minutes >= p.fromMinutes && minutes < p.toMinutes);
@@ -54,7 +56,7 @@ async function summariseRun(runId: string, now: Date): Promise<RunSummary | null
     detectedAt: run.detectedAt.toISOString(),
     incidentId: run.incidentId,
     current:
-      step && row && cur
+      step && row && cur && approval
         ? {
             id: step.id,
             number: step.number,
@@ -63,7 +65,8 @@ async function summariseRun(runId: string, now: Date): Promise<RunSummary | null
             roles: step.signoff,
             since: row.currentSince?.toISOString() ?? null,
             status: cur.status,
-            approvals: run.signatures.filter((g) => g.stepId === step.id && !g.voidedAt && g.requestHash === row.requestHash && g.personId !== row.requestedById).length,
+            approvals: approval.approvals.length,
+            requiredApprovals: approval.required,
           }
         : null,
     goNoGoDue: run.status === "IN_PROGRESS" && pendingDecision && Boolean(phase && /go\/no-go/i.test(phase.label)),

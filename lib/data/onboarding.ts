@@ -4,7 +4,7 @@ import { can } from "../auth/permissions";
 import type { Actor } from "../auth/roles";
 import type { Flow } from "../control-plane/contract";
 import { readTelemetryOrNull } from "../control-plane/telemetry";
-import { canSeeOnboarding } from "../onboarding/access";
+import { canSeeOnboarding, onboardingApprovalRefusal } from "../onboarding/access";
 import { alertRulesFileName, alertRulesYaml } from "../onboarding/alert-rules";
 import { type OnboardingPhase, type ReviewImpact } from "../onboarding/impact";
 import { onboardingProgress, type OnboardingState, type ProgressStep } from "../onboarding/progress";
@@ -98,8 +98,8 @@ export type OnboardingView = {
   impact: ReviewImpact | null;
   /** The generated workflow and alert rules, once approved. */
   files: { workflow: GeneratedFile; alertRules: GeneratedFile } | null;
-  /** What the viewer may do here (the actions check again). */
-  viewer: { isRequester: boolean; canReview: boolean };
+  /** What the viewer may do here (the actions check again); why they may not approve, if they may not. */
+  viewer: { isRequester: boolean; canReview: boolean; approvalRefusal: string | null };
   serverTime: string;
 };
 
@@ -182,7 +182,7 @@ export async function getOnboardingView(actor: Actor, id: string, opts: { now?: 
     ),
     impact,
     files: approved ? generatedFiles({ repoName: o.repoName, team: o.team, alertContacts: asStrings(o.alertContacts) }, opts.portalUrl) : null,
-    viewer: { isRequester: o.requestedById === actor.id, canReview: can(actor, "onboarding.approve") },
+    viewer: { isRequester: o.requestedById === actor.id, canReview: can(actor, "onboarding.approve"), approvalRefusal: onboardingApprovalRefusal(actor, o) },
     serverTime: now.toISOString(),
   };
 }

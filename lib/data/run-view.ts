@@ -3,7 +3,7 @@ import { db } from "../db";
 import { can } from "../auth/permissions";
 import type { Actor, Role } from "../auth/roles";
 import { loadRun } from "../runs/service";
-import { currentStep, effectiveStatus, REQUIRED_SIGNATURES, type EffectiveStatus } from "../runs/machine";
+import { approvalState, currentStep, effectiveStatus, type Disqualification, type EffectiveStatus } from "../runs/machine";
 import { listPlaceholders } from "../control-plane/placeholders";
 import { liveValues, type LiveValue } from "../runs/live-values";
 import type { TelemetrySnapshot } from "../control-plane/contract";
@@ -31,9 +31,12 @@ export type StepView = {
   requestHash: string | null;
   requestedBy: string | null;
   requestedById: string | null;
+  /** Two-person steps: the approvals that count for the current request (approvalState); other steps: the sign-offs. */
   approvals: { personId: string; name: string; role: string; at: string }[];
   voidedApprovals: number;
   requiredApprovals: number;
+  /** Two-person steps: how many approvals are still needed, and who may not approve and why (approvalState). */
+  approval: { remaining: number; disqualified: Disqualification[] } | null;
   decision: { outcome: "GO" | "NO_GO"; reason: string; by: string; at: string; criteria: unknown } | null;
   command: { id: string; action: string; state: string; attempts: number; lastError: string | null; response: unknown; updatedAt: string } | null;
   child: { id: string; runbookId: string; status: string } | null;
@@ -75,7 +78,8 @@ const SUMMARY: Record<string, (d: Record<string, unknown>) => string> = {
   "run.start": (d) => `started ${d.runbookId}${d.drill ? " as a drill" : ""}`,
   "run.step.signed": (d) => `signed off ${d.stepId}${d.notes ? `: “${d.notes}”` : ""}`,
   "run.step.child_opened": (d) => `opened ${d.runbookId} as a child run from ${d.stepId}`,
-  "run.step.requested": (d) => `requested ${d.action ?? d.stepId} ${d.params ? JSON.stringify(d.params) : ""} (needs two approvals)`,
+  "run.step.requested": (d) =>
+    `requested ${d.action ?? d.stepId} ${d.params ? JSON.stringify(d.params) : ""} (needs two approvals${Number(d.voidedApprovals) > 0 ? `; voided ${d.voidedApprovals} earlier approval${d.voidedApprovals === 1 ? "" : "s"}` : ""})`,
   "run.step.command_requested": (d) => `sent ${d.action} ${JSON.stringify(d.params)}`,
   "run.step.approved": (d) => `approved ${d.stepId} (${d.approval}/${d.of})${d.sent ? ", command sent" : ""}`,
   "run.step.decided": (d) => `decided ${d.outcome === "GO" ? "GO" : "NO-GO"} at ${d.stepId}: ${d.reason}`,
@@ -114,7 +118,8 @@ export async function getRunView(actor: Actor, runId: string, telemetry: Telemet
     const snap = snapshot.steps.find((r) => r.stepId === s.id)!;
     const cmd = commands.find((c) => c.id === row.commandId) ?? null;
     const sigs = run.signatures.filter((g) => g.stepId === s.id);
-    const valid = sigs.filter((g) => !g.voidedAt && (!s.twoPerson || g.requestHash === row.requestHash) && g.personId !== row.requestedById);
+    const approval = s.twoPerson ? approvalState(snapshot, s.id) : null;
+    const counted = approval ? approval.approvals.map((a) => sigs.find((g) => !g.voidedAt && g.personId === a.personId && g.requestId === a.requestId)!) : sigs.filter((g) => !g.voidedAt);
     const decision = run.decisions.find((d) => d.stepId === s.id);
     const child = children.find((c) => c.id === row.childRunId) ?? null;
     return {
@@ -137,9 +142,10 @@ export async function getRunView(actor: Actor, runId: string, telemetry: Telemet
       requestHash: row.requestHash,
       requestedBy: name(row.requestedById),
       requestedById: row.requestedById,
-      approvals: (s.twoPerson ? valid : sigs.filter((g) => !g.voidedAt)).map((g) => ({ personId: g.personId, name: g.personName, role: g.role, at: g.createdAt.toISOString() })),
-      voidedApprovals: sigs.filter((g) => g.voidedAt).length,
-      requiredApprovals: s.twoPerson ? REQUIRED_SIGNATURES : 1,
+      approvals: counted.map((g) => ({ personId: g.personId, name: g.personName, role: g.role, at: g.createdAt.toISOString() })),
+      voidedApprovals: approval?.voided ?? sigs.filter((g) => g.voidedAt).length,
+      requiredApprovals: approval?.required ?? 1,
+      approval: approval ? { remaining: approval.remaining, disqualified: approval.disqualified } : null,
       decision: decision ? { outcome: decision.outcome, reason: decision.reason, by: decision.decidedBy, at: decision.decidedAt.toISOString(), criteria: decision.criteria } : null,
       command: cmd ? { id: cmd.id, action: cmd.action, state: cmd.state, attempts: cmd.attempts, lastError: cmd.lastError, response: cmd.response, updatedAt: cmd.updatedAt.toISOString() } : null,
       child,

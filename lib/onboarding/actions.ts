@@ -15,7 +15,7 @@ import { enqueueCommand } from "../control-plane/relay";
 import { sharedTelemetry } from "../control-plane/telemetry";
 import type { Flow, TelemetrySnapshot } from "../control-plane/contract";
 import { approveOnboardingSchema, onboardingRefSchema, onboardingRequestSchema, sendBackOnboardingSchema } from "../validation/onboarding";
-import { canSeeOnboarding } from "./access";
+import { canSeeOnboarding, onboardingApprovalRefusal } from "./access";
 import { CONTROL_PLANE_PHASE, REPO_DAILY_LIMIT_USD, type OnboardingPhase } from "./impact";
 import { ACTIVE_STATES, OPEN_STATES, STATE_LABELS, type OnboardingState } from "./progress";
 import { impactForOnboarding } from "./review";
@@ -113,9 +113,9 @@ export const requestOnboardingAction = defineAction({
 });
 
 /**
- * An SRE approves: registers the repo and queues the allowlist change (this repo added, at its phase, with the $5
- * daily cap) in the same transaction, exactly once. Budget or capacity flags must be acknowledged. If the control
- * plane refused the change, approving again sends it again.
+ * An SRE other than the requester approves: registers the repo and queues the allowlist change (this repo added, at
+ * its phase, with the $5 daily cap) in the same transaction, exactly once. Budget or capacity flags must be
+ * acknowledged. If the control plane refused the change, approving again sends it again.
  */
 export const approveOnboardingAction = defineAction({
   name: "onboarding.approved",
@@ -125,6 +125,8 @@ export const approveOnboardingAction = defineAction({
   prepare: () => telemetryOrNull(),
   async run({ actor, input, tx, prepared: telemetry }) {
     const o = await loadForActor(tx, actor, input.onboardingId, "onboarding.approve");
+    const selfApproval = onboardingApprovalRefusal(actor, o);
+    if (selfApproval) throw new AuthorizationError("onboarding.approve", selfApproval);
     let resend = false;
     if (o.state === "APPROVED" && o.allowlistCommandId) {
       const previous = await tx.command.findUnique({ where: { id: o.allowlistCommandId }, select: { state: true } });

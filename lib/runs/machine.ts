@@ -3,11 +3,11 @@
  * run, the person acting and what they ask for, and return either a refusal or a plan of changes. The service
  * (lib/runs/service.ts) applies a plan in one transaction with version checks, so a lost race is a conflict.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { canonicalJson } from "../audit/canonical";
 import { ROLE_LABELS, type Actor, type Role } from "../auth/roles";
 import type { Runbook, RunbookStep } from "../runbooks";
-import type { ControlPlaneAction } from "../control-plane/actions";
+import { isCriticalAction, type ControlPlaneAction } from "../control-plane/actions";
 import { safeParseActionParams } from "../control-plane/contract";
 import { fillPlaceholders, listPlaceholders } from "../control-plane/placeholders";
 import { canonicalRequestHash } from "../control-plane/request-hash";
@@ -21,6 +21,8 @@ export type StepSnapshot = {
   status: StepStatus;
   version: number;
   request: { action: string | null; params: Record<string, unknown> } | null;
+  /** The current request (the latest one made on this step); approvals count only for it. */
+  requestId: string | null;
   requestHash: string | null;
   requestedById: string | null;
   completedById: string | null;
@@ -28,9 +30,13 @@ export type StepSnapshot = {
   childRunStatus: RunStatus | null;
 };
 
-export type SignatureSnapshot = { stepId: string; personId: string; personName: string; role: string; requestHash: string | null; voided: boolean };
+/** A sign-off, an approval (of the request `requestId`) or a one-person requester's own signature. */
+export type SignatureSnapshot = { stepId: string; personId: string; personName: string; role: string; requestId: string | null; requestHash: string | null; voided: boolean };
 
-export type RunSnapshot = { id: string; status: RunStatus; steps: StepSnapshot[]; signatures: SignatureSnapshot[] };
+/** One request of a step's action (or of a two-person step's approvals), however many were made in the run. */
+export type RequestSnapshot = { id: string; stepId: string; personId: string; personName: string; requestHash: string };
+
+export type RunSnapshot = { id: string; status: RunStatus; steps: StepSnapshot[]; signatures: SignatureSnapshot[]; requests: RequestSnapshot[] };
 
 /** What a step looks like to people, with asynchronous outcomes (commands, child runs) folded in. */
 export type EffectiveStatus = StepStatus | "FAILED";
@@ -42,8 +48,11 @@ export type StepUpdate = { stepId: string; expectedVersion: number; data: Record
 export type Plan = {
   ok: true;
   stepUpdates: StepUpdate[];
-  signature?: { stepId: string; role: Role; requestHash: string | null };
-  voidSignaturesOf?: { stepId: string; exceptHash: string | null };
+  signature?: { stepId: string; role: Role; requestHash: string | null; requestId?: string };
+  /** A new request: recorded with the requester, whatever happens to it later. */
+  request?: { id: string; stepId: string; requestHash: string; request: { action: string | null; params: Record<string, unknown> } };
+  /** Voids every approval given so far on the step (a new request was made). */
+  voidSignaturesOf?: { stepId: string };
   decision?: { stepId: string; outcome: "GO" | "NO_GO"; reason: string; criteria: unknown };
   enqueue?: { stepId: string; action: string; params: Record<string, unknown> };
   openChild?: { stepId: string; runbookId: string };
@@ -70,6 +79,65 @@ export const isFinished = (s: StepSnapshot) => FINISHED.includes(effectiveStatus
 /** The step people work on now: the first one, in order, that is not finished. Null when all are. */
 export function currentStep(snapshot: RunSnapshot): StepSnapshot | null {
   return snapshot.steps.find((s) => !isFinished(s)) ?? null;
+}
+
+export type Disqualification = {
+  personId: string;
+  personName: string | null;
+  /** REQUESTED_THIS: made the current request. REQUESTED_EARLIER: made an earlier request on the step in this run. */
+  reason: "REQUESTED_THIS" | "REQUESTED_EARLIER";
+  /** What the person is told when they try to approve. */
+  message: string;
+};
+
+export type ApprovalState = {
+  requestId: string | null;
+  requestHash: string | null;
+  /** The approvals that count, in the order given. */
+  approvals: SignatureSnapshot[];
+  required: number;
+  remaining: number;
+  /** Approvals given on the step that a later request voided. */
+  voided: number;
+  /** Everyone who made a request on the step in this run (the current requester first): none of them may approve. */
+  disqualified: Disqualification[];
+};
+
+const DISQUALIFIED: Record<Disqualification["reason"], string> = {
+  REQUESTED_THIS: "You requested this action, so you cannot also approve it (two-person rule).",
+  REQUESTED_EARLIER: "You requested this step earlier in this run, so you cannot approve it (two-person rule).",
+};
+
+/**
+ * The two-person rule's state of a step, as the engine enforces it and the run page shows it. An approval counts
+ * only for the request it was given to (its id and the hash of the exact request) and only while no later request
+ * voided it; approvers are different people, none of whom made any request on the step in this run.
+ */
+export function approvalState(snapshot: RunSnapshot, stepId: string): ApprovalState {
+  const state = snapshot.steps.find((s) => s.stepId === stepId);
+  const requests = snapshot.requests.filter((r) => r.stepId === stepId);
+  const disqualified = new Map<string, Disqualification>();
+  const disqualify = (personId: string, reason: Disqualification["reason"]) => {
+    if (disqualified.has(personId)) return;
+    disqualified.set(personId, { personId, personName: requests.find((r) => r.personId === personId)?.personName ?? null, reason, message: DISQUALIFIED[reason] });
+  };
+  if (state?.requestedById) disqualify(state.requestedById, "REQUESTED_THIS");
+  for (const r of requests) disqualify(r.personId, "REQUESTED_EARLIER");
+  const signatures = snapshot.signatures.filter((g) => g.stepId === stepId);
+  const approvals: SignatureSnapshot[] = [];
+  for (const g of signatures) {
+    const ofCurrentRequest = !g.voided && g.requestId !== null && g.requestId === state?.requestId && g.requestHash === state.requestHash;
+    if (ofCurrentRequest && !disqualified.has(g.personId) && !approvals.some((a) => a.personId === g.personId)) approvals.push(g);
+  }
+  return {
+    requestId: state?.requestId ?? null,
+    requestHash: state?.requestHash ?? null,
+    approvals,
+    required: REQUIRED_SIGNATURES,
+    remaining: Math.max(0, REQUIRED_SIGNATURES - approvals.length),
+    voided: signatures.filter((g) => g.voided).length,
+    disqualified: [...disqualified.values()],
+  };
 }
 
 /** The hash two-person signatures cover for a step without a control-plane action. */
@@ -150,8 +218,9 @@ export function signOff(ctx: Ctx, stepId: string, input: { notes?: string }, now
 
 /**
  * Request a step's control-plane action with filled-in parameters (or, for a two-person step without an action,
- * ask for its two signatures). One-person steps are sent at once; two-person steps wait for two approvals, and a
- * request with changed parameters voids the signatures given so far.
+ * ask for its two signatures). One-person steps are sent at once, unless the filled-in parameters make the action
+ * critical; two-person steps wait for two approvals of this request, and any new request voids every approval
+ * given so far.
  */
 export function requestStep(ctx: Ctx, stepId: string, values: Record<string, string>, now: Date): Outcome {
   const found = locate(ctx, stepId);
@@ -165,39 +234,58 @@ export function requestStep(ctx: Ctx, stepId: string, values: Record<string, str
   const hash = prepared.hash;
   const filled = { params: prepared.params };
   const request = { action, params: filled.params };
+  const requestId = randomUUID();
   if (!step.twoPerson) {
+    if (isCriticalAction(action!, filled.params)) {
+      return refuse("FORBIDDEN", `${action} with these parameters is a critical action: it needs the two-person rule, and step ${step.number} does not have it. Nothing was sent.`);
+    }
     return {
       ok: true,
-      stepUpdates: [{ stepId, expectedVersion: state.version, data: { status: "COMMAND_SENT", request, requestHash: hash, requestedById: ctx.actor.id, completedById: ctx.actor.id, completedAt: now } }],
-      signature: { stepId, role: role!, requestHash: hash },
+      stepUpdates: [{ stepId, expectedVersion: state.version, data: { status: "COMMAND_SENT", request, requestId, requestHash: hash, requestedById: ctx.actor.id, completedById: ctx.actor.id, completedAt: now } }],
+      request: { id: requestId, stepId, requestHash: hash, request },
+      signature: { stepId, role: role!, requestHash: hash, requestId },
       enqueue: { stepId, action: action!, params: filled.params },
-      audit: { action: "run.step.command_requested", details: { stepId, action, params: filled.params, requestHash: hash } },
+      audit: { action: "run.step.command_requested", details: { stepId, action, params: filled.params, requestId, requestHash: hash } },
     };
   }
   return {
     ok: true,
-    stepUpdates: [{ stepId, expectedVersion: state.version, data: { status: "AWAITING_SIGNATURES", request, requestHash: hash, requestedById: ctx.actor.id } }],
-    voidSignaturesOf: { stepId, exceptHash: hash },
+    stepUpdates: [{ stepId, expectedVersion: state.version, data: { status: "AWAITING_SIGNATURES", request, requestId, requestHash: hash, requestedById: ctx.actor.id } }],
+    request: { id: requestId, stepId, requestHash: hash, request },
+    voidSignaturesOf: { stepId },
     audit: {
       action: "run.step.requested",
-      details: { stepId, action, params: filled.params, requestHash: hash, replacedRequestHash: state.requestHash !== hash ? state.requestHash : null },
+      details: {
+        stepId,
+        action,
+        params: filled.params,
+        requestId,
+        requestHash: hash,
+        replacedRequestId: state.requestId,
+        replacedRequestHash: state.requestHash !== hash ? state.requestHash : null,
+        voidedApprovals: ctx.snapshot.signatures.filter((g) => g.stepId === stepId && !g.voided).length,
+      },
     },
   };
 }
 
-/** Approve a two-person step's exact request. The second valid approval sends the command (or completes the step). */
+/**
+ * Approve a two-person step's current request (the hash of its exact parameters must be the one the approver saw).
+ * The approval that completes the rule (see approvalState) sends the command, or completes a step without one.
+ */
 export function approveStep(ctx: Ctx, stepId: string, expectedRequestHash: string, now: Date): Outcome {
   const found = locate(ctx, stepId);
   if (!found.ok) return found;
   const { step, state, role } = found;
   if (!step.twoPerson) return refuse("INVALID", "This step does not use the two-person rule.");
-  if (state.status !== "AWAITING_SIGNATURES" || !state.requestHash) return refuse("CONFLICT", "Nothing is waiting for approval on this step: it must be requested first.");
+  if (state.status !== "AWAITING_SIGNATURES" || !state.requestHash || !state.requestId) return refuse("CONFLICT", "Nothing is waiting for approval on this step: it must be requested first.");
   if (state.requestHash !== expectedRequestHash) return refuse("CONFLICT", "The request changed after you loaded it: review the new parameters and approve again.");
-  if (state.requestedById === ctx.actor.id) return refuse("FORBIDDEN", "You requested this action, so you cannot also approve it (two-person rule).");
-  const valid = ctx.snapshot.signatures.filter((g) => g.stepId === stepId && !g.voided && g.requestHash === state.requestHash);
-  if (valid.some((g) => g.personId === ctx.actor.id)) return refuse("CONFLICT", "You already approved this request; a second, different person must approve it.");
-  if (valid.length >= REQUIRED_SIGNATURES) return refuse("CONFLICT", "This request already has its two approvals.");
-  const complete = valid.length + 1 >= REQUIRED_SIGNATURES;
+  const approval = approvalState(ctx.snapshot, stepId);
+  const disqualified = approval.disqualified.find((d) => d.personId === ctx.actor.id);
+  if (disqualified) return refuse("FORBIDDEN", disqualified.message);
+  if (approval.approvals.some((g) => g.personId === ctx.actor.id)) return refuse("CONFLICT", "You already approved this request; a second, different person must approve it.");
+  if (approval.remaining === 0) return refuse("CONFLICT", "This request already has its two approvals.");
+  const complete = approval.remaining === 1;
   const update: StepUpdate = complete
     ? step.action
       ? { stepId, expectedVersion: state.version, data: { status: "COMMAND_SENT", completedById: ctx.actor.id, completedAt: now } }
@@ -206,9 +294,12 @@ export function approveStep(ctx: Ctx, stepId: string, expectedRequestHash: strin
   return {
     ok: true,
     stepUpdates: [update],
-    signature: { stepId, role: role!, requestHash: state.requestHash },
+    signature: { stepId, role: role!, requestHash: state.requestHash, requestId: state.requestId },
     enqueue: complete && step.action ? { stepId, action: step.action.name, params: state.request?.params ?? {} } : undefined,
-    audit: { action: "run.step.approved", details: { stepId, requestHash: state.requestHash, approval: valid.length + 1, of: REQUIRED_SIGNATURES, sent: complete && Boolean(step.action) } },
+    audit: {
+      action: "run.step.approved",
+      details: { stepId, requestId: state.requestId, requestHash: state.requestHash, approval: approval.approvals.length + 1, of: approval.required, sent: complete && Boolean(step.action) },
+    },
   };
 }
 

@@ -43,8 +43,20 @@ export async function loadRunbookVersion(sql: SqlRunner, v: { contentHash: strin
 type RunRows = {
   id: string;
   status: RunStatus;
-  steps: { stepId: string; status: StepStatus; version: number; request: unknown; requestHash: string | null; requestedById: string | null; completedById: string | null; commandId: string | null; childRunId: string | null }[];
-  signatures: { stepId: string; personId: string; personName: string; role: string; requestHash: string | null; voidedAt: Date | string | null }[];
+  steps: {
+    stepId: string;
+    status: StepStatus;
+    version: number;
+    request: unknown;
+    requestId: string | null;
+    requestHash: string | null;
+    requestedById: string | null;
+    completedById: string | null;
+    commandId: string | null;
+    childRunId: string | null;
+  }[];
+  signatures: { stepId: string; personId: string; personName: string; role: string; requestId: string | null; requestHash: string | null; voidedAt: Date | string | null }[];
+  requests: { id: string; stepId: string; requestedById: string; requestedBy: string; requestHash: string }[];
   commands: { id: string; state: CommandState }[];
   children: { id: string; status: RunStatus }[];
 };
@@ -58,13 +70,15 @@ function toSnapshot(run: RunRows): RunSnapshot {
       status: st.status,
       version: st.version,
       request: (st.request as RunSnapshot["steps"][number]["request"]) ?? null,
+      requestId: st.requestId,
       requestHash: st.requestHash,
       requestedById: st.requestedById,
       completedById: st.completedById,
       commandState: run.commands.find((c) => c.id === st.commandId)?.state ?? null,
       childRunStatus: run.children.find((c) => c.id === st.childRunId)?.status ?? null,
     })),
-    signatures: run.signatures.map((g) => ({ stepId: g.stepId, personId: g.personId, personName: g.personName, role: g.role, requestHash: g.requestHash, voided: g.voidedAt !== null })),
+    signatures: run.signatures.map((g) => ({ stepId: g.stepId, personId: g.personId, personName: g.personName, role: g.role, requestId: g.requestId, requestHash: g.requestHash, voided: g.voidedAt !== null })),
+    requests: run.requests.map((q) => ({ id: q.id, stepId: q.stepId, personId: q.requestedById, personName: q.requestedBy, requestHash: q.requestHash })),
   };
 }
 
@@ -77,6 +91,7 @@ export async function loadRun(tx: Db | Tx, runId: string) {
       runbook: { select: { contentHash: true, runbookId: true } },
       steps: { orderBy: { position: "asc" } },
       signatures: { orderBy: { createdAt: "asc" } },
+      requests: { orderBy: { createdAt: "asc" } },
       decisions: true,
       commands: { select: { id: true, stepId: true, state: true } },
       children: { select: { id: true, status: true, parentStepId: true } },
@@ -109,12 +124,15 @@ export async function loadRunState(sql: SqlRunner, runId: string) {
     SELECT r."id", r."runbookId", r."contentHash", r."status"::text AS "status", r."version", r."drill", r."drillScenario", r."incidentId",
            r."detectedAt", r."parentRunId",
            (SELECT coalesce(json_agg(json_build_object('stepId', s."stepId", 'status', s."status", 'version', s."version", 'request', s."request",
-                     'requestHash', s."requestHash", 'requestedById', s."requestedById", 'completedById', s."completedById", 'commandId', s."commandId",
-                     'childRunId', s."childRunId", 'currentSince', s."currentSince") ORDER BY s."position"), '[]')
+                     'requestId', s."requestId", 'requestHash', s."requestHash", 'requestedById', s."requestedById", 'completedById', s."completedById",
+                     'commandId', s."commandId", 'childRunId', s."childRunId", 'currentSince', s."currentSince") ORDER BY s."position"), '[]')
               FROM "step_state" s WHERE s."runId" = r."id") AS "steps",
            (SELECT coalesce(json_agg(json_build_object('stepId', g."stepId", 'personId', g."personId", 'personName', g."personName", 'role', g."role",
-                     'requestHash', g."requestHash", 'voidedAt', g."voidedAt") ORDER BY g."createdAt"), '[]')
+                     'requestId', g."requestId", 'requestHash', g."requestHash", 'voidedAt', g."voidedAt") ORDER BY g."createdAt"), '[]')
               FROM "signature" g WHERE g."runId" = r."id") AS "signatures",
+           (SELECT coalesce(json_agg(json_build_object('id', q."id", 'stepId', q."stepId", 'requestedById', q."requestedById", 'requestedBy', q."requestedBy",
+                     'requestHash', q."requestHash") ORDER BY q."createdAt"), '[]')
+              FROM "step_request" q WHERE q."runId" = r."id") AS "requests",
            (SELECT coalesce(json_agg(json_build_object('id', c."id", 'state', c."state")), '[]') FROM "command" c WHERE c."runId" = r."id") AS "commands",
            (SELECT coalesce(json_agg(json_build_object('id', k."id", 'status', k."status")), '[]') FROM "run" k WHERE k."parentRunId" = r."id") AS "children"
       FROM "run" r WHERE r."id" = ${runId}::uuid`);
@@ -182,6 +200,7 @@ const STEP_COLUMNS: Record<string, string> = {
   status: '"StepStatus"',
   notes: "text",
   request: "jsonb",
+  requestId: "uuid",
   requestHash: "text",
   requestedById: "uuid",
   completedById: "uuid",
@@ -227,9 +246,9 @@ function clockAfter(loaded: RunState, plan: Plan): { stepId: string } | "finishe
 /**
  * Applies a plan with version checks; a lost race throws a CONFLICT ActionError (the transaction rolls back).
  *
- * The run's version guard, the step updates (each guarded by its own version), voided and new signatures, the
- * decision and the next step's clock are one statement: every part after the guard only acts on the run the guard
- * updated, and the counts it returns tell which guard, if any, lost.
+ * The run's version guard, the step updates (each guarded by its own version), a new request, voided and new
+ * signatures, the decision and the next step's clock are one statement: every part after the guard only acts on the
+ * run the guard updated, and the counts it returns tell which guard, if any, lost.
  */
 export async function applyPlan(sql: SqlRunner, ctx: { actor: Actor; loaded: RunState; plan: Plan }, now = new Date()) {
   const { actor, loaded, plan } = ctx;
@@ -243,14 +262,19 @@ export async function applyPlan(sql: SqlRunner, ctx: { actor: Actor; loaded: Run
       (u, i) => Prisma.sql`${Prisma.raw(`u${i}`)} AS (UPDATE "step_state" SET ${stepAssignments(u.data)} WHERE "runId" = ${ofRun} AND "stepId" = ${u.stepId} AND "version" = ${u.expectedVersion} RETURNING 1)`,
     ),
   ];
+  if (plan.request) {
+    const q = plan.request;
+    ctes.push(Prisma.sql`q AS (INSERT INTO "step_request" ("id", "runId", "stepId", "requestedById", "requestedBy", "request", "requestHash", "createdAt")
+      SELECT ${q.id}::uuid, "id", ${q.stepId}, ${actor.id}::uuid, ${actor.name}, ${JSON.stringify(q.request)}::jsonb, ${q.requestHash}, ${now}::timestamptz FROM g RETURNING 1)`);
+  }
   if (plan.voidSignaturesOf) {
-    const { stepId, exceptHash } = plan.voidSignaturesOf;
-    ctes.push(Prisma.sql`v AS (UPDATE "signature" SET "voidedAt" = ${now}::timestamptz WHERE "runId" = ${ofRun} AND "stepId" = ${stepId} AND "voidedAt" IS NULL AND "requestHash" IS DISTINCT FROM ${exceptHash}::text RETURNING 1)`);
+    const { stepId } = plan.voidSignaturesOf;
+    ctes.push(Prisma.sql`v AS (UPDATE "signature" SET "voidedAt" = ${now}::timestamptz WHERE "runId" = ${ofRun} AND "stepId" = ${stepId} AND "voidedAt" IS NULL RETURNING 1)`);
   }
   if (plan.signature) {
     const g = plan.signature;
-    ctes.push(Prisma.sql`s AS (INSERT INTO "signature" ("id", "runId", "stepId", "personId", "personName", "role", "requestHash", "createdAt")
-      SELECT gen_random_uuid(), "id", ${g.stepId}, ${actor.id}::uuid, ${actor.name}, ${g.role}, ${g.requestHash}::text, ${now}::timestamptz FROM g RETURNING 1)`);
+    ctes.push(Prisma.sql`s AS (INSERT INTO "signature" ("id", "runId", "stepId", "personId", "personName", "role", "requestId", "requestHash", "createdAt")
+      SELECT gen_random_uuid(), "id", ${g.stepId}, ${actor.id}::uuid, ${actor.name}, ${g.role}, ${g.requestId ?? null}::uuid, ${g.requestHash}::text, ${now}::timestamptz FROM g RETURNING 1)`);
   }
   if (plan.decision) {
     const d = plan.decision;

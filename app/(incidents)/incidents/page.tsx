@@ -128,7 +128,7 @@ export default async function IncidentsPage() {
                   {r.runbookId} step {r.current!.number}: {r.current!.title}
                 </Link>
                 <div className="text-xs text-zinc-500">
-                  {r.current!.kind === "decision" ? "go/no-go decision" : `approvals ${r.current!.approvals} of 2`}
+                  {r.current!.kind === "decision" ? "go/no-go decision" : `approvals ${r.current!.approvals} of ${r.current!.requiredApprovals}`}
                   {r.current!.since && (
                     <>
                       {" "}
