@@ -92,7 +92,9 @@ function fakeDatabase() {
 }
 
 /** Structured log lines written while an action runs, parsed. */
+/** Every log line from debug up, whatever LOG_LEVEL the run has (`npm test` runs with warn). */
 function captureLogs() {
+  vi.stubEnv("LOG_LEVEL", "debug");
   const lines: Record<string, unknown>[] = [];
   const keep = (chunk: unknown) => {
     for (const line of String(chunk).split("\n")) if (line) lines.push(JSON.parse(line));
@@ -132,6 +134,7 @@ beforeEach(() => {
 
 afterEach(() => {
   vi.restoreAllMocks();
+  vi.unstubAllEnvs();
   delete globalForDb.portalDb;
 });
 

@@ -48,7 +48,7 @@ const client = {
   },
 };
 process.stdout.write("claiming\\n");
-await deliverDueCommands({ db, client, leaseMs: 1000 });
+await deliverDueCommands({ db, client, leaseMs: 30_000 });
 process.stdout.write("survived\\n");
 process.exit(3);
 `,
@@ -96,7 +96,7 @@ describe("relay crash recovery", () => {
     const client = createControlPlaneClient({ baseUrl: sim.url });
     // While its lease runs, nobody else picks the row up.
     expect(await deliverDueCommands({ db, client })).toMatchObject({ claimed: 0 });
-    const report = await deliverDueCommands({ db, client, now: new Date(Date.now() + 2_000) });
+    const report = await deliverDueCommands({ db, client, now: new Date(Date.now() + 31_000) });
     expect(report).toMatchObject({ claimed: 1, succeeded: 1 });
 
     const done = await db.command.findUniqueOrThrow({ where: { id: row.id } });
@@ -115,7 +115,7 @@ describe("relay crash recovery", () => {
     expect(await db.command.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ state: "SENDING", attempts: 1 });
     expect(sim.state.effects.count(row.idempotencyKey)).toBe(0);
 
-    await deliverDueCommands({ db, client: createControlPlaneClient({ baseUrl: sim.url }), now: new Date(Date.now() + 2_000) });
+    await deliverDueCommands({ db, client: createControlPlaneClient({ baseUrl: sim.url }), now: new Date(Date.now() + 31_000) });
     expect(await db.command.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ state: "SUCCEEDED", attempts: 2 });
     expect(sim.state.effects.count(row.idempotencyKey)).toBe(1);
     expect(sim.state.model.capacity().dbPool.size).toBe(300);
