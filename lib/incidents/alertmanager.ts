@@ -13,6 +13,7 @@ export type IngestResult = { incidentIds: string[]; created: number; updated: nu
  * notification; each change is audited.
  */
 export async function ingestAlertmanager(client: Db, payload: AlertmanagerPayload, now = new Date()): Promise<IngestResult> {
+  // A batch holds many alerts and a busy machine is slow: 20 s, not Prisma's default 5 s, before the transaction is abandoned.
   return client.$transaction(async (tx) => {
     const result: IngestResult = { incidentIds: [], created: 0, updated: 0, unchanged: 0 };
     // Serialise notifications of one group, so two deliveries racing cannot open two incidents.
@@ -91,5 +92,5 @@ export async function ingestAlertmanager(client: Db, payload: AlertmanagerPayloa
       }
     }
     return result;
-  });
+  }, { timeout: 20_000 });
 }
