@@ -67,7 +67,10 @@ export const evidenceSchema = z.object({
 
 export const saveRcaSchema = z.object({
   runId,
-  markdown: freeText(z.string().trim().min(20, "The RCA is too short to save.").max(200_000, "The RCA is limited to 200,000 characters.")),
+  /** Line ends normalised to \n (a form posts a textarea with \r\n), so a version's hash does not depend on how it was sent. */
+  markdown: freeText(
+    z.preprocess((v) => (typeof v === "string" ? v.replace(/\r\n?/g, "\n") : v), z.string().trim().min(20, "The RCA is too short to save.").max(200_000, "The RCA is limited to 200,000 characters.")),
+  ),
   /** The version the editor started from (0 for the generated draft): a save based on an older one is refused. */
   baseVersion: z.coerce.number({ error: "Missing the version this RCA is based on; reload the page." }).int().min(0, "Missing the version this RCA is based on; reload the page."),
 });

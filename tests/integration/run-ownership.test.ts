@@ -163,7 +163,8 @@ describe("escalation, one level at a time", () => {
 describe("the RCA keeps every version", () => {
   it("keeps both of two saves, with each hash and the previous one in the audit log", async () => {
     const runId = await ended("RB-CORE-004");
-    const first = await executeAction(saveRcaAction, sre, { runId, baseVersion: 0, markdown: rca(20) });
+    // Sent as a form posts a textarea (\r\n): stored, and hashed, with \n.
+    const first = await executeAction(saveRcaAction, sre, { runId, baseVersion: 0, markdown: rca(20).replaceAll("\n", "\r\n") });
     expect(first).toMatchObject({ ok: true, data: { version: 1 } });
     const second = await executeAction(saveRcaAction, ic, { runId, baseVersion: 1, markdown: rca(25) });
     expect(second).toMatchObject({ ok: true, data: { version: 2 } });
