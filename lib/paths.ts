@@ -7,7 +7,8 @@ export const paths = {
   runbooks: () => "/runbooks",
   runbook: (id: string) => `/runbooks/${id}`,
   run: (id: string) => `/runs/${id}`,
-  rca: (id: string) => `/runs/${id}/rca`,
+  /** The run's RCA page; `version` selects whose changes the history shows. */
+  rca: (id: string, version?: number) => (version ? `/runs/${id}/rca?version=${version}` : `/runs/${id}/rca`),
   incidents: () => "/incidents",
   incident: (id: string) => `/incidents/${id}`,
   panels: () => "/panels",
@@ -26,7 +27,10 @@ export const paths = {
     onboarding: (id: string) => `/api/onboarding/${id}`,
     onboardingWorkflow: (id: string) => `/api/onboarding/${id}/workflow`,
     onboardingAlertRules: (id: string) => `/api/onboarding/${id}/alert-rules`,
-    rcaMarkdown: (id: string) => `/api/runs/${id}/rca`,
+    /** The RCA as Markdown: the latest version (or the draft), or one saved version. */
+    rcaMarkdown: (id: string, version?: number) => (version ? `/api/runs/${id}/rca?version=${version}` : `/api/runs/${id}/rca`),
+    /** The RCA's saved versions (JSON: number, author, time, hash). */
+    rcaVersions: (id: string) => `/api/runs/${id}/rca?format=versions`,
     auditEvents: (query?: Record<string, string>) => (query && Object.keys(query).length ? `/api/audit/events?${new URLSearchParams(query)}` : "/api/audit/events"),
     auditExport: (format: "csv" | "jsonl", query: Record<string, string> = {}) => `/api/audit/export?${new URLSearchParams({ format, ...query })}`,
     auditHead: (id: bigint | string) => `/api/audit/heads/${id}`,

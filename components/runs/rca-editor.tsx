@@ -1,17 +1,26 @@
 "use client";
 
+import { useState } from "react";
 import { saveRca } from "@/app/(runbooks)/runs/[id]/actions";
 import { buttonClass, Button } from "../ui/button";
 import { ActionForm } from "../ui/action-form";
 
-export function RcaEditor({ runId, initial, canSave, downloadHref }: { runId: string; initial: string; canSave: boolean; downloadHref: string }) {
+/**
+ * The RCA's Markdown with Save (for people who may work on the run) and Export. A save carries the version it was
+ * based on; the text stays in the editor whatever the answer, so a save refused as stale loses nothing.
+ */
+export function RcaEditor({ runId, initial, baseVersion, canSave, downloadHref }: { runId: string; initial: string; baseVersion: number; canSave: boolean; downloadHref: string }) {
+  const [markdown, setMarkdown] = useState(initial);
   return (
-    <ActionForm action={saveRca} runId={runId} className="mt-4 space-y-3">
+    // No `runId` prop: after a save the server-rendered page refreshes (new base version, history).
+    <ActionForm action={saveRca} hidden={{ runId, baseVersion: String(baseVersion) }} className="mt-4 space-y-3">
       {(pending, err) => (
         <>
           <textarea
             name="markdown"
-            defaultValue={initial}
+            value={markdown}
+            onChange={(e) => setMarkdown(e.target.value)}
+            readOnly={!canSave}
             rows={30}
             aria-label="RCA (Markdown)"
             aria-describedby={err("markdown") ? "rca-err" : undefined}

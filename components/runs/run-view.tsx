@@ -6,6 +6,7 @@ import type { RunView as RunViewData } from "@/lib/data/run-view";
 import { meQuery } from "@/lib/queries/me";
 import { runQuery } from "@/lib/queries/run";
 import { paths } from "@/lib/paths";
+import { can, mayWorkOnRun } from "@/lib/auth/permissions";
 import { abortRun, escalateRun } from "@/app/(runbooks)/runs/[id]/actions";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
@@ -29,7 +30,10 @@ export function RunView({ initial }: { initial: RunViewData }) {
   const pendingDecision = run.steps.find((s) => s.kind === "decision" && s.status === "PENDING");
   const phase = run.phases.find((p) => minutes >= p.fromMinutes && minutes < p.toMinutes);
   const decisionDue = run.status === "IN_PROGRESS" && pendingDecision && phase && /go\/no-go/i.test(phase.label);
-  const isIC = Boolean(me?.roles.includes("INCIDENT_COMMANDER"));
+  const mayAbort = can(me, "run.abort");
+  // Escalating: anyone who signs one of this run's steps, or may manage any run (the server checks the same function).
+  const mayEscalate = mayWorkOnRun(me, run.signOffRoles);
+  const nextLevel = run.escalation[run.escalationLevel];
   return (
     <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
       <div className="min-w-0">
@@ -109,20 +113,22 @@ export function RunView({ initial }: { initial: RunViewData }) {
             <dt className="text-zinc-500">Started</dt>
             <dd>{run.startedAt.slice(0, 19).replace("T", " ")} UTC</dd>
             <dt className="text-zinc-500">Escalation</dt>
-            <dd>
+            <dd data-testid="run-escalation">
               {run.escalation[run.escalationLevel - 1]?.level}: {run.escalation[run.escalationLevel - 1]?.who}
+              {!nextLevel && <span className="text-xs text-zinc-500"> (the highest level)</span>}
             </dd>
             <dt className="text-zinc-500">Version</dt>
             <dd className="font-mono text-xs" title={run.contentHash}>
               {run.contentHash.slice(0, 12)}
             </dd>
           </dl>
-          {me && run.status === "IN_PROGRESS" && run.escalationLevel < run.escalation.length && (
+          {mayEscalate && run.status === "IN_PROGRESS" && nextLevel && (
             <details className="mt-3">
               <summary className="cursor-pointer text-sm text-amber-700 dark:text-amber-300">
-                Escalate to {run.escalation[run.escalationLevel]?.level} ({run.escalation[run.escalationLevel]?.who})
+                Escalate to {nextLevel.level} ({nextLevel.who})
               </summary>
-              <ActionForm action={escalateRun} runId={run.id} className="mt-2 space-y-2">
+              {/* The level shown travels with the form: if someone escalated meanwhile, the server refuses instead of going a level further. */}
+              <ActionForm action={escalateRun} runId={run.id} hidden={{ level: nextLevel.level }} className="mt-2 space-y-2">
                 {(pending) => (
                   <>
                     <textarea name="reason" required minLength={3} rows={2} placeholder="Why, and what you need" aria-label="Reason for escalating" className="w-full rounded-md border border-zinc-300 px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-950" />
@@ -134,7 +140,7 @@ export function RunView({ initial }: { initial: RunViewData }) {
               </ActionForm>
             </details>
           )}
-          {isIC && run.status === "IN_PROGRESS" && (
+          {mayAbort && run.status === "IN_PROGRESS" && (
             <details className="mt-3">
               <summary className="cursor-pointer text-sm text-red-700 dark:text-red-300">Abort run</summary>
               <ActionForm action={abortRun} runId={run.id} className="mt-2 space-y-2">

@@ -3,6 +3,7 @@
 import type { Me } from "@/lib/queries/me";
 import type { RunView, StepView } from "@/lib/data/run-view";
 import { ROLE_LABELS } from "@/lib/auth/roles";
+import { can, mayWorkOnRun } from "@/lib/auth/permissions";
 import { approveStep, decideStep, requestStep, signStep, skipStep, addEvidence } from "@/app/(runbooks)/runs/[id]/actions";
 import { paths } from "@/lib/paths";
 import { Badge } from "../ui/badge";
@@ -55,7 +56,9 @@ function ParamInputs({ step, fieldError }: { step: StepView; fieldError: (n: str
 export function StepCard({ run, step, me }: { run: RunView; step: StepView; me: Me | null }) {
   const isCurrent = run.currentStepId === step.id;
   const mayAct = Boolean(me && me.roles.some((r) => step.signoff.includes(r)));
-  const isIC = Boolean(me?.roles.includes("INCIDENT_COMMANDER"));
+  const maySkip = can(me, "run.step.skip");
+  // Evidence: anyone who signs one of this run's steps, or may manage any run (the server checks the same function).
+  const mayAddEvidence = mayWorkOnRun(me, run.signOffRoles);
   const status = STATUS[step.status];
   const roles = step.signoff.map((r) => ROLE_LABELS[r]).join(" or ");
   return (
@@ -106,9 +109,9 @@ export function StepCard({ run, step, me }: { run: RunView; step: StepView; me: 
       {isCurrent && (
         <>
           <div className="prose-runbook mt-2 text-sm" dangerouslySetInnerHTML={{ __html: step.instructionsHtml }} />
-          {!mayAct && !isIC && <p className="mt-3 text-sm text-zinc-500">Waiting for {roles} to sign off this step.</p>}
+          {!mayAct && !maySkip && <p className="mt-3 text-sm text-zinc-500">Waiting for {roles} to sign off this step.</p>}
           {mayAct && <CurrentStepControls run={run} step={step} me={me!} />}
-          {isIC && (
+          {maySkip && (
             <details className="mt-3">
               <summary className="cursor-pointer text-sm text-zinc-600 dark:text-zinc-400">Skip this step (incident commander)</summary>
               <ActionForm action={skipStep} runId={run.id} stepId={step.id} className="mt-2 flex flex-col gap-2">
@@ -127,7 +130,7 @@ export function StepCard({ run, step, me }: { run: RunView; step: StepView; me: 
               </ActionForm>
             </details>
           )}
-          {me && (mayAct || isIC) && (
+          {mayAddEvidence && (
             <details className="mt-2">
               <summary className="cursor-pointer text-sm text-zinc-600 dark:text-zinc-400">Add evidence ({step.evidence.length})</summary>
               <ActionForm action={addEvidence} runId={run.id} stepId={step.id} className="mt-2 grid gap-2 sm:grid-cols-[2fr_1fr_auto]">

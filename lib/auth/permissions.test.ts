@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { AuthorizationError, PERMISSIONS, can, requirePermission, rolesFor } from "./permissions";
+import { AuthorizationError, PERMISSIONS, can, mayWorkOnRun, requirePermission, rolesFor } from "./permissions";
 import { ROLES, ROLE_LABELS } from "./roles";
 
 describe("roles", () => {
@@ -58,5 +58,36 @@ describe("permission table", () => {
     expect(error?.code).toBe("FORBIDDEN");
     expect(error?.permission).toBe("run.start");
     expect(error?.message).toBe("You do not have permission to do this.");
+  });
+});
+
+describe("mayWorkOnRun (evidence, escalation and the RCA of one run)", () => {
+  // RB-CORE-004's steps are signed by SRE and the incident commander; RB-CORE-001's also by repo owners.
+  const core004 = ["SRE", "INCIDENT_COMMANDER"] as const;
+  const core001 = ["SRE", "REPO_OWNER"] as const;
+
+  it("lets people whose role signs one of the run's steps work on it, and nobody else but the incident commander", () => {
+    expect(mayWorkOnRun({ roles: ["SRE"] }, core004)).toBe(true);
+    expect(mayWorkOnRun({ roles: ["REPO_OWNER"] }, core004)).toBe(false);
+    expect(mayWorkOnRun({ roles: ["REPO_OWNER"] }, core001)).toBe(true);
+    expect(mayWorkOnRun({ roles: ["BUSINESS"] }, core001)).toBe(false);
+    expect(mayWorkOnRun({ roles: ["PRODUCT"] }, core004)).toBe(false);
+  });
+
+  it("lets the incident commander (run.manage.any) work on any run, even one whose steps they do not sign", () => {
+    for (const r of ROLES) expect(mayWorkOnRun({ roles: [r] }, [])).toBe(r === "INCIDENT_COMMANDER");
+    expect(mayWorkOnRun({ roles: ["INCIDENT_COMMANDER"] }, core001)).toBe(true);
+    expect(rolesFor("run.manage.any")).toEqual(["INCIDENT_COMMANDER"]);
+  });
+
+  it("needs the sign-off permission too: a role listed by a runbook but not allowed to sign off anything is refused", () => {
+    expect(mayWorkOnRun({ roles: ["AUDITOR"] }, ["AUDITOR"])).toBe(false);
+    expect(mayWorkOnRun({ roles: ["AUDITOR", "SRE"] }, core004)).toBe(true);
+  });
+
+  it("refuses nobody signed in and people without roles", () => {
+    expect(mayWorkOnRun(null, core004)).toBe(false);
+    expect(mayWorkOnRun(undefined, core004)).toBe(false);
+    expect(mayWorkOnRun({ roles: [] }, core004)).toBe(false);
   });
 });

@@ -11,6 +11,8 @@ export const PERMISSIONS = {
   "run.step.signoff": ["SRE", "INCIDENT_COMMANDER", "INFOSEC", "ENGINEERING_TL", "BUSINESS", "PRODUCT", "REPO_OWNER"],
   "run.step.skip": ["INCIDENT_COMMANDER"],
   "run.abort": ["INCIDENT_COMMANDER"],
+  /** Work on any run (evidence, escalation, RCA), not only on runs whose steps one may sign (see mayWorkOnRun). */
+  "run.manage.any": ["INCIDENT_COMMANDER"],
   "incident.declare": ["SRE", "INCIDENT_COMMANDER", "INFOSEC"],
   "incident.view": ["SRE", "INCIDENT_COMMANDER", "INFOSEC", "ENGINEERING_TL", "BUSINESS", "PRODUCT", "AUDITOR"],
   "incident.manage": ["SRE", "INCIDENT_COMMANDER", "INFOSEC"],
@@ -36,6 +38,17 @@ export function can(actor: Pick<Actor, "roles"> | null | undefined, permission: 
   if (!actor) return false;
   const allowed: readonly Role[] = PERMISSIONS[permission];
   return actor.roles.some((r) => allowed.includes(r));
+}
+
+/**
+ * Whether a person may work on a run (add evidence, escalate it, write its RCA): they may sign off steps at all, and
+ * either one of their roles signs one of this run's steps (`signOffRoles`: the union of the sign-off roles of the
+ * run's own runbook version) or they may manage any run (`run.manage.any`). The run's actions check it on the server;
+ * the run pages use it to decide what to show.
+ */
+export function mayWorkOnRun(actor: Pick<Actor, "roles"> | null | undefined, signOffRoles: readonly Role[]): boolean {
+  if (!actor || !can(actor, "run.step.signoff")) return false;
+  return can(actor, "run.manage.any") || actor.roles.some((r) => signOffRoles.includes(r));
 }
 
 /** A refusal that the action wrapper turns into a typed result and an audit event. */

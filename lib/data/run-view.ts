@@ -3,6 +3,7 @@ import { db } from "../db";
 import { can } from "../auth/permissions";
 import type { Actor, Role } from "../auth/roles";
 import { loadRun } from "../runs/service";
+import { signOffRoles } from "../runs/ownership";
 import { approvalState, currentStep, effectiveStatus, type Disqualification, type EffectiveStatus } from "../runs/machine";
 import { listPlaceholders } from "../control-plane/placeholders";
 import { liveValues, type LiveValue } from "../runs/live-values";
@@ -65,12 +66,15 @@ export type RunView = {
   phases: NonNullable<Runbook["timeline"]>;
   escalation: Runbook["escalation"];
   escalationLevel: number;
+  /** The roles that sign this run's steps (its own runbook version): with mayWorkOnRun, who may work on the run. */
+  signOffRoles: Role[];
   contentHash: string;
   parent: { id: string; runbookId: string; stepId: string | null } | null;
   currentStepId: string | null;
   steps: StepView[];
   timeline: TimelineEntry[];
-  rca: { markdown: string; updatedAt: string } | null;
+  /** The RCA's latest saved version (rca_version keeps them all). */
+  rca: { markdown: string; updatedAt: string; version: number } | null;
   serverTime: string;
 };
 
@@ -88,6 +92,7 @@ const SUMMARY: Record<string, (d: Record<string, unknown>) => string> = {
   "run.aborted": (d) => `aborted the run: ${d.reason}`,
   "run.completed": (d) => `run ended: ${String(d.status).replace("_", " ").toLowerCase()}`,
   "run.escalated": (d) => `escalated to ${d.level}: ${d.reason}`,
+  "run.rca.saved": (d) => `saved version ${d.version} of the RCA`,
   "command.succeeded": (d) => `control plane applied ${d.action}`,
   "command.failed": (d) => `control plane command ${d.action} failed: ${d.reason ?? d.error ?? ""}`,
   "command.retry": (d) => `control plane ${d.action} will be retried: ${d.error ?? d.reason ?? ""}`,
@@ -177,6 +182,7 @@ export async function getRunView(actor: Actor, runId: string, telemetry: Telemet
     phases: runbook.timeline ?? [],
     escalation: runbook.escalation,
     escalationLevel: run.escalationLevel,
+    signOffRoles: signOffRoles(runbook),
     contentHash: run.contentHash,
     parent: parent ? { ...parent, stepId: run.parentStepId } : null,
     currentStepId: run.status === "IN_PROGRESS" ? (current?.stepId ?? null) : null,
@@ -192,7 +198,7 @@ export async function getRunView(actor: Actor, runId: string, telemetry: Telemet
           ? `was refused (${e.action}): ${String((e.details as { reason?: unknown }).reason ?? "")}`
           : (SUMMARY[e.action] ?? (() => e.action))(e.details as Record<string, unknown>),
     })),
-    rca: run.rcaMarkdown ? { markdown: run.rcaMarkdown, updatedAt: run.rcaUpdatedAt?.toISOString() ?? "" } : null,
+    rca: run.rcaMarkdown ? { markdown: run.rcaMarkdown, updatedAt: run.rcaUpdatedAt?.toISOString() ?? "", version: run.rcaVersion } : null,
     serverTime: new Date().toISOString(),
   };
 }

@@ -6,13 +6,16 @@
  */
 import { defineAction, defineSqlAction } from "../actions/safe-action";
 import { ActionError } from "../actions/result";
-import type { SqlRunner } from "../sql";
+import { runnerOf, type SqlRunner } from "../sql";
+import type { Tx } from "../db";
 import { readTelemetryOrNull } from "../control-plane/telemetry";
 import { abortRunSchema, saveRcaSchema, escalateRunSchema, approveStepSchema, decideStepSchema, evidenceSchema, requestStepSchema, signStepSchema, skipStepSchema } from "../validation/runs";
 import { abort, approveStep, decide, requestStep, signOff, skip, type CriterionSnapshot, type Outcome } from "./machine";
-import { applyPlan, loadRunState, type RunState } from "./service";
+import { applyPlan, loadRunbookVersion, loadRunState, type RunState } from "./service";
 import { liveValues } from "./live-values";
 import { escalateRun } from "./escalation";
+import { requireRunWork } from "./ownership";
+import { appendRcaVersion } from "./rca-versions";
 import type { Actor } from "../auth/roles";
 import { AuthorizationError } from "../auth/permissions";
 
@@ -103,6 +106,18 @@ export const abortRunAction = defineSqlAction({
   run: ({ actor, input, sql }) => transition(sql, actor, input.runId, ({ runbook, snapshot }) => abort({ runbook, snapshot, actor }, input.reason)),
 });
 
+/**
+ * The run an action works on, with its own runbook version; refuses (audited, with the reason) anyone who may not work
+ * on it: only people who sign its steps, or who may manage any run, add evidence, escalate it or write its RCA.
+ */
+async function runToWorkOn(tx: Tx, actor: Actor, runId: string, what: string) {
+  const run = await tx.run.findUnique({ where: { id: runId }, select: { status: true, runbookId: true, contentHash: true } });
+  if (!run) throw new ActionError("NOT_FOUND", "There is no such run.");
+  const runbook = await loadRunbookVersion(runnerOf(tx), run);
+  requireRunWork(actor, runbook, what);
+  return run;
+}
+
 /** Adds a note or a link as evidence to a step of a run in progress. */
 export const addEvidenceAction = defineAction({
   name: "run.step.evidence_added",
@@ -110,8 +125,7 @@ export const addEvidenceAction = defineAction({
   permission: "run.step.signoff",
   target: runTarget,
   async run({ actor, input, tx }) {
-    const run = await tx.run.findUnique({ where: { id: input.runId }, select: { status: true, runbookId: true } });
-    if (!run) throw new ActionError("NOT_FOUND", "There is no such run.");
+    const run = await runToWorkOn(tx, actor, input.runId, "add evidence to this run");
     if (run.status !== "IN_PROGRESS") throw new ActionError("CONFLICT", "This run has ended; its record can no longer change.");
     const item = { text: input.text, url: input.url ?? null, by: actor.name, at: new Date().toISOString() };
     // Appended in the database, so two people adding evidence at the same moment both keep theirs.
@@ -122,32 +136,40 @@ export const addEvidenceAction = defineAction({
   },
 });
 
-/** Escalates the run to its next level (L1 → L2 → L3), recording who and why, and notifies the webhook. */
+/**
+ * Escalates the run to its next level (L1 → L2 → L3), recording who and why, and notifies the webhook. Each level is
+ * escalated to once: at the top level, or at a level already reached, the escalation is refused and nobody is notified.
+ */
 export const escalateRunAction = defineAction({
   name: "run.escalated",
   schema: escalateRunSchema,
   permission: "run.step.signoff",
   target: runTarget,
   async run({ actor, input, tx }) {
-    const run = await tx.run.findUnique({ where: { id: input.runId }, select: { status: true } });
-    if (!run) throw new ActionError("NOT_FOUND", "There is no such run.");
+    const run = await runToWorkOn(tx, actor, input.runId, "escalate this run");
     if (run.status !== "IN_PROGRESS") throw new ActionError("CONFLICT", "This run has ended.");
-    const { level, details } = await escalateRun(tx, { runId: input.runId, actor, reason: input.reason });
-    return { data: { runId: input.runId, level: level.level }, audit: { target: runTarget(input), details } };
+    const escalation = await escalateRun(tx, { runId: input.runId, actor, reason: input.reason, toLevel: input.level });
+    if (!escalation.escalated) throw new ActionError("CONFLICT", escalation.message);
+    return { data: { runId: input.runId, level: escalation.level.level }, audit: { target: runTarget(input), details: escalation.details } };
   },
 });
 
-/** Saves the run's RCA (Markdown). Only runs that have ended have one. */
+/**
+ * Saves the run's RCA (Markdown) as its next version. Only runs that have ended have one; a save based on a version
+ * that is no longer the latest is refused. The audit event carries the version, its hash and the previous one's.
+ */
 export const saveRcaAction = defineAction({
   name: "run.rca.saved",
   schema: saveRcaSchema,
   permission: "run.step.signoff",
   target: runTarget,
-  async run({ input, tx }) {
-    const run = await tx.run.findUnique({ where: { id: input.runId }, select: { status: true, runbookId: true, rcaMarkdown: true } });
-    if (!run) throw new ActionError("NOT_FOUND", "There is no such run.");
+  async run({ actor, input, tx }) {
+    const run = await runToWorkOn(tx, actor, input.runId, "edit this run's RCA");
     if (run.status === "IN_PROGRESS") throw new ActionError("CONFLICT", "Finish the run before writing its RCA.");
-    await tx.run.update({ where: { id: input.runId }, data: { rcaMarkdown: input.markdown, rcaUpdatedAt: new Date() } });
-    return { data: { runId: input.runId }, audit: { target: runTarget(input), details: { runbookId: run.runbookId, characters: input.markdown.length, firstSave: run.rcaMarkdown === null } } };
+    const saved = await appendRcaVersion(tx, { runId: input.runId, baseVersion: input.baseVersion, markdown: input.markdown, actor });
+    return {
+      data: { runId: input.runId, version: saved.version },
+      audit: { target: runTarget(input), details: { runbookId: run.runbookId, version: saved.version, sha256: saved.sha256, previousSha256: saved.previousSha256, characters: input.markdown.length } },
+    };
   },
 });

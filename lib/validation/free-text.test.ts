@@ -66,7 +66,7 @@ const SCHEMAS: { schema: z.ZodType; what: string; fields: Field[] }[] = [
       { name: "url", input: (url) => ({ runId, stepId, text: "Dashboard", url }), carry: (s) => `https://grafana.example.com/d/x?token=${encodeURIComponent(s)}` },
     ],
   },
-  { schema: saveRcaSchema, what: "saveRcaSchema", fields: [{ name: "markdown", input: (markdown) => ({ runId, markdown: `# RCA\n\n## Root cause\n\n${markdown}` }) }] },
+  { schema: saveRcaSchema, what: "saveRcaSchema", fields: [{ name: "markdown", input: (markdown) => ({ runId, baseVersion: 0, markdown: `# RCA\n\n## Root cause\n\n${markdown}` }) }] },
   {
     schema: declareIncidentSchema,
     what: "declareIncidentSchema",

@@ -52,7 +52,12 @@ export const decideStepSchema = z.object({
 
 export const skipStepSchema = z.object({ runId, stepId, reason: reason("skipping this step") });
 export const abortRunSchema = z.object({ runId, reason: reason("aborting the run") });
-export const escalateRunSchema = z.object({ runId, reason: reason("escalating") });
+export const escalateRunSchema = z.object({
+  runId,
+  reason: reason("escalating"),
+  /** The level the person meant to escalate to (the page's next level); a run already there is not escalated again. */
+  level: z.union([z.literal(""), z.enum(["L1", "L2", "L3"], { error: "Not an escalation level." })]).optional().transform((v) => v || undefined),
+});
 export const evidenceSchema = z.object({
   runId,
   stepId,
@@ -60,4 +65,12 @@ export const evidenceSchema = z.object({
   url: freeText(z.union([z.literal(""), z.url({ protocol: /^https?$/, error: "Links must start with http:// or https://." })]).optional().transform((v) => v || undefined)),
 });
 
-export const saveRcaSchema = z.object({ runId, markdown: freeText(z.string().trim().min(20, "The RCA is too short to save.").max(200_000, "The RCA is limited to 200,000 characters.")) });
+export const saveRcaSchema = z.object({
+  runId,
+  /** Line ends normalised to \n (a form posts a textarea with \r\n), so a version's hash does not depend on how it was sent. */
+  markdown: freeText(
+    z.preprocess((v) => (typeof v === "string" ? v.replace(/\r\n?/g, "\n") : v), z.string().trim().min(20, "The RCA is too short to save.").max(200_000, "The RCA is limited to 200,000 characters.")),
+  ),
+  /** The version the editor started from (0 for the generated draft): a save based on an older one is refused. */
+  baseVersion: z.coerce.number({ error: "Missing the version this RCA is based on; reload the page." }).int().min(0, "Missing the version this RCA is based on; reload the page."),
+});

@@ -35,20 +35,21 @@ afterAll(async () => {
 });
 
 describe("escalation", () => {
-  it("escalates L1 → L2 → L3 with who and why, notifies the webhook, and stops at L3", async () => {
+  it("escalates L1 → L2 → L3 with who and why, notifies the webhook, and refuses a further escalation at L3", async () => {
     const r = await executeAction(startRunAction, sre, { runbookId: "RB-CORE-001" });
     if (!r.ok) throw new Error(r.message);
     const runId = r.data.runId;
     const first = await executeAction(escalateRunAction, sre, { runId, reason: "Cause unclear after 20 minutes" });
     expect(first).toMatchObject({ ok: true, data: { level: "L2" } });
     expect(await executeAction(escalateRunAction, sre, { runId, reason: "Still failing" })).toMatchObject({ ok: true, data: { level: "L3" } });
-    expect(await executeAction(escalateRunAction, sre, { runId, reason: "Again" })).toMatchObject({ ok: true, data: { level: "L3" } });
+    // L3 is the top: a further escalation is refused and notifies nobody again (issue 14 item 3; it used to notify L3 again).
+    expect(await executeAction(escalateRunAction, sre, { runId, reason: "Again" })).toMatchObject({ ok: false, code: "CONFLICT" });
     expect(await executeAction(escalateRunAction, sre, { runId, reason: "" })).toMatchObject({ ok: false, code: "INVALID" });
     expect((await client.run.findUniqueOrThrow({ where: { id: runId } })).escalationLevel).toBe(3);
     const events = await client.auditEvent.findMany({ where: { action: "run.escalated", targetId: runId }, orderBy: { seq: "asc" } });
-    expect(events.map((e) => (e.details as { level: string }).level)).toEqual(["L2", "L3", "L3"]);
+    expect(events.map((e) => (e.details as { level: string }).level)).toEqual(["L2", "L3"]);
 
-    expect(await deliverNotifications(client, webhookUrl)).toBe(3);
+    expect(await deliverNotifications(client, webhookUrl)).toBe(2);
     expect(received[0]).toMatchObject({ kind: "run.escalated", level: "L2", runbookId: "RB-CORE-001", reason: "Cause unclear after 20 minutes" });
     expect(String(received[0].text)).toMatch(/Escalation by Sam Rivera: RB-CORE-001 Flow Failure Response → L2/);
     expect(await deliverNotifications(client, webhookUrl)).toBe(0);
