@@ -38,7 +38,9 @@ export default defineConfig({
   workers: 1,
   forbidOnly: Boolean(process.env.CI),
   retries: 0,
-  timeout: 30_000,
+  // Browser tests walk whole flows with several people on a two-core machine that also runs the portal, PostgreSQL
+  // and Chromium: 60 s keeps the longest single-timeout flows under half their timeout with a CPU hog beside them.
+  timeout: 60_000,
   expect: { timeout: 7_000 },
   reporter: [
     ["list"],

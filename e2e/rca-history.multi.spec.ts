@@ -5,7 +5,7 @@ const v1 = "# RCA: provider outage\n\n## Summary\n\nProvider A was down for 20 m
 const v2 = "# RCA: provider outage\n\n## Summary\n\nProvider A was down for 20 minutes.\n\n## Root cause\n\nAn expired certificate at provider A.\n";
 
 test("only the run's people work on it; the RCA keeps every version, shows each one's changes and refuses a stale save", async ({ browser }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(120_000);
   const sre = await pageAs(browser, "sre");
   const ic = await pageAs(browser, "incident-commander");
   const owner = await pageAs(browser, "repo-owner");
