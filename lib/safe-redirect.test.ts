@@ -7,6 +7,8 @@ describe("safeRedirectPath", () => {
     ["/runs/1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed", "/runs/1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed"],
     ["/audit?action=run.&actor=a%40b.example#top", "/audit?action=run.&actor=a%40b.example#top"],
     ["/onboarding/new?from=%2F%2Fevil.example", "/onboarding/new?from=%2F%2Fevil.example"],
+    ["/audit?q=https://grafana.example/d//", "/audit?q=https://grafana.example/d//"],
+    ["/runbooks//", "/runbooks//"],
   ])("follows the same-origin path %j", (input, expected) => {
     expect(safeRedirectPath(input)).toBe(expected);
   });
@@ -29,6 +31,9 @@ describe("safeRedirectPath", () => {
     "/\u007f",
     " /runs",
     "/runs\\..\\..\\evil",
+    "/%",
+    "/runs/%E0%A4%A",
+    "/%C0%AF/evil.example",
     "https://evil.example",
     "https:evil.example",
     "http://localhost/runs",

@@ -32,6 +32,11 @@ const CASES: { kind: string; found: string[]; passes: string[] }[] = [
       `AWS_SECRET_ACCESS_KEY=${chars(40, BASE64)}`,
       `{"AccessKeyId": "x", "SecretAccessKey": "${chars(40, BASE64)}"}`,
       `aws secret access key: ${chars(40, BASE64)}`,
+      `AWS_SECRET_KEY=${chars(40, BASE64)}`,
+      `awsSecretKey: "${chars(40, BASE64)}"`,
+      `AWS secret key: ${chars(40, BASE64)}`,
+      `secret_access_key: ${chars(40, BASE64)}`,
+      `secret access key = ${chars(40, BASE64)}`,
     ],
     passes: [
       chars(40, BASE64),
@@ -44,7 +49,7 @@ const CASES: { kind: string; found: string[]; passes: string[] }[] = [
   {
     kind: "GitHub token",
     found: [fakeSecrets.github, ...["o", "u", "s", "r"].map((c) => fake("gh", c, "_", chars(36))), fake("github", "_pat_", chars(22), "_", chars(59))],
-    passes: [fake("gh", "p_", chars(10)), "push to gh_pages", fake("gh", "x_", chars(36)), "a github_pat_… token with read access"],
+    passes: [fake("gh", "p_", chars(10)), "push to gh_pages", fake("gh", "x_", chars(36)), "a github_pat_… token with read access", fake("github", "_pat_", chars(12))],
   },
   {
     kind: "private key",
@@ -59,12 +64,12 @@ const CASES: { kind: string; found: string[]; passes: string[] }[] = [
   {
     kind: "Slack token",
     found: [fakeSecrets.slack, fake("xo", "xp-", chars(11, "0123456789"), "-", chars(11, "0123456789"), "-", chars(32))],
-    passes: ["xoxb-", "post it with the xoxb-token from Vault", "#xox-alerts"],
+    passes: ["xoxb-", "post it with the xoxb-token from Vault", "#xox-alerts", fake("xo", "xb-", "1234", "-", chars(6))],
   },
   {
     kind: "Slack webhook URL",
     found: [fakeSecrets.slackWebhook],
-    passes: ["https://hooks.slack.com/services/", "https://slack.com/help/articles/webhooks"],
+    passes: ["https://hooks.slack.com/services/", "https://slack.com/help/articles/webhooks", fake("https://hooks.", "slack.com/services/", "T0ABCDEF1/B0ABCDEF1/", chars(8))],
   },
 ];
 
@@ -109,6 +114,18 @@ describe("findSecret", () => {
     expect(findSecret("Error rate down 50% at 09:42; quota 100%ff, see https://example.com/a%2")).toBeNull();
   });
 
+  it("decodes a run of escapes together, so a key after an encoded non-ASCII character is found", () => {
+    expect(findSecret(`https://wiki.example/search?q=${encodeURIComponent(`Key:\u00a0${fakeSecrets.anthropic}`)}`)).toEqual({ kind: "Anthropic API key" });
+  });
+
+  it("keeps an escape that does not decode as typed, so it never completes a key", () => {
+    expect(findSecret(fake("sk", "-", "%C3", chars(29)))).toBeNull();
+  });
+
+  it("names the credential as typed before looking inside URL-encoded parts", () => {
+    expect(findSecret(`${fakeSecrets.github} and https://x.example/?k=${encodeURIComponent(fakeSecrets.pem)}`)).toEqual({ kind: "GitHub token" });
+  });
+
   it("scans a long text quickly, even one built to make a regular expression backtrack", () => {
     const started = performance.now();
     for (const text of [
@@ -142,7 +159,7 @@ describe("freeText", () => {
   });
   const issues = (input: unknown) => {
     const r = schema.safeParse(input);
-    return r.success ? [] : r.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+    return r.success ? [] : r.error.issues.map((i) => ({ code: i.code, path: i.path.join("."), message: i.message }));
   };
 
   it("accepts ordinary text and absent values", () => {
@@ -153,10 +170,23 @@ describe("freeText", () => {
   it("refuses a secret where it is, naming its kind and never echoing it", () => {
     const found = issues({ note: `key ${fakeSecrets.openai}`, values: { reason: fakeSecrets.github }, list: ["fine", fakeSecrets.awsKeyId] });
     expect(found).toEqual([
-      { path: "note", message: secretMessage("OpenAI API key") },
-      { path: "values.reason", message: secretMessage("GitHub token") },
-      { path: "list.1", message: secretMessage("AWS access key ID") },
+      { code: "custom", path: "note", message: secretMessage("OpenAI API key") },
+      { code: "custom", path: "values.reason", message: secretMessage("GitHub token") },
+      { code: "custom", path: "list.1", message: secretMessage("AWS access key ID") },
     ]);
     for (const { message } of found) for (const secret of Object.values(fakeSecrets)) expect(message).not.toContain(secret);
+  });
+
+  it("looks inside objects and arrays wrapped whole, refusing a secret at its path", () => {
+    const form = freeText(z.object({ title: z.string(), steps: z.array(z.object({ note: z.string() })) }));
+    const r = form.safeParse({ title: "Rotate keys", steps: [{ note: "done" }, { note: `used ${fakeSecrets.slack}` }] });
+    expect(r.success ? [] : r.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }))).toEqual([
+      { path: "steps.1.note", message: secretMessage("Slack token") },
+    ]);
+  });
+
+  it("accepts nulls, numbers and booleans beside text", () => {
+    const form = freeText(z.object({ note: z.string().nullable(), count: z.number(), urgent: z.boolean(), tags: z.array(z.string().nullable()) }));
+    expect(form.safeParse({ note: null, count: 3, urgent: false, tags: ["db", null] }).success).toBe(true);
   });
 });
