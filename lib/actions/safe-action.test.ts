@@ -25,6 +25,16 @@ describe("formDataToObject", () => {
     form.append("note", "$ACTION is kept when it is a value");
     expect(formDataToObject(form)).toEqual({ repos: ["a", "b", "c"], evidence: "incident.log", note: "$ACTION is kept when it is a value" });
   });
+
+  it("drops a field named __proto__ and reads one named toString as a field", () => {
+    const form = new FormData();
+    form.append("__proto__", "x");
+    form.append("toString", "y");
+    form.append("notes", "a\u0000b");
+    const out = formDataToObject(form);
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(out).toEqual({ toString: "y", notes: "a\u0000b" });
+  });
 });
 
 /**

@@ -166,13 +166,17 @@ export async function executeAction<S extends z.ZodType, T, P = undefined>(
   }
 }
 
-/** FormData → plain object (repeated keys become arrays), for schemas shared by forms and JSON callers. */
+/**
+ * FormData → plain object (repeated keys become arrays), for schemas shared by forms and JSON callers. A field named
+ * `__proto__` is dropped (assigned, it would replace the object's prototype), and only the object's own fields count
+ * as repeated (a field named `toString` is a field, not a repeat of Object.prototype.toString).
+ */
 export function formDataToObject(form: FormData): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of form.entries()) {
-    if (key.startsWith("$ACTION")) continue;
+    if (key.startsWith("$ACTION") || key === "__proto__") continue;
     const v = typeof value === "string" ? value : value.name;
-    if (key in out) out[key] = ([] as unknown[]).concat(out[key], v);
+    if (Object.hasOwn(out, key)) out[key] = ([] as unknown[]).concat(out[key], v);
     else out[key] = v;
   }
   return out;

@@ -5,8 +5,13 @@
 import { z } from "zod";
 import { ROLES } from "../auth/roles";
 import { freeText } from "./secrets";
+import { storable } from "./storable";
 
-const blank = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : typeof v === "string" ? v.trim() : v);
+/**
+ * Blank text is no value; other text is trimmed, with NUL and lone surrogates made U+FFFD as they were when stored
+ * (storable): PostgreSQL refuses a NUL in a query parameter, so a filter holding one failed as an internal error.
+ */
+const blank = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : typeof v === "string" ? storable(v.trim()) : v);
 const text = (max: number, message?: string) => z.preprocess(blank, z.string().max(max, message ?? `At most ${max} characters.`).optional());
 
 /** A point in time: ISO 8601 with a zone, or the browser's datetime-local value (read as UTC, as the portal shows times). */

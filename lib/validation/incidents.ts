@@ -26,7 +26,8 @@ const alertSchema = z.object({
   labels: z.record(z.string(), z.string()),
   annotations: z.record(z.string(), z.string()).default({}),
   startsAt: z.iso.datetime({ offset: true }),
-  endsAt: z.string().default(""),
+  // Alertmanager sends "0001-01-01T00:00:00Z" while an alert fires; anything but a time was stored as an invalid date.
+  endsAt: z.union([z.literal(""), z.iso.datetime({ offset: true })], { error: "not a date and time (RFC 3339)" }).default(""),
   generatorURL: z.string().default(""),
   fingerprint: z.string().min(1, "every alert needs a fingerprint"),
 });
@@ -41,6 +42,10 @@ export const alertmanagerPayloadSchema = z.object({
   commonLabels: z.record(z.string(), z.string()).default({}),
   commonAnnotations: z.record(z.string(), z.string()).default({}),
   externalURL: z.string().default(""),
-  alerts: z.array(alertSchema).min(1, "a notification carries at least one alert"),
+  alerts: z
+    .array(alertSchema)
+    .min(1, "a notification carries at least one alert")
+    // Alerts are stored by (group key, fingerprint): a fingerprint twice in one notification would collide.
+    .refine((alerts) => new Set(alerts.map((a) => a.fingerprint)).size === alerts.length, "each alert in a notification needs its own fingerprint"),
 });
 export type AlertmanagerPayload = z.infer<typeof alertmanagerPayloadSchema>;

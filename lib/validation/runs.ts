@@ -32,6 +32,8 @@ export const requestStepSchema = z.preprocess(
   (raw) => {
     if (!raw || typeof raw !== "object") return raw;
     const r = raw as Record<string, unknown>;
+    // Anything but an object is refused as `values` (spread, a string would become {0: …} and a number {}).
+    if (r.values != null && (typeof r.values !== "object" || Array.isArray(r.values))) return { runId: r.runId, stepId: r.stepId, values: r.values };
     const values: Record<string, unknown> = { ...((r.values as Record<string, unknown>) ?? {}) };
     for (const [k, v] of Object.entries(r)) if (k.startsWith("param.")) values[k.slice(6)] = v;
     return { runId: r.runId, stepId: r.stepId, values };

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { NextResponse, type NextRequest } from "next/server";
 import { alertmanagerPayloadSchema } from "@/lib/validation/incidents";
+import { storable } from "@/lib/validation/storable";
 import { ingestAlertmanager } from "@/lib/incidents/alertmanager";
 import { db } from "@/lib/db";
 import { recordAnonymousRefusal, requestSource, sourceOf } from "@/lib/http/anonymous-refusals";
@@ -33,8 +34,8 @@ export async function POST(req: NextRequest) {
   if (limited) return limited;
   const body = await readJsonBody(req, BODY_LIMITS.webhook);
   if ("status" in body) return NextResponse.json({ message: body.message }, { status: body.status });
-  const raw = body.value;
-  const parsed = alertmanagerPayloadSchema.safeParse(raw);
+  // Labels and annotations are stored as jsonb, which holds no NUL or lone surrogate (lib/validation/storable.ts).
+  const parsed = alertmanagerPayloadSchema.safeParse(storable(body.value));
   if (!parsed.success) {
     const reason = parsed.error.issues.map((i) => `${i.path.join(".") || "payload"}: ${i.message}`).join("; ");
     log.warn("alerts.malformed", { reason });
