@@ -31,6 +31,9 @@ import * as startRun from "@/lib/runs/start-run";
 import { defineOwn, hostileField, hostileText, hugeText, notAString, PROTO_KEYS, unknownFields, withExtras } from "../support/fuzz";
 import { actorByEmail, useFreshDatabase } from "./db";
 
+// Hundreds of generated requests per test: 2-12 s on an idle machine, 30 s and more when the two cores are saturated.
+vi.setConfig({ testTimeout: 120_000 });
+
 const RUNS = 1_000;
 const HOSTILE_RUNS = 120;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

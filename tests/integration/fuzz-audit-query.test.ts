@@ -24,6 +24,9 @@ import { parseAuditQuery } from "@/lib/validation/audit";
 import { auditQuery, exportQuery } from "../support/fuzz-audit-query";
 import { actorByEmail, useFreshDatabase } from "./db";
 
+// Hundreds of generated requests per test: 2-12 s on an idle machine, 30 s and more when the two cores are saturated.
+vi.setConfig({ testTimeout: 120_000 });
+
 const RUNS = 1_000;
 
 let client: Db;
