@@ -3,6 +3,7 @@ import Credentials from "next-auth/providers/credentials";
 import type { Provider } from "next-auth/providers";
 import { z } from "zod";
 import { authConfig } from "./auth.config";
+import { devSignInOrOff } from "./lib/auth/dev-sign-in";
 import { env, oidcConfigured } from "./lib/env";
 import { db } from "./lib/db";
 import { log } from "./lib/log";
@@ -14,8 +15,8 @@ class PersonUnavailable extends CredentialsSignin {
 function providers(): Provider[] {
   const e = env();
   const list: Provider[] = [];
-  if (e.PORTAL_DEV_SIGN_IN) {
-    // Embedded default only: sign in as a seeded person, no password. Off unless PORTAL_DEV_SIGN_IN=true.
+  if (devSignInOrOff(e).enabled) {
+    // Embedded default (or forced, with a banner): sign in as a seeded person, no password (lib/auth/dev-sign-in.ts).
     list.push(
       Credentials({
         id: "seeded-person",
@@ -66,17 +67,24 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       log.info("auth.signin", { personId: person.id, provider: "oidc" });
       return true;
     },
-    async jwt({ token, user, account }) {
-      if (user && account?.provider === "oidc" && user.email) {
-        const person = await db().person.findUnique({ where: { email: user.email.toLowerCase() } });
-        if (person) token.sub = person.id;
+    /** At sign-in: the token names the person and carries their session version and the sign-in time. */
+    async jwt({ token, user, account, trigger }) {
+      if (trigger !== "signIn" && trigger !== "signUp") return token;
+      let person: { id: string; sessionVersion: number } | null = null;
+      if (account?.provider === "oidc" && user?.email) {
+        person = await db().person.findUnique({ where: { email: user.email.toLowerCase() }, select: { id: true, sessionVersion: true } });
       } else if (user?.id) {
-        token.sub = user.id;
+        person = await db().person.findUnique({ where: { id: user.id }, select: { id: true, sessionVersion: true } });
       }
-      return token;
+      if (!person) throw new Error("The person who signed in could not be found again.");
+      const now = Math.floor(Date.now() / 1000);
+      return { ...token, sub: person.id, sv: person.sessionVersion, authTime: now, lastSeen: now };
     },
     session({ session, token }) {
       if (token.sub) session.user.id = token.sub;
+      session.sessionVersion = token.sv;
+      session.authTime = token.authTime;
+      session.lastSeen = token.lastSeen;
       return session;
     },
   },
@@ -84,5 +92,5 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
 
 export function signInMethods() {
   const e = env();
-  return { seededPeople: e.PORTAL_DEV_SIGN_IN, oidc: oidcConfigured(e) };
+  return { seededPeople: devSignInOrOff(e).enabled, oidc: oidcConfigured(e) };
 }
