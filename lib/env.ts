@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseRoleMap } from "./auth/role-map";
 
 /** A whole number ≥ 1, or its default when unset or empty. */
 const positiveInt = (fallback: number) =>
@@ -30,6 +31,32 @@ const schema = z.object({
   AUTH_OIDC_ISSUER: z.string().url().optional(),
   AUTH_OIDC_CLIENT_ID: z.string().optional(),
   AUTH_OIDC_CLIENT_SECRET: z.string().optional(),
+  AUTH_OIDC_NAME: z.string().optional().transform((v) => v?.trim() || "single sign-on"),
+  /** Scopes asked of the provider; "openid" is required. */
+  AUTH_OIDC_SCOPES: z
+    .string()
+    .optional()
+    .transform((v) => v?.trim().split(/\s+/).join(" ") || "openid email profile")
+    .refine((v) => v.split(" ").includes("openid"), { message: 'must include "openid"' }),
+  /** The claim that carries the person's groups (a dotted path reaches into nested claims). */
+  AUTH_OIDC_ROLES_CLAIM: z.string().optional().transform((v) => v?.trim() || "groups"),
+  /** group=ROLE entries (lib/auth/role-map.ts). */
+  AUTH_OIDC_ROLE_MAP: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const parsed = parseRoleMap(v);
+      if (parsed.ok) return parsed.map;
+      for (const message of parsed.errors) ctx.addIssue({ code: "custom", message });
+      return z.NEVER;
+    }),
+  /** Treat every email the provider sends as verified (for providers that never send email_verified). */
+  AUTH_OIDC_TRUST_EMAIL: z
+    .enum(["true", "false", ""])
+    .optional()
+    .transform((v) => v === "true"),
+  /** Whom a refused person should ask for access, shown on the sign-in page. */
+  PORTAL_ACCESS_CONTACT: z.string().optional().transform((v) => v?.trim() || "the portal's administrators (InfoSec)"),
   /** Minutes without activity after which a session ends. */
   AUTH_SESSION_IDLE_MINUTES: positiveInt(480),
   /** Hours after sign-in after which a session ends, however active. */
