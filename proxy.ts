@@ -2,6 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { env } from "./lib/env";
 import { sessionLifetime } from "./lib/auth/lifetime";
 import { readSessionToken, refreshedSessionCookie, tokenLifetime } from "./lib/auth/session-token";
+import { browserOrigin } from "./lib/http/request-origin";
 
 /**
  * The page's Content-Security-Policy: scripts only with this response's nonce (Next.js puts it on its own inline
@@ -38,8 +39,10 @@ export async function proxy(req: NextRequest) {
     const now = Math.floor(Date.now() / 1000);
     const secret = process.env.AUTH_SECRET;
     const token = await readSessionToken(req.cookies, secret, now);
+    // The address the browser used: Next.js reports 127.0.0.1 as localhost, where the session cookie is not sent.
+    const origin = browserOrigin(req.headers, req.url);
     if (!token) {
-      const url = new URL("/signin", req.nextUrl.origin);
+      const url = new URL("/signin", origin);
       const back = req.nextUrl.pathname + req.nextUrl.search;
       if (back !== "/") url.searchParams.set("callbackUrl", back);
       return NextResponse.redirect(url);
@@ -47,7 +50,7 @@ export async function proxy(req: NextRequest) {
     const lifetime = sessionLifetime(env());
     const check = tokenLifetime(token, now, lifetime);
     // /signin/ended clears the cookie and says why.
-    if (!check.ok) return NextResponse.redirect(new URL(`/signin/ended?reason=${check.reason}`, req.nextUrl.origin));
+    if (!check.ok) return NextResponse.redirect(new URL(`/signin/ended?reason=${check.reason}`, origin));
     if (check.refreshDue && secret) refresh = await refreshedSessionCookie(token, secret, now, lifetime);
   }
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString("base64");

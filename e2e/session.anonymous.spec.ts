@@ -54,7 +54,7 @@ test("after sign-out, a saved copy of the session cookie is refused (API 401, pa
       const tab = await replay.newPage();
       await tab.goto("/runbooks");
       await expect(tab).toHaveURL(/\/signin\?error=revoked/);
-      await expect(tab.getByRole("alert")).toContainText("Your session was ended");
+      await expect(tab.getByRole("alert").filter({ hasText: "Your session was ended" })).toContainText("Sign in again");
     } finally {
       await replay.close();
     }
