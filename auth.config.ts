@@ -1,4 +1,6 @@
 import type { NextAuthConfig } from "next-auth";
+import { sessionLifetime } from "./lib/auth/lifetime";
+import { env } from "./lib/env";
 
 /**
  * The part of the Auth.js configuration that needs no database: used by proxy.ts to tell signed-in requests
@@ -6,7 +8,8 @@ import type { NextAuthConfig } from "next-auth";
  */
 export const authConfig = {
   pages: { signIn: "/signin", error: "/signin" },
-  session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+  // The token's own expiry is the absolute lifetime; the idle limit is checked on every request (lib/auth/lifetime.ts).
+  session: { strategy: "jwt", maxAge: sessionLifetime(env()).maxSeconds },
   trustHost: true,
   providers: [],
   callbacks: {

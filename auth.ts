@@ -3,6 +3,9 @@ import Credentials from "next-auth/providers/credentials";
 import type { Provider } from "next-auth/providers";
 import { z } from "zod";
 import { authConfig } from "./auth.config";
+import { devSignInOrOff } from "./lib/auth/dev-sign-in";
+import { mergeOidcClaims } from "./lib/auth/oidc-claims";
+import { signInWithOidcClaims } from "./lib/auth/oidc-sign-in";
 import { env, oidcConfigured } from "./lib/env";
 import { db } from "./lib/db";
 import { log } from "./lib/log";
@@ -14,8 +17,8 @@ class PersonUnavailable extends CredentialsSignin {
 function providers(): Provider[] {
   const e = env();
   const list: Provider[] = [];
-  if (e.PORTAL_DEV_SIGN_IN) {
-    // Embedded default only: sign in as a seeded person, no password. Off unless PORTAL_DEV_SIGN_IN=true.
+  if (devSignInOrOff(e).enabled) {
+    // Embedded default (or forced, with a banner): sign in as a seeded person, no password (lib/auth/dev-sign-in.ts).
     list.push(
       Credentials({
         id: "seeded-person",
@@ -26,9 +29,10 @@ function providers(): Provider[] {
           if (!parsed.success) throw new PersonUnavailable();
           const person = await db().person.findUnique({ where: { email: parsed.data.email.toLowerCase() } });
           if (!person || person.disabled) {
-            log.warn("auth.signin.refused", { email: parsed.data.email, reason: person ? "disabled" : "unknown" });
+            log.warn("auth.signin.refused", { provider: "seeded-person", email: parsed.data.email, reason: person ? "disabled" : "unknown-email" });
             throw new PersonUnavailable();
           }
+          await db().person.update({ where: { id: person.id }, data: { lastSignInAt: new Date() } });
           log.info("auth.signin", { personId: person.id, provider: "seeded-person" });
           return { id: person.id, email: person.email, name: person.name };
         },
@@ -38,45 +42,81 @@ function providers(): Provider[] {
   if (oidcConfigured(e)) {
     list.push({
       id: "oidc",
-      name: process.env.AUTH_OIDC_NAME ?? "Single sign-on",
+      name: e.AUTH_OIDC_NAME,
       type: "oidc",
       issuer: e.AUTH_OIDC_ISSUER,
       clientId: e.AUTH_OIDC_CLIENT_ID,
       clientSecret: e.AUTH_OIDC_CLIENT_SECRET,
+      checks: ["pkce", "state", "nonce"],
+      authorization: { params: { scope: e.AUTH_OIDC_SCOPES } },
+      // Also ask userinfo: conformant providers put email and groups only there (lib/auth/oidc-claims.ts).
+      idToken: false,
     });
   }
   return list;
+}
+
+/** The person an OIDC sign-in was decided for (signIn callback), found again by issuer and subject. */
+async function oidcPerson(account: { id_token?: string; providerAccountId: string }) {
+  const { iss } = mergeOidcClaims(account.id_token, null);
+  return db().person.findUnique({
+    where: { oidcIssuer_oidcSubject: { oidcIssuer: String(iss), oidcSubject: account.providerAccountId } },
+    select: { id: true, sessionVersion: true },
+  });
 }
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   ...authConfig,
   secret: process.env.AUTH_SECRET,
   providers: providers(),
+  // Auth.js's own errors (a provider's error answer, a state or nonce that does not match) into the structured log.
+  logger: {
+    error(error: Error & { type?: string; cause?: unknown }) {
+      const cause = error.cause instanceof Error ? error.cause.message : error.cause;
+      log.error("auth.error", { type: error.type ?? error.name, message: error.message, cause });
+    },
+    warn(code: string) {
+      log.warn("auth.warning", { code });
+    },
+    debug() {},
+  },
   callbacks: {
     ...authConfig.callbacks,
-    /** Only people the portal knows (and who are not disabled) may sign in with the identity provider. */
-    async signIn({ user, account }) {
+    /**
+     * An OIDC sign-in is decided against the portal's people (lib/auth/oidc-sign-in.ts): known identity, first
+     * link by verified email, or just-in-time creation from a mapped group. A refusal is logged with its detail
+     * and sent to the sign-in page, which says why and whom to ask.
+     */
+    async signIn({ account, profile }) {
       if (account?.provider !== "oidc") return true;
-      const email = user.email?.toLowerCase();
-      const person = email ? await db().person.findUnique({ where: { email } }) : null;
-      if (!person || person.disabled) {
-        log.warn("auth.signin.refused", { email, provider: "oidc", reason: person ? "disabled" : "unknown" });
-        return false;
+      const e = env();
+      const claims = mergeOidcClaims(account.id_token, profile as Record<string, unknown> | undefined);
+      const result = await signInWithOidcClaims(db(), claims, { rolesClaim: e.AUTH_OIDC_ROLES_CLAIM, roleMap: e.AUTH_OIDC_ROLE_MAP, trustEmail: e.AUTH_OIDC_TRUST_EMAIL });
+      if (!result.ok) {
+        log.warn("auth.signin.refused", { provider: "oidc", reason: result.reason, detail: result.detail });
+        return `/signin?error=${result.reason}`;
       }
-      log.info("auth.signin", { personId: person.id, provider: "oidc" });
+      log.info("auth.signin", { personId: result.personId, provider: "oidc", created: result.created });
       return true;
     },
-    async jwt({ token, user, account }) {
-      if (user && account?.provider === "oidc" && user.email) {
-        const person = await db().person.findUnique({ where: { email: user.email.toLowerCase() } });
-        if (person) token.sub = person.id;
+    /** At sign-in: the token names the person and carries their session version and the sign-in time. */
+    async jwt({ token, user, account, trigger }) {
+      if (trigger !== "signIn" && trigger !== "signUp") return token;
+      let person: { id: string; sessionVersion: number } | null = null;
+      if (account?.provider === "oidc") {
+        person = await oidcPerson(account);
       } else if (user?.id) {
-        token.sub = user.id;
+        person = await db().person.findUnique({ where: { id: user.id }, select: { id: true, sessionVersion: true } });
       }
-      return token;
+      if (!person) throw new Error("The person who signed in could not be found again.");
+      const now = Math.floor(Date.now() / 1000);
+      return { ...token, sub: person.id, sv: person.sessionVersion, authTime: now, lastSeen: now };
     },
     session({ session, token }) {
       if (token.sub) session.user.id = token.sub;
+      session.sessionVersion = token.sv;
+      session.authTime = token.authTime;
+      session.lastSeen = token.lastSeen;
       return session;
     },
   },
@@ -84,5 +124,5 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
 
 export function signInMethods() {
   const e = env();
-  return { seededPeople: e.PORTAL_DEV_SIGN_IN, oidc: oidcConfigured(e) };
+  return { seededPeople: devSignInOrOff(e).enabled, oidc: oidcConfigured(e), oidcName: e.AUTH_OIDC_NAME };
 }

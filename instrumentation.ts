@@ -4,6 +4,8 @@
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // Refuses to start on an unsafe or invalid configuration (e.g. passwordless sign-in on a real database).
+  (await import("./lib/config-check")).checkConfigurationOrExit();
   if (!process.env.DATABASE_URL || process.env.PORTAL_JOBS === "off") return;
   const { startBackgroundJobs } = await import("./lib/jobs/background");
   (globalThis as { portalJobs?: unknown }).portalJobs = startBackgroundJobs();
@@ -32,3 +34,4 @@ export async function register() {
   // No signal handlers here: the lock lives on the relay's own connection and is released when the process exits.
   log.info("relay.started", { controlPlane: process.env.CONTROL_PLANE_URL });
 }
+

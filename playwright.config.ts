@@ -65,6 +65,8 @@ export default defineConfig({
         { name: "anonymous", testMatch: /\.anonymous\.spec\.ts/ },
         // Several people at once: each test opens one browser context per person from the saved sessions.
         { name: "multi-role", testMatch: /\.multi\.spec\.ts/, dependencies: ["setup"] },
+        // Single sign-on against a real OpenID provider; each file starts its own provider and portal.
+        { name: "sso", testMatch: /\.sso\.spec\.ts/ },
       ],
   // The self-test starts the portal only for the fixtures that open a page (PORTAL_SELF_TEST_SERVER=1).
   webServer: fixture && !process.env.PORTAL_SELF_TEST_SERVER ? undefined : {

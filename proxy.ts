@@ -1,40 +1,8 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { decode } from "next-auth/jwt";
-
-/** Auth.js's session cookie names (the __Secure- one over HTTPS); each is also the salt of its token's key. */
-const SESSION_COOKIES = ["__Secure-authjs.session-token", "authjs.session-token"];
-
-/** The cookie's value, put back together when Auth.js split a large token into `name.0`, `name.1`, … */
-function cookieValue(req: NextRequest, name: string): string | undefined {
-  const whole = req.cookies.get(name)?.value;
-  if (whole) return whole;
-  const chunks = req.cookies
-    .getAll()
-    .filter((c) => c.name.startsWith(`${name}.`) && /^\d+$/.test(c.name.slice(name.length + 1)))
-    .sort((a, b) => Number(a.name.slice(name.length + 1)) - Number(b.name.slice(name.length + 1)));
-  return chunks.length ? chunks.map((c) => c.value).join("") : undefined;
-}
-
-/**
- * True when the request carries a session token this portal issued and that has not expired: it decrypts under
- * AUTH_SECRET (a forged or foreign cookie does not). Costs one key derivation and one AES-GCM decryption, well
- * under a millisecond (docs/benchmarks.md, "Proxy token check").
- */
-async function hasValidSession(req: NextRequest): Promise<boolean> {
-  const secret = process.env.AUTH_SECRET;
-  if (!secret) return false;
-  for (const name of SESSION_COOKIES) {
-    const token = cookieValue(req, name);
-    if (!token) continue;
-    try {
-      const claims = await decode({ token, secret, salt: name });
-      if (claims?.sub && (typeof claims.exp !== "number" || claims.exp * 1000 > Date.now())) return true;
-    } catch {
-      // not ours, tampered with, or made under an old secret: treated as no session
-    }
-  }
-  return false;
-}
+import { env } from "./lib/env";
+import { sessionLifetime } from "./lib/auth/lifetime";
+import { readSessionToken, refreshedSessionCookie, tokenLifetime } from "./lib/auth/session-token";
+import { browserOrigin } from "./lib/http/request-origin";
 
 /**
  * The page's Content-Security-Policy: scripts only with this response's nonce (Next.js puts it on its own inline
@@ -58,18 +26,32 @@ export function contentSecurityPolicy(nonce: string, dev = process.env.NODE_ENV 
 }
 
 /**
- * Every page: a fresh CSP nonce, and — except on the sign-in pages — a valid session token, or a redirect to
- * sign-in before anything is rendered. The proxy writes no cookie (so a prefetch in flight during sign-out cannot
- * bring the session back). Every page, server action and route handler still checks the person, and that they
- * are not disabled, against the database itself.
+ * Every page: a fresh CSP nonce, and — except on the sign-in pages — a session token this portal issued that is
+ * within its idle and absolute lifetimes, or a redirect to sign-in before anything is rendered. A page load or a
+ * server action is activity: once a minute the token is re-issued with the time of it (lib/auth/session-token.ts).
+ * Every page, server action and route handler still checks the person against the database itself (disabled,
+ * session version), so a cookie re-issued while its session was being ended is refused all the same.
  */
 export async function proxy(req: NextRequest) {
   const signInPage = req.nextUrl.pathname === "/signin" || req.nextUrl.pathname.startsWith("/signin/");
-  if (!signInPage && !(await hasValidSession(req))) {
-    const url = new URL("/signin", req.nextUrl.origin);
-    const back = req.nextUrl.pathname + req.nextUrl.search;
-    if (back !== "/") url.searchParams.set("callbackUrl", back);
-    return NextResponse.redirect(url);
+  let refresh: Awaited<ReturnType<typeof refreshedSessionCookie>> = null;
+  if (!signInPage) {
+    const now = Math.floor(Date.now() / 1000);
+    const secret = process.env.AUTH_SECRET;
+    const token = await readSessionToken(req.cookies, secret, now);
+    // The address the browser used: Next.js reports 127.0.0.1 as localhost, where the session cookie is not sent.
+    const origin = browserOrigin(req.headers, req.url);
+    if (!token) {
+      const url = new URL("/signin", origin);
+      const back = req.nextUrl.pathname + req.nextUrl.search;
+      if (back !== "/") url.searchParams.set("callbackUrl", back);
+      return NextResponse.redirect(url);
+    }
+    const lifetime = sessionLifetime(env());
+    const check = tokenLifetime(token, now, lifetime);
+    // /signin/ended clears the cookie and says why.
+    if (!check.ok) return NextResponse.redirect(new URL(`/signin/ended?reason=${check.reason}`, origin));
+    if (check.refreshDue && secret) refresh = await refreshedSessionCookie(token, secret, now, lifetime);
   }
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString("base64");
   const policy = contentSecurityPolicy(nonce);
@@ -78,6 +60,10 @@ export async function proxy(req: NextRequest) {
   headers.set("x-nonce", nonce);
   const res = NextResponse.next({ request: { headers } });
   res.headers.set("content-security-policy", policy);
+  if (refresh) {
+    res.cookies.set(refresh.set);
+    for (const chunk of refresh.clear) res.cookies.delete(chunk);
+  }
   return res;
 }
 

@@ -18,7 +18,7 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: "unit", ...selfTest(["lib/**/*.test.ts", "scripts/**/*.test.ts"]), environment: "node" },
+        test: { name: "unit", ...selfTest(["lib/**/*.test.ts", "scripts/**/*.test.ts", "proxy.test.ts"]), environment: "node" },
       },
       {
         resolve: { alias },

@@ -2,6 +2,9 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import type { ReactNode } from "react";
 import { Providers } from "@/components/providers";
+import { DevSignInBanner } from "@/components/shell/dev-sign-in-banner";
+import { devSignInOrOff } from "@/lib/auth/dev-sign-in";
+import { env } from "@/lib/env";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -21,6 +24,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         <script nonce={nonce} dangerouslySetInnerHTML={{ __html: themeScript }} />
       </head>
       <body className="min-h-screen bg-zinc-50 font-sans text-zinc-900 antialiased dark:bg-zinc-950 dark:text-zinc-100">
+        {devSignInOrOff(env()).forced && <DevSignInBanner />}
         <Providers>{children}</Providers>
       </body>
     </html>

@@ -1,5 +1,16 @@
 import { expect, test } from "@playwright/test";
-import { PEOPLE, signInAs, sql } from "./support";
+import { signInAs, sql } from "./support";
+
+/**
+ * A person for one test alone. Sign-out, disabling and role changes end all of a person's sessions (the saved ones
+ * the role projects use included), so these tests never do that to a seeded person.
+ */
+async function throwawayPerson(first: string, roles = "{PRODUCT}") {
+  const tag = Date.now().toString(36);
+  const person = { name: `${first} ${tag}`, email: `${first.toLowerCase()}.${tag}@ops.example` };
+  await sql(`INSERT INTO person (id, email, name, roles, "updatedAt") VALUES (gen_random_uuid(), $1, $2, $3, now())`, [person.email, person.name, roles]);
+  return { ...person, remove: () => sql("DELETE FROM person WHERE email = $1", [person.email]) };
+}
 
 test("an anonymous visitor is sent to sign-in and comes back where they were going", async ({ page }) => {
   await page.goto("/audit");
@@ -15,25 +26,86 @@ test("anonymous API calls are refused", async ({ request }) => {
 });
 
 test("sign-out ends the session", async ({ page }) => {
-  await signInAs(page, PEOPLE["engineering-tl"]);
-  await page.getByRole("button", { name: "Sign out" }).click();
-  await page.waitForURL(/\/signin/);
-  await page.goto("/");
-  await expect(page).toHaveURL(/\/signin/);
+  const person = await throwawayPerson("Tara");
+  try {
+    await signInAs(page, person);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(/\/signin/);
+    await page.goto("/");
+    await expect(page).toHaveURL(/\/signin/);
+  } finally {
+    await person.remove();
+  }
+});
+
+test("after sign-out, a saved copy of the session cookie is refused (API 401, pages go to sign-in)", async ({ page, browser }) => {
+  const person = await throwawayPerson("Rhea");
+  try {
+    await signInAs(page, person);
+    const saved = await page.context().storageState();
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(/\/signin/);
+
+    const replay = await browser.newContext({ storageState: saved });
+    try {
+      const me = await replay.request.get("/api/me");
+      expect(me.status()).toBe(401);
+      expect(await me.json()).toEqual({ reason: "revoked" });
+      const tab = await replay.newPage();
+      await tab.goto("/runbooks");
+      await expect(tab).toHaveURL(/\/signin\?error=revoked/);
+      await expect(tab.getByRole("alert").filter({ hasText: "Your session was ended" })).toContainText("Sign in again");
+    } finally {
+      await replay.close();
+    }
+  } finally {
+    await person.remove();
+  }
 });
 
 test("a disabled person is signed out on their next request", async ({ page }) => {
-  await signInAs(page, PEOPLE.business);
-  await sql("UPDATE person SET disabled = true WHERE email = $1", [PEOPLE.business.email]);
+  const person = await throwawayPerson("Dana", "{BUSINESS}");
   try {
+    await signInAs(page, person);
+    await sql("UPDATE person SET disabled = true WHERE email = $1", [person.email]);
     await page.goto("/");
     await expect(page).toHaveURL(/\/signin\?error=disabled/);
     await expect(page.getByRole("alert").filter({ hasText: "disabled" })).toContainText("Your account has been disabled");
     // The session cookie is gone and the person is no longer offered.
     expect((await page.request.get("/api/me")).status()).toBe(401);
-    await expect(page.getByRole("button", { name: /^Sign in as Ben Ortiz/ })).toHaveCount(0);
+    await expect(page.getByRole("button", { name: new RegExp(`^Sign in as ${person.name}`) })).toHaveCount(0);
   } finally {
-    await sql("UPDATE person SET disabled = false WHERE email = $1", [PEOPLE.business.email]);
+    await person.remove();
+  }
+});
+
+test("a change to a person's roles ends their open session", async ({ page }) => {
+  const person = await throwawayPerson("Ravi");
+  try {
+    await signInAs(page, person);
+    expect((await page.request.get("/api/me")).status()).toBe(200);
+    await sql(`UPDATE person SET roles = '{PRODUCT,AUDITOR}' WHERE email = $1`, [person.email]);
+    const me = await page.request.get("/api/me");
+    expect(me.status()).toBe(401);
+    expect(await me.json()).toEqual({ reason: "revoked" });
+  } finally {
+    await person.remove();
+  }
+});
+
+test("passwordless sign-in on a database other than the embedded one is announced on every page", async ({ page }) => {
+  // The browser tests run the portal on a test database with PORTAL_DEV_SIGN_IN=force (scripts/e2e-server.ts).
+  const banner = page.getByTestId("dev-sign-in-banner");
+  await page.goto("/signin");
+  await expect(banner).toContainText("Passwordless sign-in is on");
+  const person = await throwawayPerson("Bea");
+  try {
+    await signInAs(page, person);
+    await expect(banner).toBeVisible();
+    await page.goto("/runbooks");
+    await expect(banner).toBeVisible();
+  } finally {
+    await person.remove();
   }
 });
 

@@ -145,7 +145,10 @@ try {
     serverPid = String(portal.child.pid);
     // The session cookie the sign-in would set (Auth.js JWT, salted with the cookie's name).
     const cookieName = "authjs.session-token";
-    const cookies = await Promise.all(people.map(async (p) => `${cookieName}=${await encode({ token: { sub: p.id, email: p.email, name: p.name }, secret, salt: cookieName })}`));
+    // New people are at session version 0; a session names the version and its sign-in time (lib/auth/session-state.ts).
+    const now = Math.floor(Date.now() / 1000);
+    const token = (p: (typeof people)[number]) => ({ sub: p.id, email: p.email, name: p.name, sv: 0, authTime: now, lastSeen: now });
+    const cookies = await Promise.all(people.map(async (p) => `${cookieName}=${await encode({ token: token(p), secret, salt: cookieName })}`));
     const { base } = portal;
     sign = async (i, runId, notes) => {
       const res = await fetch(`${base}/api/runs/${runId}/steps/triage`, { method: "POST", headers: { "content-type": "application/json", cookie: cookies[i] }, body: JSON.stringify({ op: "sign", notes }) });

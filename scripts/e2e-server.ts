@@ -1,6 +1,6 @@
 /**
  * The portal as Playwright's webServer: a fresh database (from the test run's template) seeded with the seeded
- * people, then `next start` on the production build with the seeded-person sign-in on.
+ * people, then `next start` on the production build with the seeded-person sign-in forced on.
  * Needs PORTAL_TEST_PG_URL (set by `npm test`); refuses a non-local database.
  */
 import { spawn } from "node:child_process";
@@ -38,7 +38,8 @@ const child = spawn(process.execPath, [nextBin, "start", "-p", port, "-H", "127.
     ALERTMANAGER_WEBHOOK_TOKEN: process.env.E2E_ALERT_TOKEN ?? "e2e-alertmanager-token",
     PORTAL_RELAY_INTERVAL_MS: "200",
     PORTAL_JOBS_INTERVAL_MS: "1000",
-    PORTAL_DEV_SIGN_IN: "true",
+    // A test database, not the embedded one: passwordless sign-in must be forced (every page shows a banner).
+    PORTAL_DEV_SIGN_IN: "force",
     AUTH_SECRET: randomBytes(32).toString("base64url"),
     AUDIT_HMAC_KEY: randomBytes(32).toString("base64url"),
     AUTH_TRUST_HOST: "true",

@@ -1,6 +1,8 @@
 /**
  * `npm start`: the portal on its embedded defaults. Builds if the sources changed, starts a private PostgreSQL in
- * .data/ (unless DATABASE_URL is set), migrates, seeds on first run and serves http://localhost:3000 (PORT).
+ * .data/ (unless DATABASE_URL is set), migrates, seeds on first run and serves http://localhost:3000 (PORT), on
+ * loopback only unless HOSTNAME says otherwise. Passwordless sign-in is on for the embedded database only
+ * (PORTAL_DEV_SIGN_IN=force overrides that, with a banner on every page).
  * Ctrl-C stops the portal and the database cleanly; the data stays in .data/.
  * `npm run dev` does the same with `next dev`.
  */
@@ -8,6 +10,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { launchDevSignIn } from "../lib/auth/dev-sign-in";
 import { createDb } from "../lib/db";
 import { migrateDeploy } from "../prisma/migrator";
 import { seedDatabase } from "../prisma/seed-db";
@@ -31,7 +34,21 @@ if (await portInUse(port)) {
   process.exit(1);
 }
 
-const SOURCES = ["app", "components", "lib", "runbooks", "public", "auth.ts", "auth.config.ts", "proxy.ts", "next.config.js", "package-lock.json", "postcss.config.mjs"];
+const embedded = !process.env.DATABASE_URL;
+// Passwordless sign-in is a laptop feature: on by default on the embedded database, refused on any other unless forced.
+const devSignIn = launchDevSignIn({ embedded, requested: process.env.PORTAL_DEV_SIGN_IN });
+if ("refused" in devSignIn) {
+  console.error(`[portal] ${devSignIn.refused}`);
+  process.exit(1);
+}
+// The embedded default listens on loopback only (anyone who reaches it could sign in as anyone); HOSTNAME overrides.
+const host = process.env.HOSTNAME?.trim() || (embedded ? "127.0.0.1" : undefined);
+const loopback = host !== undefined && ["127.0.0.1", "localhost", "::1"].includes(host);
+if (devSignIn.value !== "false" && !loopback) {
+  console.warn(`[portal] WARNING: passwordless sign-in is on and the portal listens on ${host ?? "every interface"}: anyone who can reach it can sign in as any person.`);
+}
+
+const SOURCES = ["app", "components", "lib", "runbooks", "public", "auth.ts", "auth.config.ts", "proxy.ts", "instrumentation.ts", "next.config.js", "package-lock.json", "postcss.config.mjs"];
 function newestMtime(p: string): number {
   if (!existsSync(p)) return 0;
   const s = statSync(p);
@@ -51,7 +68,6 @@ if (!dev && needsBuild()) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const embedded = !process.env.DATABASE_URL;
 say(embedded ? "Starting the embedded PostgreSQL (.data/postgres)…" : "Using the PostgreSQL in DATABASE_URL.");
 const database = await openDatabase((line) => process.env.PORTAL_DB_LOG && console.log(`[postgres] ${line}`));
 const app: { process?: ChildProcess } = {};
@@ -113,12 +129,14 @@ const env: NodeJS.ProcessEnv = {
   AUDIT_HMAC_KEY: localSecret(DATA_DIR, "audit-hmac-key", process.env.AUDIT_HMAC_KEY),
   ALERTMANAGER_WEBHOOK_TOKEN: localSecret(DATA_DIR, "alertmanager-token", process.env.ALERTMANAGER_WEBHOOK_TOKEN),
   AUTH_TRUST_HOST: process.env.AUTH_TRUST_HOST ?? "true",
-  // The passwordless "sign in as a seeded person" page exists only on the embedded default.
-  PORTAL_DEV_SIGN_IN: process.env.PORTAL_DEV_SIGN_IN ?? (embedded ? "true" : "false"),
+  PORTAL_DEV_SIGN_IN: devSignIn.value,
+  // Tells the portal which database is the embedded one (lib/auth/dev-sign-in.ts); never passed on from outside.
+  PORTAL_EMBEDDED_DATABASE: embedded ? database.url : "",
 };
 
 // Next's own CLI, started directly (not through npx) so stopping it stops the server itself.
 const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
-app.process = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(port)], { cwd: ROOT, stdio: "inherit", env });
+app.process = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(port), ...(host ? ["-H", host] : [])], { cwd: ROOT, stdio: "inherit", env });
 app.process.on("exit", (code) => void shutdown(code ?? 0));
-say(`Portal on http://localhost:${port}${env.PORTAL_DEV_SIGN_IN === "true" ? " — sign in as any seeded person" : ""}`);
+say(`Portal on http://localhost:${port}${devSignIn.value === "false" ? "" : " — sign in as any seeded person"}`);
+if (loopback) say(`Listening on ${host} only (set HOSTNAME=0.0.0.0 to listen on every interface).`);

@@ -4,6 +4,10 @@ import { AuthError } from "next-auth";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { signIn, signOut } from "@/auth";
+import { devSignInOrOff } from "@/lib/auth/dev-sign-in";
+import { currentActor } from "@/lib/auth/session";
+import { endSessions } from "@/lib/auth/session-version";
+import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { paths } from "@/lib/paths";
@@ -16,9 +20,9 @@ const signInSchema = z.object({
 
 export type SignInState = { error?: string };
 
-/** Signs in as a seeded person (embedded default only; refused unless PORTAL_DEV_SIGN_IN is on). */
+/** Signs in as a seeded person (embedded default only, or forced; lib/auth/dev-sign-in.ts). */
 export async function signInAsSeededPerson(_prev: SignInState, form: FormData): Promise<SignInState> {
-  if (!env().PORTAL_DEV_SIGN_IN) return { error: "Signing in as a seeded person is turned off on this portal." };
+  if (!devSignInOrOff(env()).enabled) return { error: "Signing in as a seeded person is turned off on this portal." };
   const parsed = signInSchema.safeParse({ email: form.get("email"), callbackUrl: form.get("callbackUrl") ?? undefined });
   if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "Invalid sign-in." };
   try {
@@ -36,6 +40,12 @@ export async function signInWithOidc(form: FormData) {
   await signIn("oidc", { redirectTo: safeRedirectPath(String(form.get("callbackUrl") ?? "")) });
 }
 
+/** Signs out and ends every session of the person (other devices and saved copies of the cookie included). */
 export async function signOutAction() {
+  const actor = await currentActor().catch(() => null);
+  if (actor) {
+    await endSessions(db(), actor.id);
+    log.info("auth.signout", { personId: actor.id });
+  }
   await signOut({ redirectTo: paths.signIn() });
 }

@@ -1,6 +1,9 @@
 import "server-only";
 import { NextResponse, type NextRequest } from "next/server";
+import { sessionLifetime } from "../auth/lifetime";
 import { currentActor } from "../auth/session";
+import { readSessionToken, refreshedSessionCookie } from "../auth/session-token";
+import { env } from "../env";
 import type { Actor } from "../auth/roles";
 import { sqlTransaction } from "../db";
 import { recordAnonymousRefusal, requestSource } from "../http/anonymous-refusals";
@@ -54,8 +57,24 @@ export function jsonRoute<P>(options: JsonRouteOptions, handler: (input: { actor
     }
     const body = await readJsonBody(req, options.maxBytes);
     if ("status" in body) return refuse(body);
-    return handler({ actor, body: body.value, text: body.text, req }, context);
+    return withRefreshedSession(req, await handler({ actor, body: body.value, text: body.text, req }, context));
   };
+}
+
+/**
+ * A change made through the JSON API is activity: the response carries the session re-issued with its time, once
+ * a minute (as the proxy does for pages). Polling reads do not pass here, so a page left open stays idle.
+ */
+async function withRefreshedSession(req: NextRequest, res: Response): Promise<Response> {
+  const secret = process.env.AUTH_SECRET;
+  const now = Math.floor(Date.now() / 1000);
+  const token = await readSessionToken(req.cookies, secret, now);
+  const refresh = token && secret ? await refreshedSessionCookie(token, secret, now, sessionLifetime(env())) : null;
+  if (!refresh) return res;
+  const out = res instanceof NextResponse ? res : new NextResponse(res.body, res);
+  out.cookies.set(refresh.set);
+  for (const chunk of refresh.clear) out.cookies.delete(chunk);
+  return out;
 }
 
 /**

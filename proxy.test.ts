@@ -1,0 +1,50 @@
+import { encode } from "next-auth/jwt";
+import { NextRequest } from "next/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { proxy } from "./proxy";
+
+const secret = "a-proxy-test-secret-0123456789abcdef";
+const cookie = "authjs.session-token";
+const now = () => Math.floor(Date.now() / 1000);
+
+beforeAll(() => {
+  process.env.AUTH_SECRET = secret;
+});
+afterAll(() => {
+  delete process.env.AUTH_SECRET;
+});
+
+async function pageRequest(path: string, claims?: Record<string, unknown>) {
+  const headers = new Headers({ host: "127.0.0.1:3000" });
+  if (claims) headers.set("cookie", `${cookie}=${await encode({ token: { sub: "p1", sv: 0, ...claims }, secret, salt: cookie, maxAge: 12 * 3600 })}`);
+  return new NextRequest(`http://127.0.0.1:3000${path}`, { headers });
+}
+
+describe("the proxy's session check for pages (default lifetimes: 480 minutes idle, 12 hours in all)", () => {
+  it("serves a page to a recent session without re-issuing its cookie", async () => {
+    const res = await proxy(await pageRequest("/runbooks", { authTime: now() - 60, lastSeen: now() - 10 }));
+    expect(res.headers.get("location")).toBeNull();
+    expect(res.cookies.get(cookie)).toBeUndefined();
+  });
+
+  it("records the activity of a session last seen over a minute ago in a re-issued cookie", async () => {
+    const res = await proxy(await pageRequest("/runbooks", { authTime: now() - 3600, lastSeen: now() - 600 }));
+    expect(res.headers.get("location")).toBeNull();
+    expect(res.cookies.get(cookie)).toMatchObject({ httpOnly: true, sameSite: "lax", path: "/" });
+  });
+
+  it("sends an idle session to /signin/ended, which clears it and says why", async () => {
+    const res = await proxy(await pageRequest("/runbooks", { authTime: now() - 9 * 3600, lastSeen: now() - 8 * 3600 - 5 }));
+    expect(res.headers.get("location")).toBe("http://127.0.0.1:3000/signin/ended?reason=idle");
+  });
+
+  it("sends a session past its absolute limit there too, however recent its activity", async () => {
+    const res = await proxy(await pageRequest("/", { authTime: now() - 12 * 3600 - 5, lastSeen: now() - 30 }));
+    expect(res.headers.get("location")).toBe("http://127.0.0.1:3000/signin/ended?reason=expired");
+  });
+
+  it("sends a request without a session to sign-in, keeping where it was going", async () => {
+    const res = await proxy(await pageRequest("/audit"));
+    expect(res.headers.get("location")).toBe("http://127.0.0.1:3000/signin?callbackUrl=%2Faudit");
+  });
+});
