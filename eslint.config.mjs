@@ -23,6 +23,21 @@ const config = [
       "no-restricted-imports": ["error", { paths: [noEmbeddedPostgres], patterns: [{ group: ["next", "next/*"], message: "lib/ stays framework-free; put Next-specific bindings in lib/next/." }] }],
     },
   },
+  {
+    // One permission table (issue 14): decisions about a person's roles go through lib/auth/permissions.ts (can,
+    // holdsOneOf, mayWorkOnRun…), so a check written by hand somewhere else cannot drift from the table.
+    files: ["app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}", "lib/**/*.{ts,tsx}"],
+    ignores: ["**/*.test.ts", "lib/auth/**", "lib/people/**", "lib/generated/**"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "CallExpression[callee.object.property.name=/^(roles|permissions)$/][callee.property.name=/^(includes|some|every|find|indexOf)$/]",
+          message: "Decide through lib/auth/permissions.ts (can, holdsOneOf, mayWorkOnRun…), not by reading roles or permissions by hand.",
+        },
+      ],
+    },
+  },
 ];
 
 export default config;

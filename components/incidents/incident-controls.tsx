@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { setIncidentStatus, takeCommand } from "@/app/(incidents)/incidents/actions";
+import { can } from "@/lib/auth/permissions";
 import { meQuery } from "@/lib/queries/me";
 import { ActionForm } from "../ui/action-form";
 import { Button } from "../ui/button";
@@ -11,12 +12,13 @@ export function IncidentControls({ incidentId, status, commanderId }: { incident
   const { data } = useQuery(meQuery);
   const me = data?.signedIn ? data.me : null;
   if (!me) return null;
-  const canManage = me.permissions.includes("incident.manage");
-  const isIC = me.roles.includes("INCIDENT_COMMANDER");
-  const next = status === "OPEN" ? ["MITIGATED", "RESOLVED"] : status === "MITIGATED" ? ["RESOLVED", ...(isIC ? ["OPEN"] : [])] : isIC ? ["OPEN"] : [];
+  const canManage = can(me, "incident.manage");
+  const mayReopen = can(me, "incident.reopen");
+  const mayCommand = can(me, "incident.command");
+  const next = status === "OPEN" ? ["MITIGATED", "RESOLVED"] : status === "MITIGATED" ? ["RESOLVED", ...(mayReopen ? ["OPEN"] : [])] : mayReopen ? ["OPEN"] : [];
   return (
     <div className="flex flex-wrap items-start gap-2">
-      {isIC && commanderId !== me.id && (
+      {mayCommand && commanderId !== me.id && (
         <ActionForm action={takeCommand} hidden={{ incidentId }}>
           {(pending) => (
             <Button type="submit" disabled={pending}>

@@ -5,6 +5,7 @@ import { useActionState, useState } from "react";
 import { DEFAULT_SCENARIO, DRILL_SCENARIOS } from "@/lib/runs/drills";
 import { startRun } from "@/app/(runbooks)/actions";
 import type { ActionResult } from "@/lib/actions/result";
+import { mayStartRunbook } from "@/lib/auth/permissions";
 import type { Role } from "@/lib/auth/roles";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import { meQuery } from "@/lib/queries/me";
@@ -21,7 +22,7 @@ export function StartRunForm({ runbookId, startRoles, incidentId, label = "Start
   // A link such as /runbooks/RB-CORE-001?flow=<id> (from a failing first flow) preselects the flow for the run.
   const [flowId] = useState(() => (typeof window === "undefined" ? null : new URLSearchParams(window.location.search).get("flow")));
   if (!data?.signedIn) return null;
-  const allowed = data.me.permissions.includes("run.start") && data.me.roles.some((r) => startRoles.includes(r));
+  const allowed = mayStartRunbook(data.me, startRoles);
   if (!allowed) {
     return <p className="text-xs text-zinc-500">Runs are started by {startRoles.map((r) => ROLE_LABELS[r]).join(", ")}.</p>;
   }

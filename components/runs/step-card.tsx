@@ -3,7 +3,7 @@
 import type { Me } from "@/lib/queries/me";
 import type { RunView, StepView } from "@/lib/data/run-view";
 import { ROLE_LABELS } from "@/lib/auth/roles";
-import { can, mayWorkOnRun } from "@/lib/auth/permissions";
+import { can, holdsOneOf, mayWorkOnRun } from "@/lib/auth/permissions";
 import { approveStep, decideStep, requestStep, signStep, skipStep, addEvidence } from "@/app/(runbooks)/runs/[id]/actions";
 import { paths } from "@/lib/paths";
 import { Badge } from "../ui/badge";
@@ -55,7 +55,7 @@ function ParamInputs({ step, fieldError }: { step: StepView; fieldError: (n: str
 /** One step of a run: what to do, who may sign, and (when it is the current step) the controls to do it. */
 export function StepCard({ run, step, me }: { run: RunView; step: StepView; me: Me | null }) {
   const isCurrent = run.currentStepId === step.id;
-  const mayAct = Boolean(me && me.roles.some((r) => step.signoff.includes(r)));
+  const mayAct = can(me, "run.step.signoff") && holdsOneOf(me, step.signoff);
   const maySkip = can(me, "run.step.skip");
   // Evidence: anyone who signs one of this run's steps, or may manage any run (the server checks the same function).
   const mayAddEvidence = mayWorkOnRun(me, run.signOffRoles);

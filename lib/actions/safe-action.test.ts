@@ -171,6 +171,15 @@ describe("executeAction: who may act", () => {
     expect(logs.find("action.refused")).toEqual([expect.objectContaining({ action: "run.start", actorId: owner.id, reason: "role lacks permission run.start" })]);
   });
 
+  it("checks the permission before the input: malformed input from a role without it is FORBIDDEN and audited, with no field feedback", async () => {
+    const run = vi.fn();
+    const result = await executeAction(startAction(run), owner, { runbookId: 42 });
+    expect(result).toEqual({ ok: false, code: "FORBIDDEN", message: "You do not have permission to do this." });
+    expect(run).not.toHaveBeenCalled();
+    expect(database.events).toHaveLength(1);
+    expect(database.events[0]).toMatchObject({ action: "run.start", outcome: "refused", actorId: owner.id, targetType: null, targetId: null, details: { reason: "role lacks permission run.start" } });
+  });
+
   it("still refuses (and logs why) when the refusal's audit event cannot be written", async () => {
     database.state.failAuditWrites = true;
     const result = await executeAction(startAction(), owner, valid);

@@ -90,7 +90,7 @@ async function recordRefusal(name: string, actor: Actor | null, requestId: strin
 }
 
 /**
- * Runs a mutation: session → input parse → permission → one transaction that makes the change and appends its
+ * Runs a mutation: session → permission → input parse → one transaction that makes the change and appends its
  * audit event. Refusals are logged and audited; unexpected errors are logged in full and reach the person as a
  * short message with a correlation id. Server actions and JSON route handlers both call this.
  */
@@ -106,17 +106,19 @@ export async function executeAction<S extends z.ZodType, T, P = undefined>(
     return { ok: false, code: "UNAUTHENTICATED", message: "Your session has ended. Sign in again to continue." };
   }
   const parsed = def.schema.safeParse(storable(rawInput));
+  // The permission comes before the input's errors: someone who may not act learns nothing about the form, and the
+  // refusal is audited whatever they sent (with the object it touches, when the input names one).
+  const target = parsed.success ? def.target?.(parsed.data) : undefined;
+  if (!can(actor, def.permission)) {
+    await recordRefusal(def.name, actor, requestId, `role lacks permission ${def.permission}`, {}, target);
+    return { ok: false, code: "FORBIDDEN", message: "You do not have permission to do this." };
+  }
   if (!parsed.success) {
     log.info("action.invalid", { action: def.name, actorId: actor.id, requestId, fields: Object.keys(fieldErrors(parsed.error)) });
     const errors = fieldErrors(parsed.error);
     // The first field's message leads, so a form that shows only the message still says what to fix.
     const first = Object.values(errors)[0]?.[0];
     return { ok: false, code: "INVALID", message: first ? `Some fields need attention: ${first}` : "Some fields need attention.", fieldErrors: errors };
-  }
-  const target = def.target?.(parsed.data);
-  if (!can(actor, def.permission)) {
-    await recordRefusal(def.name, actor, requestId, `role lacks permission ${def.permission}`, {}, target);
-    return { ok: false, code: "FORBIDDEN", message: "You do not have permission to do this." };
   }
 
   let prepared = undefined as P;

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { AuthorizationError, PERMISSIONS, can, mayWorkOnRun, requirePermission, rolesFor } from "./permissions";
+import { AuthorizationError, PERMISSIONS, can, holdsOneOf, mayStartRunbook, mayWorkOnRun, requirePermission, roleAmong, rolesFor } from "./permissions";
 import { ROLES, ROLE_LABELS } from "./roles";
 
 describe("roles", () => {
@@ -89,5 +89,34 @@ describe("mayWorkOnRun (evidence, escalation and the RCA of one run)", () => {
     expect(mayWorkOnRun(null, core004)).toBe(false);
     expect(mayWorkOnRun(undefined, core004)).toBe(false);
     expect(mayWorkOnRun({ roles: [] }, core004)).toBe(false);
+  });
+});
+
+describe("roles that come from runbook data (holdsOneOf, roleAmong, mayStartRunbook)", () => {
+  it("holdsOneOf: some role in common; nobody and an empty list hold none", () => {
+    expect(holdsOneOf({ roles: ["SRE", "AUDITOR"] }, ["AUDITOR"])).toBe(true);
+    expect(holdsOneOf({ roles: ["SRE"] }, ["INCIDENT_COMMANDER", "INFOSEC"])).toBe(false);
+    expect(holdsOneOf({ roles: ["SRE"] }, [])).toBe(false);
+    expect(holdsOneOf({ roles: [] }, ["SRE"])).toBe(false);
+    expect(holdsOneOf(null, ["SRE"])).toBe(false);
+    expect(holdsOneOf(undefined, ["SRE"])).toBe(false);
+  });
+
+  it("roleAmong: the person's first role that the step accepts, in the person's order, or null", () => {
+    expect(roleAmong({ roles: ["INFOSEC", "SRE"] }, ["SRE", "INFOSEC"])).toBe("INFOSEC");
+    expect(roleAmong({ roles: ["REPO_OWNER", "SRE"] }, ["SRE"])).toBe("SRE");
+    expect(roleAmong({ roles: ["REPO_OWNER"] }, ["SRE"])).toBeNull();
+  });
+
+  it("mayStartRunbook: needs run.start from the table AND one of the runbook's start roles", () => {
+    expect(mayStartRunbook({ roles: ["SRE"] }, ["SRE", "INCIDENT_COMMANDER"])).toBe(true);
+    expect(mayStartRunbook({ roles: ["SRE"] }, ["INCIDENT_COMMANDER"])).toBe(false);
+    // A start role without run.start (a runbook listing a role the table does not let start runs) is not enough.
+    expect(mayStartRunbook({ roles: ["REPO_OWNER"] }, ["REPO_OWNER"])).toBe(false);
+    expect(mayStartRunbook(null, ["SRE"])).toBe(false);
+  });
+
+  it("reopening an incident is the incident commander's alone", () => {
+    for (const r of ROLES) expect(can({ roles: [r] }, "incident.reopen")).toBe(r === "INCIDENT_COMMANDER");
   });
 });

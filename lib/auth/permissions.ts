@@ -17,6 +17,8 @@ export const PERMISSIONS = {
   "incident.view": ["SRE", "INCIDENT_COMMANDER", "INFOSEC", "ENGINEERING_TL", "BUSINESS", "PRODUCT", "AUDITOR"],
   "incident.manage": ["SRE", "INCIDENT_COMMANDER", "INFOSEC"],
   "incident.command": ["INCIDENT_COMMANDER"],
+  /** Move an incident back (resolved or mitigated → open). */
+  "incident.reopen": ["INCIDENT_COMMANDER"],
   "panels.view": ["SRE", "INCIDENT_COMMANDER", "INFOSEC", "ENGINEERING_TL", "BUSINESS", "PRODUCT", "AUDITOR"],
   "onboarding.request": ["REPO_OWNER", "SRE"],
   "onboarding.approve": ["SRE"],
@@ -41,6 +43,25 @@ export function can(actor: Pick<Actor, "roles"> | null | undefined, permission: 
 }
 
 /**
+ * Whether the person holds one of `roles`: for rules whose roles come from data rather than from the table (a
+ * runbook's start roles, a step's sign-off roles). Every role check in the portal goes through `can()` or this, so
+ * the lint rule in eslint.config.mjs can forbid reading `actor.roles` for decisions anywhere else.
+ */
+export function holdsOneOf(actor: Pick<Actor, "roles"> | null | undefined, roles: readonly Role[]): boolean {
+  return Boolean(actor && actor.roles.some((r) => roles.includes(r)));
+}
+
+/** The first of the person's roles that is one of `roles` (e.g. the role a sign-off is recorded under), or null. */
+export function roleAmong(actor: Pick<Actor, "roles">, roles: readonly Role[]): Role | null {
+  return actor.roles.find((r) => roles.includes(r)) ?? null;
+}
+
+/** Whether the person may start a run of a runbook whose start roles are `startRoles`. */
+export function mayStartRunbook(actor: Pick<Actor, "roles"> | null | undefined, startRoles: readonly Role[]): boolean {
+  return can(actor, "run.start") && holdsOneOf(actor, startRoles);
+}
+
+/**
  * Whether a person may work on a run (add evidence, escalate it, write its RCA): they may sign off steps at all, and
  * either one of their roles signs one of this run's steps (`signOffRoles`: the union of the sign-off roles of the
  * run's own runbook version) or they may manage any run (`run.manage.any`). The run's actions check it on the server;
@@ -48,7 +69,7 @@ export function can(actor: Pick<Actor, "roles"> | null | undefined, permission: 
  */
 export function mayWorkOnRun(actor: Pick<Actor, "roles"> | null | undefined, signOffRoles: readonly Role[]): boolean {
   if (!actor || !can(actor, "run.step.signoff")) return false;
-  return can(actor, "run.manage.any") || actor.roles.some((r) => signOffRoles.includes(r));
+  return can(actor, "run.manage.any") || holdsOneOf(actor, signOffRoles);
 }
 
 /** A refusal that the action wrapper turns into a typed result and an audit event. */

@@ -1,6 +1,6 @@
 import { defineAction } from "../actions/safe-action";
 import { ActionError } from "../actions/result";
-import { AuthorizationError } from "../auth/permissions";
+import { AuthorizationError, can } from "../auth/permissions";
 import { declareIncidentSchema, incidentStatusSchema, takeCommandSchema } from "../validation/incidents";
 
 const incidentTarget = (input: { incidentId: string }) => ({ type: "incident", id: input.incidentId });
@@ -20,7 +20,7 @@ export const declareIncidentAction = defineAction({
         source: "PERSON",
         detectedAt: new Date(),
         createdById: actor.id,
-        commanderId: actor.roles.includes("INCIDENT_COMMANDER") ? actor.id : null,
+        commanderId: can(actor, "incident.command") ? actor.id : null,
       },
     });
     return { data: { incidentId: incident.id }, audit: { target: { type: "incident", id: incident.id }, details: { title: input.title, severity: input.severity, suggestedRunbookId: input.suggestedRunbookId ?? null } } };
@@ -39,8 +39,8 @@ export const setIncidentStatusAction = defineAction({
     const incident = await tx.incident.findUnique({ where: { id: input.incidentId } });
     if (!incident) throw new ActionError("NOT_FOUND", "There is no such incident.");
     if (incident.status === input.status) throw new ActionError("CONFLICT", `The incident is already ${input.status.toLowerCase()}.`);
-    if (ORDER[input.status] < ORDER[incident.status] && !actor.roles.includes("INCIDENT_COMMANDER")) {
-      throw new AuthorizationError("incident.manage", "Only the incident commander may reopen an incident.");
+    if (ORDER[input.status] < ORDER[incident.status] && !can(actor, "incident.reopen")) {
+      throw new AuthorizationError("incident.reopen", "Only the incident commander may reopen an incident.");
     }
     const now = new Date();
     const updated = await tx.incident.updateMany({

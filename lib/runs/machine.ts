@@ -5,6 +5,7 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { canonicalJson } from "../audit/canonical";
+import { can, roleAmong } from "../auth/permissions";
 import { ROLE_LABELS, type Actor, type Role } from "../auth/roles";
 import type { Runbook, RunbookStep } from "../runbooks";
 import { isCriticalAction, type ControlPlaneAction } from "../control-plane/actions";
@@ -179,7 +180,7 @@ function locate(ctx: Ctx, stepId: string, opts: { needRole?: boolean } = {}): { 
     const cur = ctx.runbook.steps.find((s) => s.id === current?.stepId);
     return refuse("CONFLICT", `Steps go in order: finish step ${cur?.number} (${cur?.title}) first.`);
   }
-  const role = ctx.actor.roles.find((r) => step.signoff.includes(r)) ?? null;
+  const role = roleAmong(ctx.actor, step.signoff);
   if (opts.needRole !== false && !role) return refuse("FORBIDDEN", `Step ${step.number} is signed off by ${roleList(step.signoff)}.`);
   return { ok: true, step, state, role };
 }
@@ -332,7 +333,7 @@ export function decide(ctx: Ctx, stepId: string, input: { outcome: "GO" | "NO_GO
 
 /** Skip the current step: the incident commander only, with a written reason. */
 export function skip(ctx: Ctx, stepId: string, reason: string): Outcome {
-  if (!ctx.actor.roles.includes("INCIDENT_COMMANDER")) return refuse("FORBIDDEN", "Only the incident commander may skip a step.");
+  if (!can(ctx.actor, "run.step.skip")) return refuse("FORBIDDEN", "Only the incident commander may skip a step.");
   const found = locate(ctx, stepId, { needRole: false });
   if (!found.ok) return found;
   if (reason.trim().length < 3) return refuse("INVALID", "Give the reason for skipping this step.");
@@ -345,7 +346,7 @@ export function skip(ctx: Ctx, stepId: string, reason: string): Outcome {
 
 /** End the run early: the incident commander only, with a reason. */
 export function abort(ctx: Ctx, reason: string): Outcome {
-  if (!ctx.actor.roles.includes("INCIDENT_COMMANDER")) return refuse("FORBIDDEN", "Only the incident commander may abort a run.");
+  if (!can(ctx.actor, "run.abort")) return refuse("FORBIDDEN", "Only the incident commander may abort a run.");
   if (ctx.snapshot.status !== "IN_PROGRESS") return refuse("CONFLICT", "This run has already ended.");
   if (reason.trim().length < 3) return refuse("INVALID", "Give the reason for aborting the run.");
   return { ok: true, stepUpdates: [], endRun: { status: "ABORTED", reason: reason.trim() }, audit: { action: "run.aborted", details: { reason: reason.trim() } } };

@@ -1,6 +1,6 @@
 import { defineSqlAction } from "../actions/safe-action";
 import { ActionError } from "../actions/result";
-import { AuthorizationError } from "../auth/permissions";
+import { AuthorizationError, holdsOneOf } from "../auth/permissions";
 import { ROLE_LABELS } from "../auth/roles";
 import { Prisma } from "../generated/prisma/client";
 import { getRunbook } from "../runbooks";
@@ -27,7 +27,7 @@ export const startRunAction = defineSqlAction({
     }
     const runbook = getRunbook(input.runbookId);
     if (!runbook) throw new ActionError("NOT_FOUND", `There is no runbook ${input.runbookId}.`, { runbookId: ["Unknown runbook."] });
-    if (!actor.roles.some((r) => runbook.startRoles.includes(r))) {
+    if (!holdsOneOf(actor, runbook.startRoles)) {
       throw new AuthorizationError(
         "run.start",
         `Only ${runbook.startRoles.map((r) => ROLE_LABELS[r]).join(", ")} may start ${runbook.id}.`,

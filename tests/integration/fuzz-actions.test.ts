@@ -16,6 +16,7 @@ import { executeAction, formDataToObject, type AnyActionDefinition } from "@/lib
 import type { ActionResult } from "@/lib/actions/result";
 import { verifyChain } from "@/lib/audit/log";
 import { exportHead } from "@/lib/audit/heads";
+import { can } from "@/lib/auth/permissions";
 import { ROLES, type Actor } from "@/lib/auth/roles";
 import type { Db } from "@/lib/db";
 import { RUNBOOK_ID } from "@/lib/runbooks/schema";
@@ -654,17 +655,23 @@ describe(`well-formed input with NUL, lone surrogates and huge strings (${HOSTIL
 });
 
 describe("callers who may not act", () => {
-  it("malformed input from someone without the permission is INVALID too, and writes nothing (not even a refusal)", async () => {
+  it("malformed input from someone without the permission is FORBIDDEN (the permission comes first), and writes only the refusal", async () => {
     const before = await footprint();
     const business = await actorByEmail(client, "ben.ortiz@ops.example");
+    const forbidden = Object.keys(SPECS).filter((name) => !can(business, SPECS[name].def.permission));
+    expect(forbidden.length).toBeGreaterThan(5);
+    let calls = 0;
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...Object.keys(SPECS)).chain((name) => malformed(SPECS[name]).map((c) => ({ name, c }))), async ({ name, c }) => {
+      fc.asyncProperty(fc.constantFrom(...forbidden).chain((name) => malformed(SPECS[name]).map((c) => ({ name, c }))), async ({ name, c }) => {
+        calls++;
         const result = await executeAction(SPECS[name].def, business, c.input);
-        expect(result.ok ? "ok" : result.code).toBe("INVALID");
+        expect(result.ok ? "ok" : result.code).toBe("FORBIDDEN");
       }),
       { numRuns: 300 },
     );
-    expect(await footprint()).toEqual(before);
+    const after = await footprint();
+    const grew = Object.fromEntries(Object.keys(after).filter((t) => after[t] !== before[t]).map((t) => [t, after[t] - before[t]]));
+    expect(grew).toEqual({ audit_event: calls });
   });
 
   it("without a session: UNAUTHENTICATED, and at most one summary event (and its rate window) for the minute", async () => {

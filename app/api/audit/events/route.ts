@@ -1,7 +1,8 @@
 import type { NextRequest } from "next/server";
 import { currentActor } from "@/lib/auth/session";
 import { listAuditEvents } from "@/lib/data/audit";
-import { json, refuse } from "@/lib/audit/http";
+import { json } from "@/lib/audit/http";
+import { readRefusal } from "@/lib/http/read-access";
 import { filterToQuery, parseAuditQuery } from "@/lib/validation/audit";
 import { paths } from "@/lib/paths";
 
@@ -15,7 +16,7 @@ export async function GET(req: NextRequest) {
     return json({ ok: false, code: "INVALID", message: "Some filters need attention.", fieldErrors: Object.fromEntries(issues.map((i) => [String(i.path[0]), [i.message]])) }, { status: 400 });
   }
   const actor = await currentActor().catch(() => null);
-  const refused = refuse(actor, "audit.view.own", "GET /api/audit/events");
+  const refused = await readRefusal(actor, "audit.view.own", "GET /api/audit/events");
   if (refused) return refused;
   const page = await listAuditEvents(actor!, filter.data, cursor.data);
   const query = filterToQuery(filter.data);

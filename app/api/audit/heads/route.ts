@@ -4,7 +4,8 @@ import { HTTP_STATUS } from "@/lib/actions/result";
 import { signHeadAction } from "@/lib/audit/actions";
 import { exportHead } from "@/lib/audit/heads";
 import { listChainHeads } from "@/lib/data/audit";
-import { json, refuse } from "@/lib/audit/http";
+import { json } from "@/lib/audit/http";
+import { readRefusal } from "@/lib/http/read-access";
 import { BODY_LIMITS } from "@/lib/http/perimeter";
 import { LIMITS } from "@/lib/http/rate-limit";
 import { jsonRoute } from "@/lib/next/json-route";
@@ -14,7 +15,7 @@ export const dynamic = "force-dynamic";
 /** Recorded heads, newest first, with whether each signature verifies with this server's key. */
 export async function GET() {
   const actor = await currentActor().catch(() => null);
-  const refused = refuse(actor, "audit.verify", "GET /api/audit/heads");
+  const refused = await readRefusal(actor, "audit.verify", "GET /api/audit/heads");
   if (refused) return refused;
   const heads = (await listChainHeads(actor!)) ?? [];
   return json({ heads: heads.map((h) => ({ ...exportHead(h), signatureValid: h.signatureValid })) });

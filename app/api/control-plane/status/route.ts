@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
 import { currentActor } from "@/lib/auth/session";
+import { readRefusal } from "@/lib/http/read-access";
 import { withoutAddresses } from "@/lib/control-plane/errors";
 import { sharedTelemetry } from "@/lib/control-plane/telemetry";
 import { db } from "@/lib/db";
@@ -11,9 +12,10 @@ export const dynamic = "force-dynamic";
  * Whether the control plane answers (from the shared, briefly cached telemetry read, so polling viewers do not
  * multiply upstream calls) and how many commands wait in the outbox. For the banner every signed-in page shows.
  */
-export async function GET() {
+export async function GET(req: Request) {
   const actor = await currentActor().catch(() => null);
-  if (!actor) return NextResponse.json({ message: "Sign in first." }, { status: 401 });
+  const refused = await readRefusal(actor, null, "GET /api/control-plane/status", req.headers);
+  if (refused) return refused;
   let reachable = false;
   let error: string | null = null;
   let fetchedAt: string | null = null;

@@ -1,9 +1,8 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { currentActor } from "@/lib/auth/session";
-import { can } from "@/lib/auth/permissions";
+import { readRefusal } from "@/lib/http/read-access";
 import { getOnboardingFiles } from "@/lib/data/onboarding";
-import { log } from "@/lib/log";
 
 /**
  * A generated file of an onboarding as an attachment: signed in, allowed to see onboardings, and this one (its
@@ -12,12 +11,9 @@ import { log } from "@/lib/log";
 export async function downloadOnboardingFile(req: Request, rawId: string, which: "workflow" | "alertRules"): Promise<Response> {
   const id = z.uuid().safeParse(rawId);
   if (!id.success) return NextResponse.json({ message: "Not an onboarding id." }, { status: 400 });
-  const actor = await currentActor();
-  if (!actor) return NextResponse.json({ message: "Sign in to download this file." }, { status: 401 });
-  if (!can(actor, "onboarding.request")) {
-    log.warn("route.refused", { route: `GET /api/onboarding/[id]/${which}`, actorId: actor.id });
-    return NextResponse.json({ message: "You do not have permission to see onboardings." }, { status: 403 });
-  }
+  const actor = await currentActor().catch(() => null);
+  const refused = await readRefusal(actor, "onboarding.request", `GET /api/onboarding/[id]/${which === "alertRules" ? "alert-rules" : which}`, req.headers);
+  if (!actor || refused) return refused!;
   const found = await getOnboardingFiles(actor, id.data, new URL(req.url).origin);
   if (found.status === "not-found") return NextResponse.json({ message: "There is no such onboarding." }, { status: 404 });
   if (found.status === "not-approved") return NextResponse.json({ message: "The files are generated once the request is approved." }, { status: 409 });

@@ -1,9 +1,8 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { currentActor } from "@/lib/auth/session";
-import { can } from "@/lib/auth/permissions";
+import { readRefusal } from "@/lib/http/read-access";
 import { getOnboardingView } from "@/lib/data/onboarding";
-import { log } from "@/lib/log";
 
 export const dynamic = "force-dynamic";
 
@@ -11,12 +10,9 @@ export const dynamic = "force-dynamic";
 export async function GET(req: Request, { params }: { params: Promise<{ id: string }> }) {
   const id = z.uuid().safeParse((await params).id);
   if (!id.success) return NextResponse.json({ message: "Not an onboarding id." }, { status: 400 });
-  const actor = await currentActor();
-  if (!actor) return NextResponse.json({ message: "Sign in to see this onboarding." }, { status: 401 });
-  if (!can(actor, "onboarding.request")) {
-    log.warn("route.refused", { route: "GET /api/onboarding/[id]", actorId: actor.id });
-    return NextResponse.json({ message: "You do not have permission to see onboardings." }, { status: 403 });
-  }
+  const actor = await currentActor().catch(() => null);
+  const refused = await readRefusal(actor, "onboarding.request", "GET /api/onboarding/[id]", req.headers);
+  if (!actor || refused) return refused!;
   const view = await getOnboardingView(actor, id.data, { portalUrl: new URL(req.url).origin });
   if (!view) return NextResponse.json({ message: "There is no such onboarding." }, { status: 404 });
   return NextResponse.json(view, { headers: { "Cache-Control": "private, no-store" } });

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { currentActor } from "@/lib/auth/session";
-import { can } from "@/lib/auth/permissions";
+import { readRefusal } from "@/lib/http/read-access";
 import { db } from "@/lib/db";
 
 export const dynamic = "force-dynamic";
@@ -8,10 +8,10 @@ export const dynamic = "force-dynamic";
 export type DrillValidation = { runbookId: string; date: string; result: string; runId: string; scenario: string | null };
 
 /** The latest finished drill per runbook: the index's validation column adds it beside the seed's record. */
-export async function GET() {
-  const actor = await currentActor();
-  if (!actor) return NextResponse.json({ message: "Sign in first." }, { status: 401 });
-  if (!can(actor, "runbook.view")) return NextResponse.json({ message: "You may not see runbooks." }, { status: 403 });
+export async function GET(req: Request) {
+  const actor = await currentActor().catch(() => null);
+  const refused = await readRefusal(actor, "runbook.view", "GET /api/runbooks/validation", req.headers);
+  if (refused) return refused;
   const drills = await db().run.findMany({
     where: { drill: true, parentRunId: null, status: { in: ["COMPLETED", "ROLLED_BACK"] } },
     orderBy: { endedAt: "desc" },

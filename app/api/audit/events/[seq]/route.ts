@@ -1,6 +1,7 @@
 import { currentActor } from "@/lib/auth/session";
 import { getAuditEventDetail } from "@/lib/data/audit";
-import { json, refuse } from "@/lib/audit/http";
+import { json } from "@/lib/audit/http";
+import { readRefusal } from "@/lib/http/read-access";
 
 export const dynamic = "force-dynamic";
 
@@ -9,7 +10,7 @@ export async function GET(_req: Request, { params }: { params: Promise<{ seq: st
   const { seq } = await params;
   if (!/^\d{1,18}$/.test(seq)) return json({ ok: false, code: "INVALID", message: "Not an event number." }, { status: 400 });
   const actor = await currentActor().catch(() => null);
-  const refused = refuse(actor, "audit.view.own", "GET /api/audit/events/[seq]");
+  const refused = await readRefusal(actor, "audit.view.own", "GET /api/audit/events/[seq]");
   if (refused) return refused;
   const detail = await getAuditEventDetail(actor!, BigInt(seq));
   if (!detail) return json({ ok: false, code: "NOT_FOUND", message: "There is no such event, or it is not one you may see." }, { status: 404 });

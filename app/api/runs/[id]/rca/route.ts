@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { currentActor } from "@/lib/auth/session";
-import { can } from "@/lib/auth/permissions";
+import { readRefusal } from "@/lib/http/read-access";
 import { getRunView } from "@/lib/data/run-view";
 import { getRcaVersion, listRcaVersions } from "@/lib/data/rca";
 import { rcaDraft } from "@/lib/runs/rca";
@@ -18,9 +18,9 @@ export async function GET(req: NextRequest, { params }: { params: Promise<{ id: 
   if (!id.success) return NextResponse.json({ message: "Not a run id." }, { status: 400 });
   const query = rcaQuerySchema.safeParse(Object.fromEntries(req.nextUrl.searchParams));
   if (!query.success) return NextResponse.json({ message: query.error.issues[0].message }, { status: 400 });
-  const actor = await currentActor();
-  if (!actor) return NextResponse.json({ message: "Sign in first." }, { status: 401 });
-  if (!can(actor, "run.view")) return NextResponse.json({ message: "You may not see runs." }, { status: 403 });
+  const actor = await currentActor().catch(() => null);
+  const refused = await readRefusal(actor, "run.view", "GET /api/runs/[id]/rca", req.headers);
+  if (!actor || refused) return refused!;
   const view = await getRunView(actor, id.data);
   if (!view) return NextResponse.json({ message: "There is no such run." }, { status: 404 });
   const headers = { "Cache-Control": "private, no-store" };
