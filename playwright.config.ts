@@ -67,6 +67,10 @@ export default defineConfig({
         { name: "multi-role", testMatch: /\.multi\.spec\.ts/, dependencies: ["setup"] },
         // Single sign-on against a real OpenID provider; each file starts its own provider and portal.
         { name: "sso", testMatch: /\.sso\.spec\.ts/ },
+        // Two replicas on one database and one simulator (e2e/replicas/cluster.ts starts them).
+        { name: "replicas", testMatch: /\.replicas\.spec\.ts/ },
+        // The container image's standalone server, started as its CMD starts it.
+        { name: "standalone", testMatch: /\.standalone\.spec\.ts/ },
       ],
   // The self-test starts the portal only for the fixtures that open a page (PORTAL_SELF_TEST_SERVER=1).
   webServer: fixture && !process.env.PORTAL_SELF_TEST_SERVER ? undefined : {
