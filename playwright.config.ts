@@ -67,6 +67,8 @@ export default defineConfig({
         { name: "multi-role", testMatch: /\.multi\.spec\.ts/, dependencies: ["setup"] },
         // Single sign-on against a real OpenID provider; each file starts its own provider and portal.
         { name: "sso", testMatch: /\.sso\.spec\.ts/ },
+        // Operating the built server: /metrics, health, a graceful stop; each file starts its own portal.
+        { name: "operations", testMatch: /\.ops\.spec\.ts/ },
       ],
   // The self-test starts the portal only for the fixtures that open a page (PORTAL_SELF_TEST_SERVER=1).
   webServer: fixture && !process.env.PORTAL_SELF_TEST_SERVER ? undefined : {
