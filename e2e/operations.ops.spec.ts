@@ -136,7 +136,10 @@ test("SIGTERM during a slow delivery: no new connections, the delivery finishes 
   const port = Number(new URL(portal.url).port);
   const connected = await new Promise<boolean>((resolve) => {
     const s = net.connect(port, "127.0.0.1");
-    s.once("connect", () => (s.destroy(), resolve(true)));
+    s.once("connect", () => {
+      s.destroy();
+      resolve(true);
+    });
     s.once("error", () => resolve(false));
   });
   expect(connected).toBe(false);

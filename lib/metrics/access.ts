@@ -10,7 +10,7 @@ import type { Env } from "../env";
 
 export type MetricsAccess = { mode: "token"; token: string } | { mode: "open" } | { mode: "disabled" };
 
-export function metricsAccess(e: Pick<Env, "PORTAL_METRICS_TOKEN" | "DATABASE_URL" | "PORTAL_EMBEDDED_DATABASE">): MetricsAccess {
+export function metricsAccess(e: Partial<Pick<Env, "PORTAL_METRICS_TOKEN" | "DATABASE_URL" | "PORTAL_EMBEDDED_DATABASE">>): MetricsAccess {
   if (e.PORTAL_METRICS_TOKEN) return { mode: "token", token: e.PORTAL_METRICS_TOKEN };
   return onEmbeddedDatabase(e) ? { mode: "open" } : { mode: "disabled" };
 }

@@ -64,6 +64,6 @@ export function instrumentHttpServers(table: RouteTable = loadRouteTable()): voi
         }
       });
     }
-    return emit.call(this, event, ...args);
+    return emit.apply(this, [event, ...args] as Parameters<typeof emit>);
   } as typeof emit;
 }

@@ -16,7 +16,7 @@ async function exported(): Promise<Set<string>> {
   const names = new Set<string>();
   for (const m of await portalMetrics().registry.getMetricsAsJSON()) {
     names.add(m.name);
-    if (m.type === "histogram") for (const suffix of ["_bucket", "_sum", "_count"]) names.add(m.name + suffix);
+    if (String(m.type) === "histogram") for (const suffix of ["_bucket", "_sum", "_count"]) names.add(m.name + suffix);
   }
   return names;
 }

@@ -89,7 +89,7 @@ describe("health endpoints", () => {
       await closeDb();
       process.env.DATABASE_URL = url;
     }
-    // And with a database that exists but was never migrated.
+    // A build that expects a migration this database does not have (a rolling upgrade before `db:migrate`).
     const fresh = createDb(url);
     try {
       expect(await readiness({ db: () => fresh, runbooks: listRunbooks, expected: () => ["20990101000000_from_the_future"] })).toMatchObject({

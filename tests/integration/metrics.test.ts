@@ -139,7 +139,7 @@ describe("/metrics", () => {
   it("counts an anonymous refusal of a JSON route by route and reason", async () => {
     const { POST } = await import("@/app/api/runs/route");
     const before = value(await metricsText(), 'portal_anonymous_refusals_total{route="POST /api/runs",reason="not signed in"}') ?? 0;
-    const res = await POST(new NextRequest("http://127.0.0.1:3000/api/runs", { method: "POST", headers: { "content-type": "application/json", host: "127.0.0.1:3000" }, body: "{}" }));
+    const res = await POST(new NextRequest("http://127.0.0.1:3000/api/runs", { method: "POST", headers: { "content-type": "application/json", host: "127.0.0.1:3000" }, body: "{}" }), undefined);
     expect(res.status).toBe(401);
     expect(value(await metricsText(), 'portal_anonymous_refusals_total{route="POST /api/runs",reason="not signed in"}')).toBe(before + 1);
   });
