@@ -7,7 +7,7 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
-import type { Db } from "./db";
+import { isDatabaseUnavailable, type Db } from "./db";
 import { isShuttingDown } from "./shutdown";
 
 export type ReadinessCheck = { ok: boolean; detail: string; latencyMs?: number };
@@ -68,7 +68,8 @@ export async function readiness(deps: { db: () => Db; runbooks: () => unknown[];
           : { ok: true, detail: `${expected.length} applied`, pending: [] };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    const unreachable = /did not answer|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|connect|terminated|DatabaseNotReachable|P1001/i.test(message);
+    // Through a Prisma raw query, an unreachable server reads "Can't reach database server at …" (code P2010).
+    const unreachable = isDatabaseUnavailable(e) || /did not answer|can't reach database server|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|connection/i.test(message);
     const noTable = /_prisma_migrations/.test(message) && /does not exist/.test(message);
     const denied = /permission denied/i.test(message);
     const answered = noTable || denied;

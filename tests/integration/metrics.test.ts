@@ -6,13 +6,18 @@
  */
 import { spawnSync } from "node:child_process";
 import { NextRequest } from "next/server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { verifyChain } from "@/lib/audit/log";
 import type { Db } from "@/lib/db";
 import { createControlPlaneClient } from "@/lib/control-plane/client";
 import { deliverDueCommands, enqueueCommand } from "@/lib/control-plane/relay";
 import { startSimulator, type SimulatorHandle } from "@/simulator/server";
 import { useFreshDatabase } from "./db";
+
+// Route handlers import "server-only", which only Next's server bundles may load.
+vi.mock("server-only", () => ({}));
+// Nobody is signed in here (and next-auth's module cannot load outside Next).
+vi.mock("@/lib/auth/session", () => ({ currentActor: async () => null }));
 
 const TOKEN = "metrics-token-for-the-integration-test";
 const hasPromtool = spawnSync("promtool", ["--version"], { encoding: "utf8" }).status === 0;
@@ -67,8 +72,9 @@ describe("/metrics", () => {
     expect(ok.headers.get("set-cookie")).toBeNull();
 
     const text = await metricsText();
-    expect(value(text, 'portal_anonymous_refusals_total{route="GET /metrics",reason="missing token"}')).toBeGreaterThanOrEqual(1);
-    expect(value(text, 'portal_anonymous_refusals_total{route="GET /metrics",reason="wrong token"}')).toBeGreaterThanOrEqual(5);
+    // No header, Basic, a bare token and an empty bearer are "missing"; the two near misses are "wrong".
+    expect(value(text, 'portal_anonymous_refusals_total{route="GET /metrics",reason="missing token"}')).toBe(4);
+    expect(value(text, 'portal_anonymous_refusals_total{route="GET /metrics",reason="wrong token"}')).toBe(2);
   });
 
   it.skipIf(!hasPromtool && !process.env.CI)("is text that `promtool check metrics` accepts, with every metric the issue names", async () => {
@@ -136,12 +142,16 @@ describe("/metrics", () => {
     expect(value(after, "portal_audit_chain_head_seq")).toBe(Number(head._max.seq));
   });
 
-  it("counts an anonymous refusal of a JSON route by route and reason", async () => {
-    const { POST } = await import("@/app/api/runs/route");
-    const before = value(await metricsText(), 'portal_anonymous_refusals_total{route="POST /api/runs",reason="not signed in"}') ?? 0;
-    const res = await POST(new NextRequest("http://127.0.0.1:3000/api/runs", { method: "POST", headers: { "content-type": "application/json", host: "127.0.0.1:3000" }, body: "{}" }), undefined);
-    expect(res.status).toBe(401);
-    expect(value(await metricsText(), 'portal_anonymous_refusals_total{route="POST /api/runs",reason="not signed in"}')).toBe(before + 1);
+  it("counts an anonymous refusal (the Alertmanager webhook with a wrong token) by route and reason", async () => {
+    process.env.ALERTMANAGER_WEBHOOK_TOKEN = "the-right-alertmanager-token";
+    const { POST } = await import("@/app/api/alerts/alertmanager/route");
+    const series = 'portal_anonymous_refusals_total{route="POST /api/alerts/alertmanager",reason="wrong or missing bearer token"}';
+    const before = value(await metricsText(), series) ?? 0;
+    for (let i = 0; i < 3; i++) {
+      const res = await POST(new NextRequest("http://portal.test/api/alerts/alertmanager", { method: "POST", headers: { authorization: "Bearer not-it", "content-type": "application/json" }, body: "{}" }));
+      expect(res.status).toBe(401);
+    }
+    expect(value(await metricsText(), series)).toBe(before + 3);
   });
 
   it("raises the last verified sequence after a verification, and counts a broken chain", async () => {
