@@ -23,9 +23,12 @@ export async function register() {
         ] as const
       ).flatMap(([name, stop]) => (stop ? [{ name, stop: () => stop() }] : [])),
   });
-  if (!process.env.DATABASE_URL || process.env.PORTAL_JOBS === "off") return;
-  const { startBackgroundJobs } = await import("./lib/jobs/background");
-  (globalThis as { portalJobs?: unknown }).portalJobs = startBackgroundJobs();
+  if (!process.env.DATABASE_URL) return;
+  // PORTAL_JOBS, PORTAL_AUDIT_HEADS and PORTAL_RELAY turn their loop off independently (README, "Configuration").
+  if (process.env.PORTAL_JOBS !== "off") {
+    const { startBackgroundJobs } = await import("./lib/jobs/background");
+    (globalThis as { portalJobs?: unknown }).portalJobs = startBackgroundJobs();
+  }
   if (process.env.AUDIT_HMAC_KEY && process.env.PORTAL_AUDIT_HEADS !== "off") {
     // Signed audit-chain heads, every 15 minutes by default, by one replica (its own advisory lock).
     const { startHeadSigner } = await import("./lib/audit/head-signer");
