@@ -100,7 +100,7 @@ const connects = (port: number) =>
   });
 
 async function lockHolders(): Promise<number> {
-  const [row] = await db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted`, RELAY_LOCK_ID);
+  const [row] = await db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`, RELAY_LOCK_ID);
   return row.n;
 }
 
