@@ -43,7 +43,7 @@ export function recordChainVerification(result: { ok: true; headSeq: bigint | nu
 }
 
 /** The last verified sequence only goes up (a later, partial verification does not lower it). */
-export function raiseVerifiedSeq(seq: number): void {
+function raiseVerifiedSeq(seq: number): void {
   safely(() => {
     const m = portalMetrics();
     if (seq <= m.state.verifiedSeq) return;

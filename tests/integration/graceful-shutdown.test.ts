@@ -104,7 +104,8 @@ async function lockHolders(): Promise<number> {
   return row.n;
 }
 
-describe("SIGTERM during a slow delivery", () => {
+// Each test starts a child process through tsx (seconds on a busy machine) and waits for slow answers.
+describe("SIGTERM during a slow delivery", { timeout: 60_000 }, () => {
   it("stops taking connections, finishes the delivery in flight, releases the lock and exits within the bound; the control plane acts once", async () => {
     const child = await startChild(8_000);
     expect(await lockHolders()).toBe(1);
@@ -152,7 +153,8 @@ describe("SIGTERM during a slow delivery", () => {
     child.proc.kill("SIGTERM");
     const exited = await child.exit;
     expect(exited.code).toBe(143);
-    expect(exited.at - signalledAt).toBeLessThan(1_500 + 1_000);
+    // The bound plus slack for a saturated two-core machine (the exit itself is a 1.5 s timer).
+    expect(exited.at - signalledAt).toBeLessThan(1_500 + 2_500);
     expect(exited.at - signalledAt).toBeGreaterThanOrEqual(1_400);
     expect(child.lines().find((l) => l.msg === "shutdown.complete")).toMatchObject({ why: "time limit of 1500 ms reached", unfinished: ["control-plane relay"] });
     expect(await db.command.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ state: "SENDING", attempts: 1 });
