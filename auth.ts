@@ -9,6 +9,7 @@ import { signInWithOidcClaims } from "./lib/auth/oidc-sign-in";
 import { env, oidcConfigured } from "./lib/env";
 import { db } from "./lib/db";
 import { log } from "./lib/log";
+import { countSignIn } from "./lib/metrics/record";
 
 class PersonUnavailable extends CredentialsSignin {
   override code = "person_unavailable";
@@ -26,14 +27,19 @@ function providers(): Provider[] {
         credentials: { email: { label: "Email", type: "email" } },
         async authorize(raw) {
           const parsed = z.object({ email: z.email() }).safeParse(raw);
-          if (!parsed.success) throw new PersonUnavailable();
+          if (!parsed.success) {
+            countSignIn("seeded-person", "refused");
+            throw new PersonUnavailable();
+          }
           const person = await db().person.findUnique({ where: { email: parsed.data.email.toLowerCase() } });
           if (!person || person.disabled) {
             log.warn("auth.signin.refused", { provider: "seeded-person", email: parsed.data.email, reason: person ? "disabled" : "unknown-email" });
+            countSignIn("seeded-person", "refused");
             throw new PersonUnavailable();
           }
           await db().person.update({ where: { id: person.id }, data: { lastSignInAt: new Date() } });
           log.info("auth.signin", { personId: person.id, provider: "seeded-person" });
+          countSignIn("seeded-person", "success");
           return { id: person.id, email: person.email, name: person.name };
         },
       }),
@@ -94,9 +100,11 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       const result = await signInWithOidcClaims(db(), claims, { rolesClaim: e.AUTH_OIDC_ROLES_CLAIM, roleMap: e.AUTH_OIDC_ROLE_MAP, trustEmail: e.AUTH_OIDC_TRUST_EMAIL });
       if (!result.ok) {
         log.warn("auth.signin.refused", { provider: "oidc", reason: result.reason, detail: result.detail });
+        countSignIn("oidc", "refused");
         return `/signin?error=${result.reason}`;
       }
       log.info("auth.signin", { personId: result.personId, provider: "oidc", created: result.created });
+      countSignIn("oidc", "success");
       return true;
     },
     /** At sign-in: the token names the person and carries their session version and the sign-in time. */

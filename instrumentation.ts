@@ -6,9 +6,29 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   // Refuses to start on an unsafe or invalid configuration (e.g. passwordless sign-in on a real database).
   (await import("./lib/config-check")).checkConfigurationOrExit();
-  if (!process.env.DATABASE_URL || process.env.PORTAL_JOBS === "off") return;
-  const { startBackgroundJobs } = await import("./lib/jobs/background");
-  (globalThis as { portalJobs?: unknown }).portalJobs = startBackgroundJobs();
+  const [{ installGracefulShutdown }, { env }, { instrumentHttpServers }] = await Promise.all([import("./lib/shutdown"), import("./lib/env"), import("./lib/metrics/http")]);
+  // Every request into the HTTP duration histogram (/metrics, docs/operations.md).
+  instrumentHttpServers();
+  // SIGTERM: stop taking requests, finish the deliveries in flight, release the advisory locks, exit in bounded time.
+  type Stoppable = () => Promise<void>;
+  const handles = globalThis as { portalJobs?: Stoppable; portalHeadSigner?: Stoppable; portalRelay?: Stoppable };
+  installGracefulShutdown({
+    timeoutMs: env().PORTAL_SHUTDOWN_TIMEOUT_MS,
+    tasks: () =>
+      (
+        [
+          ["control-plane relay", handles.portalRelay],
+          ["background jobs", handles.portalJobs],
+          ["audit head signer", handles.portalHeadSigner],
+        ] as const
+      ).flatMap(([name, stop]) => (stop ? [{ name, stop: () => stop() }] : [])),
+  });
+  if (!process.env.DATABASE_URL) return;
+  // PORTAL_JOBS, PORTAL_AUDIT_HEADS and PORTAL_RELAY turn their loop off independently (README, "Configuration").
+  if (process.env.PORTAL_JOBS !== "off") {
+    const { startBackgroundJobs } = await import("./lib/jobs/background");
+    (globalThis as { portalJobs?: unknown }).portalJobs = startBackgroundJobs();
+  }
   if (process.env.AUDIT_HMAC_KEY && process.env.PORTAL_AUDIT_HEADS !== "off") {
     // Signed audit-chain heads, every 15 minutes by default, by one replica (its own advisory lock).
     const { startHeadSigner } = await import("./lib/audit/head-signer");
@@ -31,7 +51,5 @@ export async function register() {
     },
   });
   (globalThis as { portalRelay?: typeof relay }).portalRelay = relay;
-  // No signal handlers here: the lock lives on the relay's own connection and is released when the process exits.
   log.info("relay.started", { controlPlane: process.env.CONTROL_PLANE_URL });
 }
-

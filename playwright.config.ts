@@ -71,6 +71,8 @@ export default defineConfig({
         { name: "replicas", testMatch: /\.replicas\.spec\.ts/ },
         // The container image's standalone server, started as its CMD starts it.
         { name: "standalone", testMatch: /\.standalone\.spec\.ts/ },
+        // Operating the built server: /metrics, health, a graceful stop; each file starts its own portal.
+        { name: "operations", testMatch: /\.ops\.spec\.ts/ },
       ],
   // The self-test starts the portal only for the fixtures that open a page (PORTAL_SELF_TEST_SERVER=1).
   webServer: fixture && !process.env.PORTAL_SELF_TEST_SERVER ? undefined : {

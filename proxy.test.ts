@@ -1,7 +1,8 @@
 import { encode } from "next-auth/jwt";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { proxy } from "./proxy";
+import { unstable_doesMiddlewareMatch } from "next/experimental/testing/server";
+import { config, proxy } from "./proxy";
 
 const secret = "a-proxy-test-secret-0123456789abcdef";
 const cookie = "authjs.session-token";
@@ -46,5 +47,17 @@ describe("the proxy's session check for pages (default lifetimes: 480 minutes id
   it("sends a request without a session to sign-in, keeping where it was going", async () => {
     const res = await proxy(await pageRequest("/audit"));
     expect(res.headers.get("location")).toBe("http://127.0.0.1:3000/signin?callbackUrl=%2Faudit");
+  });
+});
+
+describe("what the proxy runs for", () => {
+  const runsFor = (url: string) => unstable_doesMiddlewareMatch({ config, url });
+
+  it("lets /metrics through to its own bearer-token check (no sign-in redirect, no page CSP), and nothing else", () => {
+    expect(runsFor("/metrics")).toBe(false);
+    expect(runsFor("/metrics-and-more")).toBe(true);
+    expect(runsFor("/metrics/x")).toBe(true);
+    expect(runsFor("/runbooks")).toBe(true);
+    expect(runsFor("/api/runs")).toBe(false);
   });
 });

@@ -68,6 +68,7 @@ export async function proxy(req: NextRequest) {
 }
 
 export const config = {
-  // Every page (sign-in included, for its CSP); not Auth.js, the JSON APIs or static files.
-  matcher: ["/((?!api/|_next/|favicon|.*\\.(?:svg|png|ico|txt|css|js)$).*)"],
+  // Every page (sign-in included, for its CSP); not Auth.js, the JSON APIs, static files or /metrics (Prometheus,
+  // bearer token checked by its own route; no session, no page CSP: docs/operations.md).
+  matcher: ["/((?!api/|_next/|metrics$|favicon|.*\\.(?:svg|png|ico|txt|css|js)$).*)"],
 };

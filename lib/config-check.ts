@@ -1,6 +1,7 @@
 import { devSignIn } from "./auth/dev-sign-in";
 import { env } from "./env";
 import { log } from "./log";
+import { metricsAccess } from "./metrics/access";
 
 /**
  * Ends the process on a configuration that would be unsafe or fail at the first request: an invalid environment
@@ -10,6 +11,10 @@ import { log } from "./log";
 export function checkConfigurationOrExit(): void {
   try {
     const mode = devSignIn(env());
+    const metrics = metricsAccess(env());
+    if (metrics.mode === "disabled") {
+      log.warn("metrics.disabled", { message: "PORTAL_METRICS_TOKEN is not set and the database is not the embedded one: /metrics answers 404. Set a token and give it to Prometheus (docs/operations.md)." });
+    }
     if (mode.forced) log.warn("auth.dev_sign_in.forced", { message: "Passwordless sign-in is forced on a database that is not the embedded one; every page shows a banner." });
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);

@@ -62,6 +62,14 @@ const schema = z.object({
   /** Hours after sign-in after which a session ends, however active. */
   AUTH_SESSION_MAX_HOURS: positiveInt(12),
   AUDIT_HMAC_KEY: z.string().min(16).optional(),
+  /** Bearer token Prometheus sends to /metrics (docs/operations.md). */
+  PORTAL_METRICS_TOKEN: z
+    .string()
+    .optional()
+    .transform((v) => v?.trim() || undefined)
+    .refine((v) => v === undefined || v.length >= 16, { message: "must be at least 16 characters" }),
+  /** On SIGTERM, the longest the portal waits for requests and deliveries in flight before it exits, in ms. */
+  PORTAL_SHUTDOWN_TIMEOUT_MS: positiveInt(8_000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).optional(),
 });
 

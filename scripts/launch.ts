@@ -82,7 +82,8 @@ async function shutdown(code: number) {
   if (child && child.exitCode === null && child.signalCode === null) {
     const exited = new Promise((r) => child.once("exit", r));
     child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+    // The portal finishes requests and control-plane deliveries in flight within PORTAL_SHUTDOWN_TIMEOUT_MS (docs/operations.md).
+    const timer = setTimeout(() => child.kill("SIGKILL"), (Number(process.env.PORTAL_SHUTDOWN_TIMEOUT_MS) || 8_000) + 2_000);
     await exited;
     clearTimeout(timer);
   }

@@ -1,5 +1,5 @@
 /**
- * A second portal for the single sign-on tests: `next start` on the production build that `npm test` made, on a
+ * A second portal for the single sign-on and operations tests: `next start` on the production build that `npm test` made, on a
  * port of its own, with its own database (seeded) and its own settings (OIDC on, passwordless sign-in off). The main
  * portal of the browser tests keeps its settings.
  */
@@ -10,13 +10,22 @@ import { createDb } from "../../lib/db";
 import { seedDatabase } from "../../prisma/seed-db";
 import { assertLocal, createTestDatabase, uniqueDatabaseName } from "../../tests/support/test-postgres";
 
-export type TestPortal = { url: string; databaseUrl: string; logs: () => string; stop: () => Promise<void> };
+export type TestPortal = {
+  url: string;
+  databaseUrl: string;
+  logs: () => string;
+  stop: () => Promise<void>;
+  /** Sends a signal to the portal's process (the graceful-stop tests). */
+  kill: (signal: NodeJS.Signals) => void;
+  /** Resolves when the process has exited: its code or signal, and when. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+};
 
-export async function startPortal(port: number, env: Record<string, string>): Promise<TestPortal> {
+export async function startPortal(port: number, env: Record<string, string>, name = "sso"): Promise<TestPortal> {
   const adminUrl = process.env.PORTAL_TEST_PG_URL;
   if (!adminUrl) throw new Error("PORTAL_TEST_PG_URL is not set: run the browser tests through `npm test` or `npm run test:e2e`.");
   assertLocal(adminUrl);
-  const databaseUrl = await createTestDatabase(adminUrl, uniqueDatabaseName("sso"));
+  const databaseUrl = await createTestDatabase(adminUrl, uniqueDatabaseName(name));
   const client = createDb(databaseUrl);
   await seedDatabase(client);
   await client.$disconnect();
@@ -42,7 +51,7 @@ export async function startPortal(port: number, env: Record<string, string>): Pr
   let output = "";
   child.stdout.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal, at: Date.now() })));
 
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -57,8 +66,10 @@ export async function startPortal(port: number, env: Record<string, string>): Pr
     databaseUrl,
     logs: () => output,
     stop: async () => {
-      if (child.exitCode === null) child.kill("SIGTERM");
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       await exited;
     },
+    kill: (signal) => child.kill(signal),
+    exited,
   };
 }

@@ -6,6 +6,7 @@ import { ChainVerifier, GENESIS_HASH, hashEvent, type ChainAnchor, type StoredEv
 import { isSqlRunner, prismaRunner, scanEvents, type SqlRunner } from "./source";
 import { fastScan } from "./parallel";
 import { log } from "../log";
+import { countAuditAppended, recordChainVerification } from "../metrics/record";
 import { storable } from "../validation/storable";
 import type { Actor } from "../auth/roles";
 
@@ -54,6 +55,7 @@ export async function appendAudit(client: Tx | SqlRunner, input: AuditInput): Pr
   );
   const stored: StoredEvent = { ...fields, seq: BigInt(row.seq), prevHash: row.prevHash, hash: row.hash };
   if (hashEvent(stored) !== stored.hash) throw new Error(`audit_append hashed event ${stored.seq} differently from the verifier; the change is rolled back.`);
+  countAuditAppended();
   return stored;
 }
 
@@ -113,7 +115,9 @@ export async function verifyChain(client: Db | Tx | SqlRunner, opts: VerifyChain
         const beyond = [...anchors.keys()].some((s) => BigInt(s) > fast.boundary.seq);
         if (fast.complete && !beyond) {
           opts.onPath?.("parallel");
-          return { ok: true, count: fast.count, headSeq: fast.boundary.seq === 0n ? null : fast.boundary.seq, headHash: fast.boundary.hash };
+          const verified: VerifyResult = { ok: true, count: fast.count, headSeq: fast.boundary.seq === 0n ? null : fast.boundary.seq, headHash: fast.boundary.hash };
+          recordChainVerification(verified);
+          return verified;
         }
         if (fast.count > 0) {
           resume = fast.boundary;
@@ -144,5 +148,6 @@ export async function verifyChain(client: Db | Tx | SqlRunner, opts: VerifyChain
     if (!verifier.push(batch)) break;
   }
   const result = verifier.result();
+  recordChainVerification(result);
   return offset ? { ...result, count: result.count + offset } : result;
 }

@@ -9,7 +9,8 @@ const refusal =
   "Passwordless sign-in lets anyone who reaches the portal act as any person. Set PORTAL_DEV_SIGN_IN=false (and sign in with " +
   "OIDC), or, on a test system only, PORTAL_DEV_SIGN_IN=force: every page then shows a red banner.";
 
-function onEmbeddedDatabase(e: Pick<Env, "DATABASE_URL" | "PORTAL_EMBEDDED_DATABASE">): boolean {
+/** The embedded PostgreSQL that `npm start` opened, on loopback (PORTAL_EMBEDDED_DATABASE names the database in use). */
+export function onEmbeddedDatabase(e: Pick<Env, "DATABASE_URL" | "PORTAL_EMBEDDED_DATABASE">): boolean {
   if (!e.DATABASE_URL || e.PORTAL_EMBEDDED_DATABASE !== e.DATABASE_URL) return false;
   try {
     return LOOPBACK.has(new URL(e.DATABASE_URL).hostname);

@@ -11,6 +11,7 @@ import { db as defaultDb, type Db, type Tx } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import { query, runnerOf, type SqlRunner } from "../sql";
 import { log } from "../log";
+import { timedDelivery } from "../metrics/record";
 import { startLeaderLoop, type LeaderLoopHandle } from "../jobs/leader-loop";
 import type { ControlPlaneAction } from "./actions";
 import type { ControlPlaneClient } from "./client";
@@ -183,7 +184,7 @@ export async function deliverDueCommands(opts: DeliverOptions = {}): Promise<Del
   const worker = async () => {
     while (next < rows.length) {
       const row = rows[next++];
-      const outcome = await send(row);
+      const outcome = await timedDelivery(() => send(row));
       try {
         if (await record(row, outcome)) report[outcome.kind === "succeeded" ? "succeeded" : outcome.kind === "retry" ? "retried" : "failed"]++;
         else report.unrecorded++;

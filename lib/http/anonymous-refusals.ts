@@ -1,16 +1,15 @@
 /**
  * What the internet tries is not what people did. A request refused because nobody is signed in (or a webhook
- * call with a wrong token) goes to the structured log and a counter; the hash-chained audit log, which takes a
+ * call with a wrong token) goes to the structured log and the counter portal_anonymous_refusals_total; the hash-chained audit log, which takes a
  * global lock per event, gets at most one summary event per source per minute, carrying how many were refused in
  * the minute before. Refusals of signed-in people stay individual audit events (lib/actions/safe-action.ts).
  */
 import { appendAudit } from "../audit/log";
 import { db, sqlTransaction } from "../db";
 import { log } from "../log";
+import { countAnonymousRefusal } from "../metrics/record";
 import { hit, LIMITS } from "./rate-limit";
 
-/** Anonymous refusals since this process started, by endpoint (exported as a metric by the operations work). */
-export const anonymousRefusals = new Map<string, number>();
 
 /**
  * Where a request came from. `X-Forwarded-For` is written by whoever sends the request, and `next start` keeps a
@@ -35,7 +34,7 @@ export function requestSource(headers: Headers): { source: string; claimedForwar
  */
 export async function recordAnonymousRefusal(input: { source: string; claimedForwardedFor?: string; endpoint: string; reason: string }): Promise<void> {
   const { source } = input;
-  anonymousRefusals.set(input.endpoint, (anonymousRefusals.get(input.endpoint) ?? 0) + 1);
+  countAnonymousRefusal(input.endpoint, input.reason);
   log.warn("http.refused_anonymous", { endpoint: input.endpoint, reason: input.reason, source, claimedForwardedFor: input.claimedForwardedFor });
   try {
     await sqlTransaction(async (sql) => {
