@@ -40,6 +40,11 @@ export function can(actor: Pick<Actor, "roles"> | null | undefined, permission: 
   return actor.roles.some((r) => allowed.includes(r));
 }
 
+/** Whether the person holds one of `roles` (a runbook's start roles, a step's sign-off roles). */
+export function holdsOneOf(actor: Pick<Actor, "roles"> | null | undefined, roles: readonly Role[]): boolean {
+  return Boolean(actor?.roles.some((r) => roles.includes(r)));
+}
+
 /**
  * Whether a person may work on a run (add evidence, escalate it, write its RCA): they may sign off steps at all, and
  * either one of their roles signs one of this run's steps (`signOffRoles`: the union of the sign-off roles of the
