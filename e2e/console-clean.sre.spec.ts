@@ -5,7 +5,6 @@ const TOKEN = process.env.E2E_ALERT_TOKEN ?? "e2e-alertmanager-token";
 const HYDRATION = /hydrat|Minified React error #(418|423|425)|did not match/i;
 
 test("no page logs a hydration error, even when its scripts arrive seconds after its HTML; /favicon.ico exists", async ({ page }) => {
-  test.setTimeout(90_000);
   // Live clocks are what differed between server and browser: an open incident and a run in progress put them on the pages.
   const name = `HydrationProbe${randomUUID().slice(0, 8)}`;
   const alert = await page.request.post("/api/alerts/alertmanager", {
@@ -33,13 +32,19 @@ test("no page logs a hydration error, even when its scripts arrive seconds after
   page.on("pageerror", (e) => {
     if (HYDRATION.test(e.message)) errors.push(`${page.url()}: ${e.message}`);
   });
-  // Scripts arrive 1.2 s after the HTML, as on a slow phone connection: a clock the server rendered is then behind the browser's.
+  // One script of each page arrives 1.2 s after the HTML, as on a slow phone connection: hydration waits for it, so a
+  // clock the server rendered is then more than a second behind the browser's.
+  let slowNext = false;
   await page.route("**/_next/static/chunks/**", async (route) => {
-    await new Promise((r) => setTimeout(r, 1_200));
+    if (slowNext) {
+      slowNext = false;
+      await new Promise((r) => setTimeout(r, 1_200));
+    }
     await route.continue();
   });
 
   for (const path of ["/", "/incidents", `/incidents/${incidentId}`, `/runs/${runId}`, "/runbooks", "/runbooks/RB-CORE-004", "/panels", "/onboarding", "/audit"]) {
+    slowNext = true;
     await page.goto(path, { waitUntil: "load" });
     // Hydration runs once the scripts are in; its errors are reported right after.
     await page.waitForTimeout(1_000);
