@@ -61,6 +61,8 @@ test("from an Alertmanager alert to the first signed step of RB-CORE-004 in at m
   const failover = page.getByTestId("prefill-failover");
   await expect(failover).toContainText("provider = anthropic");
   await expect(failover).toContainText("from alert");
+  // The alternate provider is proposed from the simulator's live provider health (RB-CORE-004's `propose:` rule).
+  await expect(failover).toContainText(/alternateProvider = (openai|google)proposed from telemetry/);
 
   await click(page.getByRole("button", { name: "Sign off step 1" }));
   await expect(page.getByTestId("step-confirm-scope")).toContainText("done");
