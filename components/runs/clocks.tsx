@@ -1,18 +1,28 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useCallback, useSyncExternalStore } from "react";
 import type { RunView } from "@/lib/data/run-view";
 import { cx } from "../ui/cx";
 
-/** Re-renders every second (clocks only). */
-export function useNow(intervalMs = 1000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), intervalMs);
+/**
+ * The current time, re-read every `intervalMs` (clocks only). Null on the server and in the first render in the
+ * browser, so both render the same text (a clock rendered from each side's own Date.now() differs by the time the
+ * page took to arrive: React's hydration error #418); callers show a placeholder until hydration ends.
+ */
+export function useNow(intervalMs = 1000): number | null {
+  const subscribe = useCallback((onTick: () => void) => {
+    const t = setInterval(onTick, intervalMs);
     return () => clearInterval(t);
   }, [intervalMs]);
-  return now;
+  // Whole intervals, so two reads within one render agree.
+  const read = useCallback(() => Math.floor(Date.now() / intervalMs) * intervalMs, [intervalMs]);
+  return useSyncExternalStore(subscribe, read, serverNow);
 }
+
+const serverNow = () => null;
+
+/** What a clock shows before the browser knows the time (same width as "m:ss"). */
+export const CLOCK_PLACEHOLDER = "–:––";
 
 export function formatDuration(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
@@ -25,7 +35,8 @@ export function formatDuration(ms: number): string {
 /** Elapsed time since detection against the runbook's response target, and the response-timeline phase. */
 export function RunClocks({ run }: { run: RunView }) {
   const now = useNow();
-  const end = run.endedAt ? Date.parse(run.endedAt) : now;
+  // Until the browser knows the time, the server's "now" of this view (the same text on both sides).
+  const end = run.endedAt ? Date.parse(run.endedAt) : (now ?? Date.parse(run.serverTime));
   const elapsed = end - Date.parse(run.detectedAt);
   const target = run.response.minutes ? run.response.minutes * 60_000 : null;
   const over = target !== null && elapsed > target;

@@ -6,6 +6,7 @@ import { ROLE_LABELS } from "@/lib/auth/roles";
 import { can, holdsOneOf, mayWorkOnRun } from "@/lib/auth/permissions";
 import { approveStep, decideStep, requestStep, signStep, skipStep, addEvidence } from "@/app/(runbooks)/runs/[id]/actions";
 import { paths } from "@/lib/paths";
+import { PREFILL_LABELS, type PrefillValue } from "@/lib/runs/prefill-values";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { cx } from "../ui/cx";
@@ -37,17 +38,43 @@ function CommandState({ command }: { command: NonNullable<StepView["command"]> }
   );
 }
 
-function ParamInputs({ step, fieldError }: { step: StepView; fieldError: (n: string) => string | undefined }) {
+/** "from alert" or "proposed from telemetry", with where the value came from in the tooltip. */
+function PrefillMark({ value, testId }: { value: PrefillValue; testId?: string }) {
+  return (
+    <span data-testid={testId} title={value.detail} className={cx("ml-1 rounded px-1 text-[10px] font-medium", value.source === "alert" ? "bg-amber-100 text-amber-900 dark:bg-amber-500/15 dark:text-amber-200" : "bg-sky-100 text-sky-900 dark:bg-sky-500/15 dark:text-sky-200")}>
+      {PREFILL_LABELS[value.source]}
+    </span>
+  );
+}
+
+/** The step's parameters, filled with the values proposed for the run; whatever the fields hold is what is sent (and signed). */
+function ParamInputs({ run, step, fieldError }: { run: RunView; step: StepView; fieldError: (n: string) => string | undefined }) {
   if (step.placeholders.length === 0) return null;
   return (
     <div className="grid gap-2 sm:grid-cols-2">
-      {step.placeholders.map((p) => (
-        <label key={p} className="text-xs font-medium text-zinc-600 dark:text-zinc-400">
-          {p}
-          <input name={`param.${p}`} required className={field} placeholder={p.endsWith("s") ? "comma-separated" : ""} aria-describedby={fieldError(`values.${p}`) ? `${step.id}-${p}-err` : undefined} />
-          {fieldError(`values.${p}`) && <span id={`${step.id}-${p}-err`} className="text-red-700">{fieldError(`values.${p}`)}</span>}
-        </label>
-      ))}
+      {step.placeholders.map((p) => {
+        const proposed = run.prefill[p];
+        const describedBy = [fieldError(`values.${p}`) && `${step.id}-${p}-err`, proposed && `${step.id}-${p}-source`].filter(Boolean).join(" ");
+        return (
+          <label key={p} className="text-xs font-medium text-zinc-600 dark:text-zinc-400">
+            {p}
+            {proposed && (
+              <span id={`${step.id}-${p}-source`}>
+                <PrefillMark value={proposed} testId={`prefill-source-${p}`} />
+              </span>
+            )}
+            <input
+              name={`param.${p}`}
+              required
+              defaultValue={proposed?.value}
+              className={field}
+              placeholder={p.endsWith("s") ? "comma-separated" : ""}
+              aria-describedby={describedBy || undefined}
+            />
+            {fieldError(`values.${p}`) && <span id={`${step.id}-${p}-err`} className="text-red-700">{fieldError(`values.${p}`)}</span>}
+          </label>
+        );
+      })}
     </div>
   );
 }
@@ -103,6 +130,18 @@ export function StepCard({ run, step, me }: { run: RunView; step: StepView; me: 
       {(isCurrent || step.status === "PENDING") && step.action && (
         <p className="mt-2 font-mono text-xs text-sky-800 dark:text-sky-300">
           {step.action.name} {JSON.stringify(step.request?.params ?? step.action.params)}
+        </p>
+      )}
+      {step.status === "PENDING" && !step.request && step.placeholders.some((p) => run.prefill[p]) && (
+        <p className="mt-1 flex flex-wrap gap-x-3 gap-y-1 text-xs text-zinc-600 dark:text-zinc-400" data-testid={`prefill-${step.id}`}>
+          {step.placeholders
+            .filter((p) => run.prefill[p])
+            .map((p) => (
+              <span key={p}>
+                {p} = <span className="font-mono">{run.prefill[p].value}</span>
+                <PrefillMark value={run.prefill[p]} />
+              </span>
+            ))}
         </p>
       )}
 
@@ -287,7 +326,7 @@ function RequestForm({ run, step, label }: { run: RunView; step: StepView; label
     <ActionForm action={requestStep} runId={run.id} stepId={step.id} className="mt-3 space-y-2">
       {(pending, err) => (
         <>
-          <ParamInputs step={step} fieldError={err} />
+          <ParamInputs run={run} step={step} fieldError={err} />
           <Button type="submit" variant={step.twoPerson ? "danger" : "primary"} disabled={pending}>
             {label}
           </Button>

@@ -2,15 +2,25 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useQuery } from "@tanstack/react-query";
+import { homeQuery } from "@/lib/queries/home";
+import { meQuery } from "@/lib/queries/me";
 import { cx } from "../ui/cx";
 import { NAV_ITEMS } from "./nav";
 
+/**
+ * The main navigation, with counts of open incidents and of steps waiting on the person. The counts come from the
+ * start page's live view, polled while the tab is visible (faster on the start page itself), once signed in.
+ */
 export function NavLinks() {
   const pathname = usePathname();
+  const { data: me } = useQuery(meQuery);
+  const { data: home } = useQuery({ ...homeQuery, enabled: Boolean(me?.signedIn), refetchInterval: pathname === "/" ? 5_000 : 15_000 });
   return (
     <nav aria-label="Main" className="flex items-center gap-1 overflow-x-auto">
       {NAV_ITEMS.map((item) => {
-        const active = pathname === item.href || pathname.startsWith(`${item.href}/`) || (item.href === "/runbooks" && pathname.startsWith("/runs/"));
+        const active = pathname === item.href || (item.href !== "/" && pathname.startsWith(`${item.href}/`)) || (item.href === "/runbooks" && pathname.startsWith("/runs/"));
+        const count = item.badge && home ? home.counts[item.badge.count] : 0;
         if (!item.ready) {
           return (
             <span key={item.href} aria-disabled="true" title="Not available yet" className="cursor-default rounded-md px-3 py-1.5 text-sm text-zinc-400 dark:text-zinc-600">
@@ -29,6 +39,12 @@ export function NavLinks() {
             )}
           >
             {item.label}
+            {count > 0 && (
+              <span data-testid={`nav-badge-${item.badge!.count}`} className="ml-1.5 inline-grid min-w-5 place-items-center rounded-full bg-red-600 px-1.5 text-[11px] font-semibold leading-5 text-white">
+                {count}
+                <span className="sr-only"> {item.badge!.label}</span>
+              </span>
+            )}
           </Link>
         );
       })}

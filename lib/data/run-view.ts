@@ -9,6 +9,7 @@ import { listPlaceholders } from "../control-plane/placeholders";
 import { liveValues, type LiveValue } from "../runs/live-values";
 import type { TelemetrySnapshot } from "../control-plane/contract";
 import type { Runbook } from "../runbooks";
+import type { Prefill } from "../runs/prefill-values";
 
 export type TimelineEntry = { seq: string; at: string; actor: string; action: string; outcome: string; summary: string };
 
@@ -73,6 +74,8 @@ export type RunView = {
   currentStepId: string | null;
   steps: StepView[];
   timeline: TimelineEntry[];
+  /** Parameter values proposed when the run started from an incident (from its alerts, or live telemetry). */
+  prefill: Prefill;
   /** The RCA's latest saved version (rca_version keeps them all). */
   rca: { markdown: string; updatedAt: string; version: number } | null;
   serverTime: string;
@@ -92,6 +95,7 @@ const SUMMARY: Record<string, (d: Record<string, unknown>) => string> = {
   "run.aborted": (d) => `aborted the run: ${d.reason}`,
   "run.completed": (d) => `run ended: ${String(d.status).replace("_", " ").toLowerCase()}`,
   "run.escalated": (d) => `escalated to ${d.level}: ${d.reason}`,
+  "run.step.overdue": (d) => `told the chat that ${d.stepId} has waited ${d.waitedMinutes} min for ${d.waitingFor} (expected ${d.expectedMinutes} min)`,
   "run.rca.saved": (d) => `saved version ${d.version} of the RCA`,
   "command.succeeded": (d) => `control plane applied ${d.action}`,
   "command.failed": (d) => `control plane command ${d.action} failed: ${d.reason ?? d.error ?? ""}`,
@@ -198,6 +202,7 @@ export async function getRunView(actor: Actor, runId: string, telemetry: Telemet
           ? `was refused (${e.action}): ${String((e.details as { reason?: unknown }).reason ?? "")}`
           : (SUMMARY[e.action] ?? (() => e.action))(e.details as Record<string, unknown>),
     })),
+    prefill: (run.prefill as Prefill | null) ?? {},
     rca: run.rcaMarkdown ? { markdown: run.rcaMarkdown, updatedAt: run.rcaUpdatedAt?.toISOString() ?? "", version: run.rcaVersion } : null,
     serverTime: new Date().toISOString(),
   };

@@ -2,6 +2,7 @@ import { appendAudit } from "../audit/log";
 import type { Db } from "../db";
 import { getRunbook } from "../runbooks";
 import type { AlertmanagerPayload } from "../validation/incidents";
+import { notifyIncidentOpened } from "../notifications/queue";
 import { runbookFromAlert, severityFromLabels } from "./severity";
 
 export type IngestResult = { incidentIds: string[]; created: number; updated: number; unchanged: number };
@@ -42,11 +43,13 @@ export async function ingestAlertmanager(client: Db, payload: AlertmanagerPayloa
         },
       });
       incidentId = incident.id;
+      // The chat hears of it in the same transaction (once: the notification is keyed by the incident).
+      const notified = await notifyIncidentOpened(tx, incident);
       await appendAudit(tx, {
         actor: null,
         action: "incident.opened",
         target: { type: "incident", id: incident.id },
-        details: { source: "alertmanager", groupKey: payload.groupKey, alertname: labels.alertname ?? null, severity: incident.severity, suggestedRunbookId: incident.suggestedRunbookId, receiver: payload.receiver },
+        details: { source: "alertmanager", groupKey: payload.groupKey, alertname: labels.alertname ?? null, severity: incident.severity, suggestedRunbookId: incident.suggestedRunbookId, receiver: payload.receiver, notified },
       });
     }
     for (const a of payload.alerts) {

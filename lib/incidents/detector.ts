@@ -2,6 +2,7 @@ import { appendAudit } from "../audit/log";
 import type { Db } from "../db";
 import type { TelemetrySnapshot } from "../control-plane/contract";
 import { detectMassFailure } from "../telemetry/mass-failure";
+import { notifyIncidentOpened } from "../notifications/queue";
 
 /**
  * The mass-failure detector (RB-LAUNCH-005): ≥ 5 flow failures within an hour across repos, or ≥ 3 repos above 50 %
@@ -44,11 +45,12 @@ export async function runMassFailureDetector(client: Db, telemetry: TelemetrySna
         detectedAt: now,
       },
     });
+    const notified = await notifyIncidentOpened(tx, incident);
     await appendAudit(tx, {
       actor: null,
       action: "incident.opened",
       target: { type: "incident", id: incident.id },
-      details: { source: "mass-failure-detector", severity: "P1", suggestedRunbookId: "RB-LAUNCH-005", reasons: verdict.reasons, failingRepos: verdict.failingRepos, reposOverRate: verdict.reposOverRate },
+      details: { source: "mass-failure-detector", severity: "P1", suggestedRunbookId: "RB-LAUNCH-005", reasons: verdict.reasons, failingRepos: verdict.failingRepos, reposOverRate: verdict.reposOverRate, notified },
     });
     return { opened: incident.id, massFailure: true };
   });

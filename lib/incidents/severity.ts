@@ -18,3 +18,10 @@ export function runbookFromAlert(labels: Record<string, string>, annotations: Re
   const m = /RB-(CORE|LAUNCH)-\d{3}/i.exec(annotations.runbook_url ?? annotations.runbook ?? "");
   return m ? m[0].toUpperCase() : null;
 }
+
+const SEVERITY_ORDER: Record<string, number> = { P1: 0, P2: 1, P3: 2 };
+
+/** Incidents most severe first, then newest first (ISO detection times compare as text). */
+export function orderIncidents<T extends { severity: string; detectedAt: string }>(incidents: T[]): T[] {
+  return [...incidents].sort((a, b) => (SEVERITY_ORDER[a.severity] ?? 9) - (SEVERITY_ORDER[b.severity] ?? 9) || b.detectedAt.localeCompare(a.detectedAt));
+}

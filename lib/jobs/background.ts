@@ -1,6 +1,7 @@
 import { db } from "../db";
 import { log } from "../log";
 import { autoEscalateWaitingSteps } from "../runs/escalation";
+import { notifyOverdueSteps } from "../runs/overdue";
 import { startLeaderLoop, type LeaderLoopHandle } from "./leader-loop";
 import { deliverNotifications } from "./notifications";
 import { runMassFailureDetector } from "../incidents/detector";
@@ -16,6 +17,7 @@ export function defaultJobs(): Job[] {
   const afterMinutes = Number(process.env.PORTAL_AUTO_ESCALATE_MINUTES ?? 15);
   return [
     { name: "auto-escalation", run: () => autoEscalateWaitingSteps(db(), afterMinutes) },
+    { name: "overdue steps", run: () => notifyOverdueSteps(db()) },
     { name: "notifications", run: () => deliverNotifications(db(), process.env.PORTAL_NOTIFY_WEBHOOK_URL) },
     ...(process.env.CONTROL_PLANE_URL ? [{ name: "mass-failure detector", run: async () => runMassFailureDetector(db(), (await sharedTelemetry().read()).data) }] : []),
   ];

@@ -14,6 +14,7 @@ import { toString as mdToString } from "mdast-util-to-string";
 import { z } from "zod";
 import { frontMatterSchema, stepMetaSchema, type FrontMatter, type StepMeta } from "./schema";
 import { isCriticalAction } from "../control-plane/actions";
+import { listPlaceholders } from "../control-plane/placeholders";
 
 export type RunbookStep = StepMeta & {
   /** 1-based position in the procedure. */
@@ -168,6 +169,9 @@ function checkSteps(file: string, steps: RunbookStep[]): RunbookError[] {
       const to = steps.find((t) => t.id === target);
       need(field, Boolean(to), `branch target "${target}" is not a step of this runbook`);
       if (to) need(field, to.number > s.number, `branch target "${target}" must come after the decision (runs only move forward)`);
+    }
+    for (const name of Object.keys(s.propose ?? {})) {
+      need("propose", Boolean(s.action && listPlaceholders(s.action.params).includes(name)), `proposes "${name}", which is not a placeholder of this step's action`);
     }
     if (s.action && isCriticalAction(s.action.name, s.action.params)) {
       need("twoPerson", s.twoPerson, `action ${s.action.name} is critical and must set \`twoPerson: true\``);

@@ -6,6 +6,14 @@ export const RUNBOOK_ID = /^RB-(CORE|LAUNCH)-\d{3}$/;
 export const SEVERITIES = ["CRITICAL", "HIGH", "MEDIUM", "LOW"] as const;
 export const CATEGORIES = ["core", "launch"] as const;
 export const STEP_KINDS = ["task", "decision", "action", "verification", "escalation", "link"] as const;
+/**
+ * How live telemetry may propose a step parameter that the incident's alert does not carry (a step's `propose:`
+ * names one per placeholder; lib/runs/prefill.ts implements them).
+ * - healthiest-other-provider: the healthiest provider on the SLO panel other than `{{provider}}`.
+ * - second-failed-provider: a provider down (else degraded) on the SLO panel other than `{{provider}}`.
+ */
+export const PROPOSAL_RULES = ["healthiest-other-provider", "second-failed-provider"] as const;
+export type ProposalRule = (typeof PROPOSAL_RULES)[number];
 
 const role = z.enum(ROLES, { error: (i) => `unknown role "${String(i.input)}" (expected one of ${ROLES.join(", ")})` });
 const runbookRef = z.string().regex(RUNBOOK_ID, "must be a runbook id like RB-CORE-001");
@@ -36,6 +44,10 @@ export const stepMetaSchema = z
         params: z.record(z.string(), z.unknown()).default({}),
       })
       .strict()
+      .optional(),
+    /** Placeholder name → how live telemetry proposes its value when the alert does not give it. */
+    propose: z
+      .record(z.string(), z.enum(PROPOSAL_RULES, { error: (i) => `unknown proposal rule "${String(i.input)}" (expected one of ${PROPOSAL_RULES.join(", ")})` }))
       .optional(),
     criteria: z.object({ go: z.array(criterion).min(1), noGo: z.array(criterion).min(1) }).strict().optional(),
     onGo: branchTarget.optional(),

@@ -4,11 +4,10 @@ import type { Db, Tx } from "../db";
 import { runnerOf } from "../sql";
 import type { Runbook } from "../runbooks";
 import { loadRunbookVersion } from "./service";
+import { portalLink } from "../notifications/queue";
 
 /** The run's URL for notifications (PORTAL_URL, else the default local address). */
-function runUrl(runId: string) {
-  return `${(process.env.PORTAL_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, "")}/runs/${runId}`;
-}
+const runUrl = (runId: string) => portalLink(`/runs/${runId}`);
 
 type Level = Runbook["escalation"][number];
 

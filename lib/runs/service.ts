@@ -16,6 +16,7 @@ import { ActionParamsError } from "../control-plane/contract";
 import { getRunbook, type Runbook } from "../runbooks";
 import { parseRunbook } from "../runbooks/loader";
 import { Prisma } from "../generated/prisma/client";
+import type { Prefill } from "./prefill";
 import { currentStep, finalStatus, type CommandState, type Plan, type RunSnapshot, type RunStatus, type StepStatus } from "./machine";
 
 const parsed = new Map<string, Runbook>();
@@ -82,21 +83,27 @@ function toSnapshot(run: RunRows): RunSnapshot {
   };
 }
 
+const RUN_INCLUDE = {
+  // The runbook's text is read only when this process has not parsed that version yet.
+  runbook: { select: { contentHash: true, runbookId: true } },
+  steps: { orderBy: { position: "asc" } },
+  signatures: { orderBy: { createdAt: "asc" } },
+  requests: { orderBy: { createdAt: "asc" } },
+  decisions: true,
+  commands: { select: { id: true, stepId: true, state: true } },
+  children: { select: { id: true, status: true, parentStepId: true } },
+} satisfies Prisma.RunInclude;
+
+/** The runs in progress (newest first, at most `take`), each with its runbook version and state-machine snapshot, in one query. */
+export async function loadRunsInProgress(tx: Db | Tx, take = 100) {
+  const runs = await tx.run.findMany({ where: { status: "IN_PROGRESS" }, orderBy: { startedAt: "desc" }, take, include: RUN_INCLUDE });
+  const sql = runnerOf(tx);
+  return Promise.all(runs.map(async (run) => ({ run, runbook: await loadRunbookVersion(sql, run.runbook), snapshot: toSnapshot(run) })));
+}
+
 /** A run with everything the run page shows (steps in order, signatures, decisions, commands, child runs). */
 export async function loadRun(tx: Db | Tx, runId: string) {
-  const run = await tx.run.findUnique({
-    where: { id: runId },
-    include: {
-      // The runbook's text is read only when this process has not parsed that version yet.
-      runbook: { select: { contentHash: true, runbookId: true } },
-      steps: { orderBy: { position: "asc" } },
-      signatures: { orderBy: { createdAt: "asc" } },
-      requests: { orderBy: { createdAt: "asc" } },
-      decisions: true,
-      commands: { select: { id: true, stepId: true, state: true } },
-      children: { select: { id: true, status: true, parentStepId: true } },
-    },
-  });
+  const run = await tx.run.findUnique({ where: { id: runId }, include: RUN_INCLUDE });
   if (!run) return null;
   const runbook = await loadRunbookVersion(runnerOf(tx), run.runbook);
   return { run, runbook, snapshot: toSnapshot(run) };
@@ -151,6 +158,8 @@ export type CreateRunInput = {
   incidentId?: string | null;
   detectedAt?: Date;
   parent?: { runId: string; stepId: string };
+  /** Step parameter values proposed for the run (lib/runs/prefill.ts); the run page fills its fields with them. */
+  prefill?: Prefill | null;
   /** Evidence to put on the first step (e.g. the failing flow the run is about). */
   firstStepEvidence?: { text: string; url: string | null } | null;
 };
@@ -168,9 +177,10 @@ export async function createRun(sql: SqlRunner, input: CreateRunInput, now = new
         INSERT INTO "runbook_version" ("contentHash", "runbookId", "source") VALUES (${runbook.contentHash}, ${runbook.id}, ${runbook.source})
         ON CONFLICT ("contentHash") DO NOTHING
       ), r AS (
-        INSERT INTO "run" ("id", "runbookId", "contentHash", "drill", "drillScenario", "incidentId", "detectedAt", "startedById", "startedAt", "parentRunId", "parentStepId")
+        INSERT INTO "run" ("id", "runbookId", "contentHash", "drill", "drillScenario", "incidentId", "detectedAt", "startedById", "startedAt", "parentRunId", "parentStepId", "prefill")
         VALUES (gen_random_uuid(), ${runbook.id}, ${runbook.contentHash}, ${input.drill ?? false}, ${input.drillScenario ?? null}::text, ${input.incidentId ?? null}::uuid,
-                ${input.detectedAt ?? now}::timestamptz, ${input.actor.id}::uuid, ${now}::timestamptz, ${input.parent?.runId ?? null}::uuid, ${input.parent?.stepId ?? null}::text)
+                ${input.detectedAt ?? now}::timestamptz, ${input.actor.id}::uuid, ${now}::timestamptz, ${input.parent?.runId ?? null}::uuid, ${input.parent?.stepId ?? null}::text,
+                ${input.prefill ? JSON.stringify(input.prefill) : null}::jsonb)
         RETURNING "id"
       ), s AS (
         INSERT INTO "step_state" ("runId", "stepId", "position", "currentSince", "evidence")
