@@ -1,16 +1,21 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { meQuery } from "@/lib/queries/me";
 import { cx } from "../ui/cx";
-import { NAV_ITEMS } from "./nav";
+import { navItemsFor } from "./nav";
 
 export function NavLinks() {
   const pathname = usePathname();
+  const { data } = useQuery(meQuery);
+  const items = navItemsFor(data?.signedIn ? data.me.permissions : null);
   return (
     <nav aria-label="Main" className="flex items-center gap-1 overflow-x-auto">
-      {NAV_ITEMS.map((item) => {
-        const active = pathname === item.href || pathname.startsWith(`${item.href}/`) || (item.href === "/runbooks" && pathname.startsWith("/runs/"));
+      {items.map((item) => {
+        const area = item.area ?? item.href;
+        const active = pathname === area || pathname.startsWith(`${area}/`) || (item.href === "/runbooks" && pathname.startsWith("/runs/"));
         if (!item.ready) {
           return (
             <span key={item.href} aria-disabled="true" title="Not available yet" className="cursor-default rounded-md px-3 py-1.5 text-sm text-zinc-400 dark:text-zinc-600">
