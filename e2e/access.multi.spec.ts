@@ -96,7 +96,7 @@ test("the access review answers who could approve a rollback today, and download
   await ada.goto("/access/review");
   await expect(ada.getByTestId("role-history")).toContainText(kai.name);
   await ada.getByLabel("Date (UTC)").fill(today());
-  await expect(ada.getByLabel("Runbook")).toHaveValue("RB-LAUNCH-002");
+  await expect(ada.getByLabel("Runbook", { exact: true })).toHaveValue("RB-LAUNCH-002");
   await ada.getByRole("button", { name: "Answer" }).click();
   await ada.waitForURL(/date=/);
 

@@ -4,7 +4,7 @@
  * (the person before and after). Every refusal is audited (`auditRefusals`) and changes nothing. A change of roles or
  * of the disabled flag ends the person's sessions at their next request (trigger person_session_version).
  */
-import { defineAction } from "../actions/safe-action";
+import { defineAction, type AuditRecord } from "../actions/safe-action";
 import { ActionError } from "../actions/result";
 import { AuthorizationError } from "../auth/permissions";
 import { ROLE_LABELS, type Actor, type Role } from "../auth/roles";
@@ -74,7 +74,7 @@ export const grantRoleAction = defineAction({
   target: personTarget,
   auditRefusals: true,
   afterCommit: async ({ data }) => data.message,
-  async run({ actor, input, tx }) {
+  async run({ actor, input, tx }): Promise<{ data: GrantResult; audit: AuditRecord }> {
     const person = await lockPerson(tx, input.personId);
     const pending = await tx.accessRequest.findFirst({ where: { personId: person.id, role: input.role, status: "PENDING" } });
     const plan = planGrant(actor.id, person, input.role, Boolean(pending));
@@ -82,13 +82,13 @@ export const grantRoleAction = defineAction({
     if (plan.kind === "request") {
       const request = await createRequest(tx, actor, person.id, input.role, input.reason);
       return {
-        data: { kind: "requested", requestId: request.id, message: `Requested ${label(input.role)} for ${person.name}: a second administrator (not you, not ${person.name}) must approve it.` } satisfies GrantResult,
+        data: { kind: "requested", requestId: request.id, message: `Requested ${label(input.role)} for ${person.name}: a second administrator (not you, not ${person.name}) must approve it.` },
         audit: { action: "access.grant.requested", details: { requestId: request.id, role: input.role, reason: input.reason ?? null, person: personSnapshot(person) } },
       };
     }
     const after = await tx.person.update({ where: { id: person.id }, data: plan.sets });
     return {
-      data: { kind: "granted", message: `Granted ${label(input.role)} to ${person.name}; their open sessions end at their next request.` } satisfies GrantResult,
+      data: { kind: "granted", message: `Granted ${label(input.role)} to ${person.name}; their open sessions end at their next request.` },
       audit: { details: { role: input.role, reason: input.reason ?? null, before: personSnapshot(person), after: personSnapshot(after) } },
     };
   },
