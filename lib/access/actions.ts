@@ -34,6 +34,8 @@ async function createRequest(tx: Tx, actor: Actor, personId: string, role: Role,
   return tx.accessRequest.create({ data: { personId, role, reason: reason ?? null, requestedById: actor.id, requestedBy: actor.name } });
 }
 
+/** The person is told what happened (a request, a block) in the action's own words. */
+const messageOf = async ({ data }: { data: { message: string } }) => data.message;
 const label = (r: Role) => ROLE_LABELS[r];
 const waiting = (roles: Role[]) => `${roles.map(label).join(", ")} ${roles.length > 1 ? "need" : "needs"} a second administrator's approval`;
 
@@ -45,7 +47,7 @@ export const addPersonAction = defineAction({
   schema: addPersonSchema,
   permission: "access.admin",
   auditRefusals: true,
-  afterCommit: async ({ data }) => data.message,
+  afterCommit: messageOf,
   async run({ actor, input, tx }) {
     const existing = await tx.person.findUnique({ where: { email: input.email } });
     if (existing) throw new ActionError("CONFLICT", `${existing.name} <${existing.email}> is already in the portal: grant roles on their row.`, { email: ["Someone already has this email."] });
@@ -73,7 +75,7 @@ export const grantRoleAction = defineAction({
   permission: "access.admin",
   target: personTarget,
   auditRefusals: true,
-  afterCommit: async ({ data }) => data.message,
+  afterCommit: messageOf,
   async run({ actor, input, tx }): Promise<{ data: GrantResult; audit: AuditRecord }> {
     const person = await lockPerson(tx, input.personId);
     const pending = await tx.accessRequest.findFirst({ where: { personId: person.id, role: input.role, status: "PENDING" } });
@@ -101,7 +103,7 @@ export const revokeRoleAction = defineAction({
   permission: "access.admin",
   target: personTarget,
   auditRefusals: true,
-  afterCommit: async ({ data }) => data.message,
+  afterCommit: messageOf,
   async run({ actor, input, tx }) {
     const person = await lockPerson(tx, input.personId);
     const plan = planRevoke(actor.id, person, input.role);
@@ -122,7 +124,7 @@ export const decideGrantAction = defineAction({
   permission: "access.admin",
   target: (input) => ({ type: "access_request", id: input.requestId }),
   auditRefusals: true,
-  afterCommit: async ({ data }) => data.message,
+  afterCommit: messageOf,
   async run({ actor, input, tx }) {
     await tx.$queryRaw`SELECT "id" FROM "access_request" WHERE "id" = ${input.requestId}::uuid FOR UPDATE`;
     const request = await tx.accessRequest.findUnique({ where: { id: input.requestId } });
@@ -157,7 +159,7 @@ export const setDisabledAction = defineAction({
   permission: "access.admin",
   target: personTarget,
   auditRefusals: true,
-  afterCommit: async ({ data }) => data.message,
+  afterCommit: messageOf,
   async run({ actor, input, tx }) {
     const person = await lockPerson(tx, input.personId);
     const disabled = input.state === "disabled";
