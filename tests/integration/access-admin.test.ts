@@ -201,7 +201,8 @@ describe("roles from the identity provider", () => {
     const nia = await person("nia.obi@corp.example");
     expect(nia.idpRoles).toEqual(["SRE", "INCIDENT_COMMANDER"]);
     ok(await executeAction(revokeRoleAction, omar, { personId: nia.id, role: "INCIDENT_COMMANDER" }));
-    expect(await person(nia.email)).toMatchObject({ idpRoles: ["SRE", "INCIDENT_COMMANDER"], blockedRoles: ["INCIDENT_COMMANDER"] });
+    // Only blockedRoles changed: that alone ends the person's sessions too.
+    expect(await person(nia.email)).toMatchObject({ roles: [], idpRoles: ["SRE", "INCIDENT_COMMANDER"], blockedRoles: ["INCIDENT_COMMANDER"], sessionVersion: nia.sessionVersion + 1 });
     expect((await lastEvent()).details).toMatchObject({ blockedIdpRole: true });
 
     expect(await signInWithOidcClaims(client, claims, settings)).toMatchObject({ ok: true });
