@@ -29,7 +29,9 @@ test("the two-person grant of Auditor: requested by one InfoSec administrator, a
   await add.getByLabel("Email").fill(kai.email);
   await add.getByLabel("Name").fill(kai.name);
   await add.getByRole("button", { name: "Add person" }).click();
-  await expect(add.getByText("Choose at least one role.")).toBeVisible();
+  await expect(add.getByText("Choose at least one role.", { exact: true })).toBeVisible();
+  await expect(add.getByRole("group", { name: "Roles" })).toHaveAccessibleDescription("Choose at least one role.");
+  await expect(add.getByRole("alert")).toHaveText("Some fields need attention: Choose at least one role.");
   await add.getByLabel("Email").fill(kai.email);
   await add.getByLabel("Name").fill(kai.name);
   await add.getByRole("checkbox", { name: "Product" }).check();
@@ -96,7 +98,7 @@ test("the access review answers who could approve a rollback today, and download
   await ada.goto("/access/review");
   await expect(ada.getByTestId("role-history")).toContainText(kai.name);
   await ada.getByLabel("Date (UTC)").fill(today());
-  await expect(ada.getByLabel("Runbook", { exact: true })).toHaveValue("RB-LAUNCH-002");
+  await expect(ada.getByRole("combobox", { name: /^Runbook/ })).toHaveValue("RB-LAUNCH-002");
   await ada.getByRole("button", { name: "Answer" }).click();
   await ada.waitForURL(/date=/);
 
