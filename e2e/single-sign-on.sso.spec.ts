@@ -158,6 +158,8 @@ test("after sign-out, the old session cookie gets 401", async ({ browser }) => {
 });
 
 test("the two-person grant of Auditor: one InfoSec administrator asks, a second approves, the grantee's session ends", async ({ browser }) => {
+  // Three people through the provider's login form: 42 s of 60 on a saturated machine.
+  test.setTimeout(120_000);
   const nia = await signInWithSso(browser, "nia");
   expect((await (await nia.request.get("/api/me")).json()).roles).toEqual(["SRE"]);
 
@@ -188,6 +190,7 @@ test("the two-person grant of Auditor: one InfoSec administrator asks, a second 
 });
 
 test("disabling a person through the access page ends their open session, and they cannot sign in again", async ({ browser }) => {
+  test.setTimeout(120_000);
   const nia = await signInWithSso(browser, "nia");
   expect((await nia.request.get("/api/me")).status()).toBe(200);
 
