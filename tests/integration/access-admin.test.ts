@@ -149,6 +149,13 @@ describe("a privileged grant needs a second administrator", () => {
     await refused(() => executeAction(grantRoleAction, mei, { personId: lena.id, role: "AUDITOR" }), "CONFLICT", /already waiting/, mei);
   });
 
+  it("is backed by the database: a second pending request for the same person and role cannot be stored", async () => {
+    const row = { personId: lena.id, role: "AUDITOR" as const, requestedById: mei.id, requestedBy: mei.name };
+    await expect(client.accessRequest.create({ data: row })).rejects.toThrow(/access_request_one_pending|Unique constraint/);
+    const decided = await client.accessRequest.create({ data: { ...row, status: "REJECTED" } });
+    await client.accessRequest.delete({ where: { id: decided.id } });
+  });
+
   it("refuses the requester's own approval, audited, nothing changed", async () => {
     await refused(() => executeAction(decideGrantAction, omar, { requestId, decision: "approve" }), "FORBIDDEN", /You requested this grant/, omar);
   });
