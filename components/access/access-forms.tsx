@@ -74,7 +74,7 @@ export function GrantRoleForm({ personId, personName, held }: { personId: string
           <label htmlFor={`${id}-role`} className="sr-only">
             Role to grant to {personName}
           </label>
-          <select id={`${id}-role`} name="role" required defaultValue="" className={small} aria-invalid={err("role") ? true : undefined} aria-describedby={err("role") ? `${id}-role-err` : undefined}>
+          <select id={`${id}-role`} name="role" required defaultValue="" className={`${small} max-w-64`} aria-invalid={err("role") ? true : undefined} aria-describedby={err("role") ? `${id}-role-err` : undefined}>
             <option value="" disabled>
               Role…
             </option>
