@@ -24,6 +24,10 @@ const config = {
     "lib/http/perimeter.ts",
     "lib/safe-redirect.ts",
     "lib/validation/secrets.ts",
+    // Access administration and review (issue 13): who may change whose roles, and who held which role when.
+    "lib/access/rules.ts",
+    "lib/access/history.ts",
+    "lib/access/review.ts",
   ],
   reporters: ["clear-text", "progress", "html", "json"],
   htmlReporter: { fileName: "reports/mutation/index.html" },

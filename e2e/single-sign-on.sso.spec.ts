@@ -20,6 +20,9 @@ const ACCOUNTS = {
   eve: { email: "eve.stone@corp.example", email_verified: true, name: "Eve Stone", groups: ["marketing"] },
   // Claims the email of a person the portal knows, unverified.
   ines: { email: "ines.carter@ops.example", email_verified: false, name: "Ines Carter", groups: ["ops-ic"] },
+  // The two seeded InfoSec administrators (InfoSec granted in the portal), in no mapped group.
+  omar: { email: "omar.haddad@ops.example", email_verified: true, name: "Omar Haddad", groups: ["all-staff"] },
+  mei: { email: "mei.tanaka@ops.example", email_verified: true, name: "Mei Tanaka", groups: ["all-staff"] },
 };
 
 let provider: TestProvider;
@@ -152,4 +155,63 @@ test("after sign-out, the old session cookie gets 401", async ({ browser }) => {
   expect(await me.json()).toEqual({ reason: "revoked" });
   await replay.close();
   await context.close();
+});
+
+test("the two-person grant of Auditor: one InfoSec administrator asks, a second approves, the grantee's session ends", async ({ browser }) => {
+  // Three people through the provider's login form: 42 s of 60 on a saturated machine.
+  test.setTimeout(120_000);
+  const nia = await signInWithSso(browser, "nia");
+  expect((await (await nia.request.get("/api/me")).json()).roles).toEqual(["SRE"]);
+
+  const omar = await signInWithSso(browser, "omar");
+  const omarPage = omar.pages()[0];
+  await omarPage.goto("/access");
+  const row = omarPage.locator('[data-testid="access-person"][data-email="nia.obi@corp.example"]');
+  await expect(row.locator('[data-testid="access-role"][data-role="SRE"]')).toContainText("identity provider");
+  await row.getByLabel("Role to grant to Nia Obi").selectOption("AUDITOR");
+  await row.getByRole("button", { name: "Grant the chosen role to Nia Obi" }).click();
+  await expect(row.getByRole("status")).toContainText("Requested Auditor for Nia Obi");
+  // Only a request: Nia's session and roles are as they were.
+  expect((await (await nia.request.get("/api/me")).json()).roles).toEqual(["SRE"]);
+
+  const mei = await signInWithSso(browser, "mei");
+  const meiPage = mei.pages()[0];
+  await meiPage.goto("/access");
+  await meiPage.getByTestId("pending-grant").filter({ hasText: "Auditor for Nia Obi" }).getByRole("button", { name: "Approve: Auditor for Nia Obi" }).click();
+  await expect(meiPage.locator('[data-testid="access-person"][data-email="nia.obi@corp.example"] [data-testid="access-role"][data-role="AUDITOR"]')).toContainText("granted here");
+
+  // The role change ends Nia's open session; signed in again, she holds both roles.
+  const ended = await nia.request.get("/api/me");
+  expect(ended.status()).toBe(401);
+  expect(await ended.json()).toEqual({ reason: "revoked" });
+  const again = await signInWithSso(browser, "nia");
+  expect((await (await again.request.get("/api/me")).json()).roles).toEqual(["SRE", "AUDITOR"]);
+  for (const c of [nia, omar, mei, again]) await c.close();
+});
+
+test("disabling a person through the access page ends their open session, and they cannot sign in again", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const nia = await signInWithSso(browser, "nia");
+  expect((await nia.request.get("/api/me")).status()).toBe(200);
+
+  const omar = await signInWithSso(browser, "omar");
+  const page = omar.pages()[0];
+  await page.goto("/access");
+  const row = page.locator('[data-testid="access-person"][data-email="nia.obi@corp.example"]');
+  await row.getByRole("button", { name: "Disable Nia Obi" }).click();
+  await expect(row).toContainText("Disabled");
+  await expect(row.getByRole("button", { name: "Enable Nia Obi" })).toBeVisible();
+
+  const me = await nia.request.get("/api/me");
+  expect(me.status()).toBe(401);
+  expect(await me.json()).toEqual({ reason: "disabled" });
+  const niaPage = nia.pages()[0];
+  await niaPage.goto("/runbooks");
+  await expect(niaPage).toHaveURL(/\/signin\?error=disabled/);
+
+  const refused = await signInWithSso(browser, "nia");
+  await expect(refused.pages()[0]).toHaveURL(/\/signin\?error=oidc-disabled/);
+  const [event] = await sql(`SELECT "actorEmail", details FROM audit_event WHERE action = 'access.person.disabled' ORDER BY seq DESC LIMIT 1`);
+  expect(event).toMatchObject({ actorEmail: "omar.haddad@ops.example", details: { before: { disabled: false }, after: { disabled: true } } });
+  for (const c of [nia, omar, refused]) await c.close();
 });

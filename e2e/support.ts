@@ -8,6 +8,7 @@ export const PEOPLE = {
   sre2: { name: "Jordan Lee", email: "jordan.lee@ops.example" },
   "incident-commander": { name: "Ines Carter", email: "ines.carter@ops.example" },
   infosec: { name: "Omar Haddad", email: "omar.haddad@ops.example" },
+  infosec2: { name: "Mei Tanaka", email: "mei.tanaka@ops.example" },
   "engineering-tl": { name: "Priya Natarajan", email: "priya.natarajan@ops.example" },
   business: { name: "Ben Ortiz", email: "ben.ortiz@ops.example" },
   product: { name: "Lena Fischer", email: "lena.fischer@ops.example" },

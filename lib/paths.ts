@@ -20,6 +20,9 @@ export const paths = {
   audit: (query?: Record<string, string>) => (query && Object.keys(query).length ? `/audit?${new URLSearchParams(query)}` : "/audit"),
   auditEvent: (seq: bigint | string) => `/audit/${seq}`,
   auditHeads: () => "/audit/heads",
+  access: () => "/access",
+  /** The access review; `date` (YYYY-MM-DD) asks who could approve `runbookId` (default RB-LAUNCH-002) that day. */
+  accessReview: (query?: Record<string, string>) => (query && Object.keys(query).length ? `/access/review?${new URLSearchParams(query)}` : "/access/review"),
   api: {
     health: () => "/api/health",
     me: () => "/api/me",
@@ -34,6 +37,8 @@ export const paths = {
     auditEvents: (query?: Record<string, string>) => (query && Object.keys(query).length ? `/api/audit/events?${new URLSearchParams(query)}` : "/api/audit/events"),
     auditExport: (format: "csv" | "jsonl", query: Record<string, string> = {}) => `/api/audit/export?${new URLSearchParams({ format, ...query })}`,
     auditHead: (id: bigint | string) => `/api/audit/heads/${id}`,
+    /** The access review as CSV: with `date`, who could approve that day; without, the whole role history. */
+    accessReviewCsv: (query: Record<string, string> = {}) => (Object.keys(query).length ? `/api/access/review?${new URLSearchParams(query)}` : "/api/access/review"),
     /** The evidence bundle of an incident (JSON, or the Markdown summary). */
     auditBundle: (incidentId: string, format: "json" | "md" = "json") => `/api/audit/bundle?${new URLSearchParams({ incident: incidentId, format })}`,
   },

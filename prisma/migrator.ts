@@ -145,6 +145,12 @@ export const HAND_MANAGED: readonly { kind: "INDEX"; name: string; createdBy: st
     createdBy: "20261128150000_audit_details_trgm, redefined by 20261128160000_audit_details_joined_trgm",
     why: "trigram GIN index on translate(details::text, '-_.', 'qqq') for the audit review's free-text search",
   },
+  {
+    kind: "INDEX",
+    name: "access_request_one_pending",
+    createdBy: "20261129120000_access_administration",
+    why: "partial unique index: at most one pending grant request per person and role",
+  },
 ];
 
 /**

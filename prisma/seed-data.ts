@@ -1,11 +1,15 @@
 import type { Role } from "../lib/auth/roles";
 
-/** One person per role (and a second SRE, so the two-person rule can be exercised on the embedded default). */
+/**
+ * One person per role, a second SRE (so the two-person rule can be exercised on the embedded default) and a second
+ * InfoSec (so a privileged grant can be approved by a second administrator).
+ */
 export const SEED_PEOPLE: { email: string; name: string; roles: Role[] }[] = [
   { email: "sam.rivera@ops.example", name: "Sam Rivera", roles: ["SRE"] },
   { email: "jordan.lee@ops.example", name: "Jordan Lee", roles: ["SRE"] },
   { email: "ines.carter@ops.example", name: "Ines Carter", roles: ["INCIDENT_COMMANDER"] },
   { email: "omar.haddad@ops.example", name: "Omar Haddad", roles: ["INFOSEC"] },
+  { email: "mei.tanaka@ops.example", name: "Mei Tanaka", roles: ["INFOSEC"] },
   { email: "priya.natarajan@ops.example", name: "Priya Natarajan", roles: ["ENGINEERING_TL"] },
   { email: "ben.ortiz@ops.example", name: "Ben Ortiz", roles: ["BUSINESS"] },
   { email: "lena.fischer@ops.example", name: "Lena Fischer", roles: ["PRODUCT"] },

@@ -1,12 +1,12 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { useQuery } from "@tanstack/react-query";
 import { homeQuery } from "@/lib/queries/home";
 import { meQuery } from "@/lib/queries/me";
 import { cx } from "../ui/cx";
-import { NAV_ITEMS } from "./nav";
+import { navItemsFor } from "./nav";
 
 /**
  * The main navigation, with counts of open incidents and of steps waiting on the person. The counts come from the
@@ -16,10 +16,12 @@ export function NavLinks() {
   const pathname = usePathname();
   const { data: me } = useQuery(meQuery);
   const { data: home } = useQuery({ ...homeQuery, enabled: Boolean(me?.signedIn), refetchInterval: pathname === "/" ? 5_000 : 15_000 });
+  const items = navItemsFor(me?.signedIn ? me.me.permissions : null);
   return (
     <nav aria-label="Main" className="flex items-center gap-1 overflow-x-auto">
-      {NAV_ITEMS.map((item) => {
-        const active = pathname === item.href || (item.href !== "/" && pathname.startsWith(`${item.href}/`)) || (item.href === "/runbooks" && pathname.startsWith("/runs/"));
+      {items.map((item) => {
+        const area = item.area ?? item.href;
+        const active = pathname === area || (area !== "/" && pathname.startsWith(`${area}/`)) || (item.href === "/runbooks" && pathname.startsWith("/runs/"));
         const count = item.badge && home ? home.counts[item.badge.count] : 0;
         if (!item.ready) {
           return (

@@ -32,6 +32,11 @@ type ActionBase<S extends z.ZodType, T, P> = {
   afterCommit?: (ctx: { actor: Actor; input: z.output<S>; data: T }) => Promise<string | undefined>;
   /** Optional work before the transaction (e.g. a read from the control plane), so no connection is held meanwhile. */
   prepare?: (ctx: { actor: Actor; input: z.output<S> }) => Promise<P>;
+  /**
+   * Record expected refusals (ActionError: conflicts, objects not found) in the audit chain too, not only missing
+   * permissions: for actions whose every refused attempt matters to a reviewer (access administration).
+   */
+  auditRefusals?: boolean;
 };
 
 /**
@@ -155,6 +160,7 @@ export async function executeAction<S extends z.ZodType, T, P = undefined>(
         return { ok: false, code: "FORBIDDEN", message: e.message };
       }
       if (e instanceof ActionError) {
+        if (def.auditRefusals) await recordRefusal(def.name, actor, requestId, e.message, { code: e.code }, target);
         return { ok: false, code: e.code, message: e.message, fieldErrors: e.fieldErrors };
       }
       if (isRetryable(e) && attempt < 4) continue;

@@ -33,6 +33,12 @@ describe("an OIDC sign-in by a person already bound to this issuer and subject",
     expect(decide({ byIdentity: person({ idpRoles: ["SRE"] }), idpRoles: [] })).toMatchObject({ kind: "refuse", reason: "oidc-no-role", personId: "p1", idpRoles: [] });
   });
 
+  it("is refused when every role their groups map to was blocked here, and admitted while one is not", () => {
+    expect(decide({ byIdentity: person({ blockedRoles: ["SRE"] }), idpRoles: ["SRE"] })).toMatchObject({ kind: "refuse", reason: "oidc-no-role" });
+    expect(decide({ byIdentity: person({ blockedRoles: ["SRE"] }), idpRoles: ["SRE", "PRODUCT"] })).toMatchObject({ kind: "admit" });
+    expect(decide({ byEmail: person({ oidcIssuer: null, oidcSubject: null, blockedRoles: ["SRE"] }), idpRoles: ["SRE"] })).toMatchObject({ kind: "refuse", reason: "oidc-no-role" });
+  });
+
   it("is refused when the person is disabled", () => {
     expect(decide({ byIdentity: person({ disabled: true, roles: ["SRE"] }) })).toMatchObject({ kind: "refuse", reason: "oidc-disabled" });
   });

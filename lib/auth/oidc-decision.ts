@@ -9,6 +9,8 @@ export type KnownPerson = {
   email: string;
   roles: string[];
   idpRoles: string[];
+  /** IdP roles an administrator revoked here: they give no access whatever the groups say. */
+  blockedRoles?: string[] | null;
   disabled: boolean;
   oidcIssuer: string | null;
   oidcSubject: string | null;
@@ -53,7 +55,7 @@ export function identityFromClaims(claims: Record<string, unknown>): OidcIdentit
   };
 }
 
-const hasRole = (p: Pick<KnownPerson, "roles">, idpRoles: Role[]) => p.roles.length > 0 || idpRoles.length > 0;
+const hasRole = (p: Pick<KnownPerson, "roles" | "blockedRoles">, idpRoles: Role[]) => p.roles.length > 0 || idpRoles.some((r) => !(p.blockedRoles ?? []).includes(r));
 function groupList(input: Pick<OidcDecisionInput, "groups" | "groupsClaim">): string {
   const claim = input.groupsClaim;
   if (claim && !claim.found) return `no "${claim.name}" claim was sent: check AUTH_OIDC_ROLES_CLAIM, and whether the provider needs a scope for it`;

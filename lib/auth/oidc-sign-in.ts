@@ -3,15 +3,16 @@ import { appendAudit } from "../audit/log";
 import { decideOidcSignIn, identityFromClaims, type KnownPerson, type RefusalReason } from "./oidc-decision";
 import { groupsFromClaims, rolesFromGroups, type RoleMap } from "./role-map";
 import { effectiveRoles } from "./session-state";
+import { personSnapshot } from "../access/snapshot";
 import type { Role } from "./roles";
 
 export type OidcSettings = { rolesClaim: string; roleMap: RoleMap; trustEmail: boolean };
 
 export type OidcSignInResult = { ok: true; personId: string; created: boolean } | { ok: false; reason: RefusalReason; detail: string };
 
-const KNOWN = { id: true, email: true, roles: true, idpRoles: true, disabled: true, oidcIssuer: true, oidcSubject: true } as const;
+const KNOWN = { id: true, email: true, roles: true, idpRoles: true, blockedRoles: true, disabled: true, oidcIssuer: true, oidcSubject: true } as const;
 const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
-const actorOf = (p: { id: string; email: string; roles: string[]; idpRoles: string[] }) => ({ id: p.id, email: p.email, roles: effectiveRoles(p) });
+const actorOf = (p: { id: string; email: string; roles: string[]; idpRoles: string[]; blockedRoles?: string[] | null }) => ({ id: p.id, email: p.email, roles: effectiveRoles(p) });
 
 async function recordIdpRoles(tx: Tx, person: KnownPerson, idpRoles: Role[], mappedGroups: string[]) {
   if (same(person.idpRoles, idpRoles)) return;
@@ -21,7 +22,15 @@ async function recordIdpRoles(tx: Tx, person: KnownPerson, idpRoles: Role[], map
     actor: actorOf({ ...person, idpRoles }),
     action: "person.idp_roles",
     target: { type: "person", id: person.id },
-    details: { source: "identity provider", before: person.idpRoles, after: idpRoles, mappedGroups },
+    // before/after: the IdP roles; effective*: what the person could do before and after (lib/access/history.ts).
+    details: {
+      source: "identity provider",
+      before: person.idpRoles,
+      after: idpRoles,
+      mappedGroups,
+      effectiveBefore: effectiveRoles(person),
+      effectiveAfter: effectiveRoles({ ...person, idpRoles }),
+    },
   });
 }
 
@@ -57,7 +66,17 @@ export async function signInWithOidcClaims(client: Db, claims: Record<string, un
         actor: actorOf(person),
         action: "person.create",
         target: { type: "person", id: person.id },
-        details: { source: "identity provider (just in time)", issuer: identity.issuer, subject: identity.subject, email: person.email, name: person.name, idpRoles: decision.idpRoles, mappedGroups },
+        details: {
+          source: "identity provider (just in time)",
+          issuer: identity.issuer,
+          subject: identity.subject,
+          email: person.email,
+          name: person.name,
+          idpRoles: decision.idpRoles,
+          mappedGroups,
+          before: null,
+          after: personSnapshot(person),
+        },
       });
       return { ok: true, personId: person.id, created: true };
     }

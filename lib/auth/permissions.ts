@@ -28,6 +28,10 @@ export const PERMISSIONS = {
   "audit.verify": ["SRE", "INCIDENT_COMMANDER", "INFOSEC", "ENGINEERING_TL", "BUSINESS", "PRODUCT", "REPO_OWNER", "AUDITOR"],
   "audit.export": ["SRE", "INCIDENT_COMMANDER", "INFOSEC", "ENGINEERING_TL", "BUSINESS", "PRODUCT", "REPO_OWNER", "AUDITOR"],
   "audit.head.sign": ["AUDITOR", "INFOSEC", "INCIDENT_COMMANDER"],
+  /** Access administration: add people, grant and revoke roles, disable and enable people (lib/access/rules.ts). */
+  "access.admin": ["INFOSEC"],
+  /** The access review: who held which role when, from the audit log, and its CSV export. */
+  "access.review": ["AUDITOR", "INFOSEC"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

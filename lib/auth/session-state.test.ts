@@ -16,6 +16,12 @@ describe("judgeSession", () => {
     expect(judgeSession(claims, both, now, lifetime)).toMatchObject({ actor: { roles: ["SRE", "INFOSEC", "AUDITOR"] } });
   });
 
+  it("leaves out identity-provider roles an administrator blocked here, but not the same role granted here", () => {
+    const blocked = { ...person, roles: ["AUDITOR"], idpRoles: ["SRE", "INFOSEC"], blockedRoles: ["INFOSEC", "AUDITOR"] };
+    expect(judgeSession(claims, blocked, now, lifetime)).toMatchObject({ actor: { roles: ["SRE", "AUDITOR"] } });
+    expect(judgeSession(claims, { ...blocked, blockedRoles: null }, now, lifetime)).toMatchObject({ actor: { roles: ["SRE", "INFOSEC", "AUDITOR"] } });
+  });
+
   it("treats a request without a session as signed out", () => {
     expect(judgeSession({}, null, now, lifetime)).toEqual({ actor: null, reason: "signed-out" });
   });

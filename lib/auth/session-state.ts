@@ -9,11 +9,15 @@ export type SessionState = { actor: Actor } | { actor: null; reason: "signed-out
 /** What the session token says: whose it is, the session version it was issued under, and its times (seconds). */
 export type SessionClaims = { personId?: string; sessionVersion?: number; authTime?: number; lastSeen?: number };
 
-export type SessionPerson = { id: string; email: string; name: string; roles: string[]; idpRoles: string[]; disabled: boolean; sessionVersion: number };
+export type SessionPerson = { id: string; email: string; name: string; roles: string[]; idpRoles: string[]; blockedRoles?: string[] | null; disabled: boolean; sessionVersion: number };
 
-/** A person's effective roles: granted in the portal or mapped from the identity provider, once each, in ROLES order. */
-export function effectiveRoles(person: Pick<SessionPerson, "roles" | "idpRoles">): Actor["roles"] {
-  const held = new Set([...person.roles, ...person.idpRoles].filter(isRole));
+/**
+ * A person's effective roles, once each, in ROLES order: granted in the portal, or mapped from the identity provider
+ * and not revoked here by an administrator (`blockedRoles`).
+ */
+export function effectiveRoles(person: Pick<SessionPerson, "roles" | "idpRoles" | "blockedRoles">): Actor["roles"] {
+  const blocked = new Set(person.blockedRoles ?? []);
+  const held = new Set([...person.roles, ...person.idpRoles.filter((r) => !blocked.has(r))].filter(isRole));
   return ROLES.filter((r) => held.has(r));
 }
 

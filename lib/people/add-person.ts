@@ -3,15 +3,14 @@ import { z } from "zod";
 import { appendAudit } from "../audit/log";
 import type { Db } from "../db";
 import { ROLES, isRole, type Role } from "../auth/roles";
+import { personSnapshot as snapshot } from "../access/snapshot";
 
 export type AddPersonInput = { email: string; name?: string; roles: Role[]; enable?: boolean };
 
-type Snapshot = { email: string; name: string; roles: string[]; disabled: boolean };
-const snapshot = (p: Snapshot): Snapshot => ({ email: p.email, name: p.name, roles: p.roles, disabled: p.disabled });
 
 /**
  * Creates a person, or updates the one with that email: sets the name when given, adds the roles (keeping the
- * ones they hold) and, with `enable`, enables them again. One transaction with its audit event (no actor: the
+ * ones they hold; a role granted here is no longer blocked) and, with `enable`, enables them again. One transaction with its audit event (no actor: the
  * change comes from the command line, `npm run people:add`). A role change or enabling ends the person's
  * sessions (trigger person_session_version). Nothing is written when nothing changes.
  */
@@ -28,10 +27,11 @@ export async function addPerson(client: Db, input: AddPersonInput) {
     }
     const roles = ROLES.filter((r) => existing.roles.includes(r) || input.roles.includes(r));
     const name = input.name?.trim() || existing.name;
+    const blockedRoles = (existing.blockedRoles ?? []).filter((r) => !input.roles.includes(r));
     const disabled = input.enable ? false : existing.disabled;
-    const changed = name !== existing.name || disabled !== existing.disabled || roles.length !== existing.roles.length;
+    const changed = name !== existing.name || disabled !== existing.disabled || roles.length !== existing.roles.length || blockedRoles.length !== (existing.blockedRoles ?? []).length;
     if (!changed) return { created: false, changed: false, person: existing };
-    const person = await tx.person.update({ where: { id: existing.id }, data: { name, roles, disabled } });
+    const person = await tx.person.update({ where: { id: existing.id }, data: { name, roles, blockedRoles, disabled } });
     await appendAudit(tx, { actor: null, action: "person.update", target: { type: "person", id: person.id }, details: { source: "command line", before: snapshot(existing), after: snapshot(person) } });
     return { created: false, changed: true, person };
   });

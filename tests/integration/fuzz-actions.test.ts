@@ -24,6 +24,8 @@ import { DRILL_SCENARIOS } from "@/lib/runs/drills";
 import { ACTION_PATTERN, OUTCOMES } from "@/lib/validation/audit";
 import { fakeSecrets } from "@/lib/validation/fake-secrets";
 import { REPO_NAME_PATTERN } from "@/lib/onboarding/workflow";
+import * as accessActions from "@/lib/access/actions";
+import { accessReviewQuerySchema, addPersonSchema } from "@/lib/validation/access";
 import * as auditActions from "@/lib/audit/actions";
 import * as incidentActions from "@/lib/incidents/actions";
 import * as onboardingActions from "@/lib/onboarding/actions";
@@ -193,10 +195,38 @@ const runId = () => uuid("runId");
 const stepId = () => pattern("stepId", /^[a-z0-9]+(-[a-z0-9]+)*$/, fc.constantFrom("triage", "diagnosis", "verification"));
 const reason = (name = "reason") => text(name, { min: 3, max: 2000, required: true });
 
+// Access administration fields (lib/validation/access.ts is the oracle for what an email and a day are).
+const accepts = (schema: { safeParse: (v: unknown) => { success: boolean } }) => (s: string) => schema.safeParse(s).success;
+const emailField: Field = {
+  name: "email",
+  required: true,
+  valid: fc.constantFrom("kai.berg@ops.example", " Kai.Berg@Ops.Example "),
+  validText: fc.constantFrom("kai.berg@ops.example"),
+  invalid: fc.oneof(present(notAString), stringsNot(accepts(addPersonSchema.shape.email))),
+  invalidText: stringsNot(accepts(addPersonSchema.shape.email)),
+};
+const roleValues = [...ROLES];
+const rolesField: Field = {
+  name: "roles",
+  required: true,
+  repeatable: true,
+  valid: fc.constantFrom("SRE", ["PRODUCT"], ["AUDITOR", "SRE"]),
+  validText: fc.constantFrom(...roleValues),
+  invalid: fc.oneof(structures, fc.integer(), fc.boolean(), fc.constant([]), stringsNot((s) => roleValues.includes(s as never)), fc.constant(["SRE", "ROOT"])),
+  invalidText: stringsNot((s) => roleValues.includes(s as never)),
+};
+const reviewDate: Field = {
+  name: "date",
+  valid: fc.constantFrom(undefined, "", "2026-11-03"),
+  validText: fc.constantFrom("", "2026-11-03"),
+  invalid: fc.oneof(present(notAString), stringsNot(accepts(accessReviewQuerySchema.shape.date))),
+  invalidText: stringsNot(accepts(accessReviewQuerySchema.shape.date)),
+};
+
 // ---- the actions -------------------------------------------------------------------------------------------------
 
-type Who = "sre" | "ic" | "owner" | "auditor";
-type Fixtures = { liveRun: string; skippable: string; abortable: string; endedRun: string; incident: string; onboarding: string; headJson: string };
+type Who = "sre" | "ic" | "owner" | "auditor" | "infosec";
+type Fixtures = { liveRun: string; skippable: string; abortable: string; endedRun: string; incident: string; onboarding: string; headJson: string; person: string; accessRequest: string };
 
 type Spec = {
   def: AnyActionDefinition<never, unknown, unknown>;
@@ -402,6 +432,28 @@ const SPECS: Record<string, Spec> = {
   runFirstFlowAction: spec(onboardingActions.runFirstFlowAction, "owner", [uuid("onboardingId")], (fx) => fc.record({ onboardingId: some(fx.onboarding, newUuid) })),
   verifyTelemetryAction: spec(onboardingActions.verifyTelemetryAction, "owner", [uuid("onboardingId")], (fx) => fc.record({ onboardingId: some(fx.onboarding, newUuid) })),
   confirmTrainingAction: spec(onboardingActions.confirmTrainingAction, "owner", [uuid("onboardingId")], (fx) => fc.record({ onboardingId: some(fx.onboarding, newUuid) })),
+  addPersonAction: spec(accessActions.addPersonAction, "infosec", [emailField, text("name", { min: 1, max: 200, required: true }), rolesField, text("reason", { max: 500 })], () =>
+    fc.record({ email: fc.stringMatching(/^[a-z]{1,12}\.[a-z]{1,12}@ops\.example$/), name: hostileField(1, 200), roles: fc.constantFrom("PRODUCT", ["SRE"], ["AUDITOR", "BUSINESS"]), reason: optional(hostileField(1, 500)) }),
+  ),
+  grantRoleAction: spec(accessActions.grantRoleAction, "infosec", [uuid("personId"), choice("role", roleValues), text("reason", { max: 500 })], (fx) =>
+    fc.record({ personId: some(fx.person, newUuid), role: fc.constantFrom(...roleValues), reason: optional(hostileField(1, 500)) }),
+  ),
+  revokeRoleAction: spec(accessActions.revokeRoleAction, "infosec", [uuid("personId"), choice("role", roleValues)], (fx) =>
+    fc.record({ personId: some(fx.person, newUuid), role: fc.constantFrom(...roleValues) }),
+  ),
+  decideGrantAction: spec(accessActions.decideGrantAction, "infosec", [uuid("requestId"), choice("decision", ["approve", "reject"])], (fx) =>
+    fc.record({ requestId: some(fx.accessRequest, newUuid), decision: fc.constantFrom("approve", "reject") }),
+  ),
+  setDisabledAction: spec(accessActions.setDisabledAction, "infosec", [uuid("personId"), choice("state", ["disabled", "enabled"])], (fx) =>
+    fc.record({ personId: some(fx.person, newUuid), state: fc.constantFrom("disabled", "enabled") }),
+  ),
+  exportAccessReviewAction: spec(
+    accessActions.exportAccessReviewAction,
+    "auditor",
+    [reviewDate, pattern("runbookId", RUNBOOK_ID, fc.constantFrom("RB-LAUNCH-002", ""), { optional: true })],
+    () => fc.record({ date: fc.constantFrom(undefined, "", "2026-11-03", "2026-02-29"), runbookId: fc.constantFrom(undefined, "", "RB-LAUNCH-002", "RB-CORE-999", " RB-LAUNCH-002") }),
+    false,
+  ),
 };
 
 // ---- generated inputs --------------------------------------------------------------------------------------------
@@ -549,6 +601,7 @@ beforeAll(async () => {
     ic: await actorByEmail(client, "ines.carter@ops.example"),
     owner: await actorByEmail(client, "rui.costa@ops.example"),
     auditor: await actorByEmail(client, "ada.mensah@ops.example"),
+    infosec: await actorByEmail(client, "omar.haddad@ops.example"),
   };
   tables = (await client.$queryRawUnsafe<{ t: string }[]>(`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1`)).map((r) => r.t);
   const ok = <T,>(r: ActionResult<T>): T => {
@@ -577,7 +630,9 @@ beforeAll(async () => {
   ).onboardingId;
   const signed = ok(await executeAction(auditActions.signHeadAction, people.auditor, {}));
   if (!signed.signed) throw new Error("fixture: head not signed");
-  fx = { liveRun, skippable, abortable, endedRun, incident, onboarding, headJson: JSON.stringify(exportHead({ ...signed.head, id: BigInt(signed.head.id!), seq: BigInt(signed.head.seq), at: new Date(signed.head.at!), reason: signed.head.reason! })) };
+  const person = ok(await executeAction(accessActions.addPersonAction, people.infosec, { email: "fuzz.target@ops.example", name: "Fuzz Target", roles: ["SRE"] })).personId;
+  const accessRequest = ok(await executeAction(accessActions.grantRoleAction, people.infosec, { personId: person, role: "AUDITOR" })).requestId!;
+  fx = { person, accessRequest, liveRun, skippable, abortable, endedRun, incident, onboarding, headJson: JSON.stringify(exportHead({ ...signed.head, id: BigInt(signed.head.id!), seq: BigInt(signed.head.seq), at: new Date(signed.head.at!), reason: signed.head.reason! })) };
 }, 60_000);
 
 afterAll(async () => {

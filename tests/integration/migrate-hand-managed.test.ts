@@ -56,7 +56,7 @@ afterAll(() => {
 });
 
 describe("migrate dev with hand-managed objects", () => {
-  it("creates no migration for the current schema, and keeps the trigram index on audit_event", async () => {
+  it("creates no migration for the current schema, and keeps the trigram index and the one-pending-request index", async () => {
     expect(admin).toBeTruthy();
     const dir = migrationsCopy();
     const before = readdirSync(dir).sort();
@@ -65,6 +65,7 @@ describe("migrate dev with hand-managed objects", () => {
     expect(result.created).toBeNull();
     expect(readdirSync(dir).sort()).toEqual(before);
     expect(await indexesOf(url, "audit_event")).toContain("audit_event_details_trgm_idx");
+    expect(await indexesOf(url, "access_request")).toContain("access_request_one_pending");
   });
 
   it("leaves out the DROP that Prisma generates for an index it does not know, and writes nothing when that was all", async () => {

@@ -1,0 +1,133 @@
+import { describe, expect, it } from "vitest";
+import { heldDuring, rebuildRoleHistory, type HistoryEvent, type PersonRow } from "./history";
+
+const t = (hhmm: string, day = "2026-11-03") => new Date(`${day}T${hhmm}:00.000Z`);
+let seq = 0n;
+const ev = (at: Date, action: string, targetId: string | null, details: unknown, targetType: string | null = "person"): HistoryEvent => ({ seq: ++seq, at, action, targetType: targetId ? targetType : null, targetId, details });
+const snap = (roles: string[], over: Record<string, unknown> = {}) => ({ email: "x@ops.example", name: "X", roles, idpRoles: [], blockedRoles: [], disabled: false, ...over });
+const row = (id: string, over: Partial<PersonRow> = {}): PersonRow => ({ id, email: `${id}@ops.example`, name: id.toUpperCase(), createdAt: t("00:00", "2026-11-01"), roles: [], idpRoles: [], blockedRoles: [], disabled: false, ...over });
+const stretches = (h: ReturnType<typeof rebuildRoleHistory>, id: string) =>
+  h.roles.filter((r) => r.personId === id).map((r) => ({ role: r.role, from: r.from.toISOString(), to: r.to?.toISOString() ?? null, sources: r.sources, recorded: r.recorded }));
+
+describe("rebuilding who held which role when", () => {
+  it("follows a person from the seed through a grant, an approval and a revocation", () => {
+    const events = [
+      ev(t("01:00", "2026-11-01"), "system.seed", null, { people: [{ id: "sam", ...snap(["SRE"]) }] }),
+      ev(t("09:00"), "access.role.granted", "sam", { before: snap(["SRE"]), after: snap(["SRE", "PRODUCT"]) }),
+      ev(t("10:00"), "access.grant.requested", "sam", { role: "AUDITOR", person: snap(["SRE", "PRODUCT"]) }),
+      ev(t("11:00"), "access.grant.approved", "sam", { before: snap(["SRE", "PRODUCT"]), after: snap(["SRE", "PRODUCT", "AUDITOR"]) }),
+      ev(t("15:00"), "access.role.revoked", "sam", { before: snap(["SRE", "PRODUCT", "AUDITOR"]), after: snap(["SRE", "AUDITOR"]) }),
+    ];
+    const h = rebuildRoleHistory(events, [row("sam", { roles: ["SRE", "AUDITOR"] })]);
+    expect(stretches(h, "sam")).toEqual([
+      { role: "SRE", from: "2026-11-01T01:00:00.000Z", to: null, sources: ["portal"], recorded: true },
+      { role: "PRODUCT", from: "2026-11-03T09:00:00.000Z", to: "2026-11-03T15:00:00.000Z", sources: ["portal"], recorded: true },
+      { role: "AUDITOR", from: "2026-11-03T11:00:00.000Z", to: null, sources: ["portal"], recorded: true },
+    ]);
+    expect(h.roles.find((r) => r.role === "PRODUCT")).toMatchObject({ fromSeq: events[1].seq, toSeq: events[4].seq });
+    expect(h.through).toBe(events[4].seq);
+  });
+
+  it("follows roles from the identity provider: just-in-time creation, a change at sign-in, a block here", () => {
+    const h = rebuildRoleHistory(
+      [
+        // A just-in-time creation as recorded before creations carried `after`.
+        ev(t("08:00"), "person.create", "nia", { source: "identity provider (just in time)", email: "nia@corp.example", name: "Nia", idpRoles: ["SRE"] }),
+        ev(t("12:00"), "person.idp_roles", "nia", { before: ["SRE"], after: ["SRE", "INCIDENT_COMMANDER"] }),
+        ev(t("13:00"), "access.role.revoked", "nia", { before: snap([], { idpRoles: ["SRE", "INCIDENT_COMMANDER"] }), after: snap([], { idpRoles: ["SRE", "INCIDENT_COMMANDER"], blockedRoles: ["INCIDENT_COMMANDER"] }) }),
+        // The next sign-in still maps the group: the block holds.
+        ev(t("14:00"), "person.idp_roles", "nia", { before: ["SRE", "INCIDENT_COMMANDER"], after: ["INCIDENT_COMMANDER"] }),
+      ],
+      [row("nia")],
+    );
+    expect(stretches(h, "nia")).toEqual([
+      { role: "SRE", from: "2026-11-03T08:00:00.000Z", to: "2026-11-03T14:00:00.000Z", sources: ["identity provider"], recorded: true },
+      { role: "INCIDENT_COMMANDER", from: "2026-11-03T12:00:00.000Z", to: "2026-11-03T13:00:00.000Z", sources: ["identity provider"], recorded: true },
+    ]);
+  });
+
+  it("keeps one stretch while the source changes, and names both sources", () => {
+    const h = rebuildRoleHistory(
+      [
+        ev(t("08:00"), "person.create", "p", { source: "command line", before: null, after: snap(["SRE"]) }),
+        ev(t("09:00"), "person.idp_roles", "p", { before: [], after: ["SRE"] }),
+        ev(t("10:00"), "access.role.revoked", "p", { before: snap(["SRE"], { idpRoles: ["SRE"] }), after: snap([], { idpRoles: ["SRE"], blockedRoles: ["SRE"] }) }),
+      ],
+      [row("p")],
+    );
+    expect(stretches(h, "p")).toEqual([{ role: "SRE", from: "2026-11-03T08:00:00.000Z", to: "2026-11-03T10:00:00.000Z", sources: ["portal", "identity provider"], recorded: true }]);
+  });
+
+  it("records disabled stretches, and ignores events that say nothing about access", () => {
+    const h = rebuildRoleHistory(
+      [
+        ev(t("08:00"), "access.person.added", "p", { before: null, after: snap(["SRE"]) }),
+        ev(t("09:00"), "person.identity_bound", "p", { before: { issuer: null }, after: { issuer: "https://idp" } }),
+        ev(t("10:00"), "access.person.disabled", "p", { before: snap(["SRE"]), after: snap(["SRE"], { disabled: true }) }),
+        ev(t("12:00"), "access.person.enabled", "p", { before: snap(["SRE"], { disabled: true }), after: snap(["SRE"]) }),
+      ],
+      [row("p")],
+    );
+    expect(stretches(h, "p")).toEqual([{ role: "SRE", from: "2026-11-03T08:00:00.000Z", to: null, sources: ["portal"], recorded: true }]);
+    expect(h.disabled.map((d) => [d.from.toISOString(), d.to?.toISOString()])).toEqual([["2026-11-03T10:00:00.000Z", "2026-11-03T12:00:00.000Z"]]);
+  });
+
+  it("starts a person the log does not cover from their creation from what the first event says came before, unrecorded", () => {
+    const h = rebuildRoleHistory([ev(t("09:00"), "person.update", "old", { source: "command line", before: snap(["SRE"]), after: snap(["SRE", "AUDITOR"]) })], [row("old", { roles: ["SRE", "AUDITOR"] })]);
+    expect(stretches(h, "old")).toEqual([
+      { role: "SRE", from: "2026-11-01T00:00:00.000Z", to: null, sources: ["portal"], recorded: false },
+      { role: "AUDITOR", from: "2026-11-03T09:00:00.000Z", to: null, sources: ["portal"], recorded: true },
+    ]);
+  });
+
+  it("starts a person with no event at all from their row, unrecorded", () => {
+    const h = rebuildRoleHistory([], [row("quiet", { roles: ["BUSINESS"], disabled: true })]);
+    expect(stretches(h, "quiet")).toEqual([{ role: "BUSINESS", from: "2026-11-01T00:00:00.000Z", to: null, sources: ["portal"], recorded: false }]);
+    expect(h.disabled).toHaveLength(1);
+    expect(h.through).toBeNull();
+  });
+
+  it("orders events by sequence, not by the order given, and names people as they are now", () => {
+    const a = ev(t("08:00"), "access.person.added", "p", { before: null, after: snap(["SRE"], { name: "Old Name" }) });
+    const b = ev(t("09:00"), "access.role.revoked", "p", { before: snap(["SRE"]), after: snap([]) });
+    const h = rebuildRoleHistory([b, a], [row("p", { name: "New Name" })]);
+    expect(stretches(h, "p")).toEqual([{ role: "SRE", from: "2026-11-03T08:00:00.000Z", to: "2026-11-03T09:00:00.000Z", sources: ["portal"], recorded: true }]);
+    expect(h.roles[0].name).toBe("New Name");
+  });
+});
+
+describe("who held a role during a window", () => {
+  const h = rebuildRoleHistory(
+    [
+      ev(t("08:00", "2026-11-02"), "access.person.added", "ic", { before: null, after: snap(["INCIDENT_COMMANDER"]) }),
+      ev(t("10:00"), "access.person.disabled", "ic", { before: snap(["INCIDENT_COMMANDER"]), after: snap(["INCIDENT_COMMANDER"], { disabled: true }) }),
+      ev(t("16:00"), "access.person.enabled", "ic", { before: snap(["INCIDENT_COMMANDER"], { disabled: true }), after: snap(["INCIDENT_COMMANDER"]) }),
+      ev(t("08:00"), "access.person.added", "sre", { before: null, after: snap(["SRE"]) }),
+      ev(t("09:00"), "access.role.revoked", "sre", { before: snap(["SRE"]), after: snap([]) }),
+      ev(t("08:00", "2026-11-04"), "access.person.added", "late", { before: null, after: snap(["SRE"]) }),
+      ev(t("08:00"), "access.person.added", "off", { before: null, after: snap(["SRE"], { disabled: true }) }),
+    ],
+    [row("ic"), row("sre"), row("late"), row("off", { disabled: true })],
+  );
+  const day = { from: t("00:00"), to: t("00:00", "2026-11-04") };
+
+  it("counts people who held the role at some moment of the day, minus the time they were disabled", () => {
+    const spans = heldDuring(h, ["SRE", "INCIDENT_COMMANDER"], day.from, day.to).map((s) => [s.personId, s.role, s.from.toISOString().slice(11, 16), s.to.toISOString()]);
+    expect(spans).toEqual([
+      ["ic", "INCIDENT_COMMANDER", "00:00", "2026-11-03T10:00:00.000Z"],
+      ["ic", "INCIDENT_COMMANDER", "16:00", "2026-11-04T00:00:00.000Z"],
+      ["sre", "SRE", "08:00", "2026-11-03T09:00:00.000Z"],
+    ]);
+  });
+
+  it("leaves out other roles, people added after the day, and people disabled all day", () => {
+    expect(heldDuring(h, ["AUDITOR"], day.from, day.to)).toEqual([]);
+    const people = new Set(heldDuring(h, ["SRE"], day.from, day.to).map((s) => s.personId));
+    expect(people).toEqual(new Set(["sre"]));
+  });
+
+  it("treats the window as half-open: a role that ends when the window starts does not count", () => {
+    expect(heldDuring(h, ["SRE"], t("09:00"), t("10:00"))).toEqual([]);
+    expect(heldDuring(h, ["SRE"], t("08:59"), t("09:00"))).toHaveLength(1);
+  });
+});
