@@ -76,7 +76,7 @@ function serverActionEndpoints(): string[] {
 
 // ---- the rows ----------------------------------------------------------------------------------------------------
 
-type Fixture = { runId: string; incidentId: string; onboardingId: string; seq: string; headId: string };
+type Fixture = { runId: string; incidentId: string; onboardingId: string; seq: string; headId: string; personId: string };
 /** What a call came back with: an HTTP status, or an action's result code (OK for success). */
 type Outcome = { status: number } | { code: string };
 type Access =
@@ -133,6 +133,7 @@ const ENDPOINTS: Record<string, Row> = {
   "GET /api/health/ready": { access: { open: "readiness for the orchestrator and load balancer; names no data" } },
   "GET /metrics": { access: { open: "Prometheus: bearer token PORTAL_METRICS_TOKEN, compared in constant time (metrics tests)" } },
   "GET /api/control-plane/openapi.json": { access: { open: "the public contract" } },
+  "GET /api/home": { access: { signedIn: true }, call: () => route("api/home/route.ts", "GET", "/api/home") },
   "GET /api/me": { access: { signedIn: true }, call: () => route("api/me/route.ts", "GET", "/api/me") },
   "GET /api/control-plane/status": { access: { signedIn: true }, call: () => route("api/control-plane/status/route.ts", "GET", "/api/control-plane/status") },
   "GET /api/panels": { access: { permission: "panels.view" }, call: () => route("api/panels/route.ts", "GET", "/api/panels") },
@@ -163,7 +164,14 @@ const ENDPOINTS: Record<string, Row> = {
   "POST /api/audit/heads/verify": { access: { permission: "audit.verify" }, call: () => route("api/audit/heads/verify/route.ts", "POST", "/api/audit/heads/verify", {}, { head: "{}" }) },
   "POST /api/audit/verify": { access: { permission: "audit.verify" }, call: () => route("api/audit/verify/route.ts", "POST", "/api/audit/verify", {}, {}) },
 
+  "GET /api/access/review": { access: { permission: "access.review" }, call: () => route("api/access/review/route.ts", "GET", "/api/access/review?date=2026-11-03&runbookId=RB-LAUNCH-002") },
+
   // Server actions.
+  "action (access)#addPerson": { access: { permission: "access.admin" }, call: () => action("(access)/actions.ts", "addPerson", { email: `new.${crypto.randomUUID().slice(0, 8)}@ops.example`, name: "New Person", roles: "BUSINESS" }) },
+  "action (access)#grantRole": { access: { permission: "access.admin" }, call: (fx) => action("(access)/actions.ts", "grantRole", { personId: fx.personId, role: "PRODUCT" }) },
+  "action (access)#revokeRole": { access: { permission: "access.admin" }, call: (fx) => action("(access)/actions.ts", "revokeRole", { personId: fx.personId, role: "PRODUCT" }) },
+  "action (access)#decideGrant": { access: { permission: "access.admin" }, call: () => action("(access)/actions.ts", "decideGrant", { requestId: crypto.randomUUID(), decision: "approve" }) },
+  "action (access)#setDisabled": { access: { permission: "access.admin" }, call: (fx) => action("(access)/actions.ts", "setDisabled", { personId: fx.personId, state: "disabled" }) },
   "action (auth)#signInAsSeededPerson": { access: { open: "sign-in itself: seeded people on the embedded default only (dev-sign-in tests)" } },
   "action (auth)#signInWithOidc": { access: { open: "sign-in itself: starts the OpenID flow (single-sign-on.sso.spec.ts)" } },
   "action (auth)#signOutAction": { access: { open: "ends whatever session there is (session-version tests)" } },
@@ -240,7 +248,8 @@ beforeAll(async () => {
   if (!onboarding.ok) throw new Error(`fixture: ${JSON.stringify(onboarding)}`);
   const last = await client.auditEvent.findFirstOrThrow({ orderBy: { seq: "desc" } });
   const headRow = await client.chainHead.findFirstOrThrow({ orderBy: { id: "desc" } });
-  fx = { runId: run.data.runId, incidentId: incident.data.incidentId, onboardingId: onboarding.data.onboardingId, seq: last.seq.toString(), headId: headRow.id.toString() };
+  const target = await client.person.create({ data: { email: "matrix.target@ops.example", name: "Matrix Target", roles: ["BUSINESS"] } });
+  fx = { personId: target.id, runId: run.data.runId, incidentId: incident.data.incidentId, onboardingId: onboarding.data.onboardingId, seq: last.seq.toString(), headId: headRow.id.toString() };
 });
 afterAll(async () => {
   session.actor = null;

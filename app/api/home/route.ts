@@ -1,13 +1,16 @@
 import { NextResponse } from "next/server";
 import { currentActor } from "@/lib/auth/session";
 import { homeView } from "@/lib/data/home";
+import { readRefusal } from "@/lib/http/read-access";
 
 export const dynamic = "force-dynamic";
 
 /** What needs the signed-in person now (the start page and the nav's badges poll it while visible). */
-export async function GET() {
-  const actor = await currentActor();
-  if (!actor) return NextResponse.json({ message: "Sign in to see what needs you." }, { status: 401, headers: { "Cache-Control": "no-store" } });
-  // Each part is filtered by the person's permissions inside homeView (incidents need incident.view, runs run.view).
+export async function GET(req: Request) {
+  const actor = await currentActor().catch(() => null);
+  // Any signed-in person: each part is filtered by their permissions inside homeView (incidents need
+  // incident.view, runs run.view).
+  const refused = await readRefusal(actor, null, "GET /api/home", req.headers);
+  if (!actor || refused) return refused!;
   return NextResponse.json(await homeView(actor), { headers: { "Cache-Control": "private, no-store" } });
 }
