@@ -14,7 +14,7 @@ import { launchDevSignIn } from "../lib/auth/dev-sign-in";
 import { createDb } from "../lib/db";
 import { seedDatabase } from "../prisma/seed-db";
 import { startSimulator } from "../simulator/server";
-import { DATA_DIR, migrateDatabase, openDatabase } from "./lib/database";
+import { DATA_DIR, mayMigrate, migrateDatabase, openDatabase } from "./lib/database";
 import { portInUse } from "./lib/ports";
 import { localSecret } from "./lib/secrets";
 
@@ -95,8 +95,12 @@ process.on("SIGTERM", () => void shutdown(0));
 
 try {
   // As the owner role; then the portal's own role gets exactly its privileges (prisma/grants.ts).
-  const { applied } = await migrateDatabase(database, (m) => console.warn(`[portal] WARNING: ${m}`));
-  if (applied.length) say(`Applied migrations: ${applied.join(", ")}`);
+  if (await mayMigrate(database)) {
+    const { applied } = await migrateDatabase(database, (m) => console.warn(`[portal] WARNING: ${m}`));
+    if (applied.length) say(`Applied migrations: ${applied.join(", ")}`);
+  } else {
+    say("Not migrating: the role in DATABASE_URL is the application role. Run `npm run db:migrate` with DATABASE_OWNER_URL after each upgrade (docs/deploy.md).");
+  }
   if (embedded) {
     const client = createDb(database.url);
     const created = await seedDatabase(client);

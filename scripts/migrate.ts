@@ -7,12 +7,13 @@
 import { parseArgs } from "node:util";
 import { migrateDev } from "../prisma/migrator";
 import { applyAppGrants, roleOf } from "../prisma/grants";
-import { migrateDatabase, openDatabase } from "./lib/database";
+import { mayMigrate, migrateDatabase, openDatabase } from "./lib/database";
 
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { name: { type: "string" } } });
 const mode = positionals[0] ?? "deploy";
 const db = await openDatabase();
 try {
+  if (!(await mayMigrate(db))) throw new Error('the role in DATABASE_URL is an application role, which cannot change the schema: set DATABASE_OWNER_URL to the owner role (docs/deploy.md, "Database roles").');
   if (mode === "dev") {
     const name = values.name ?? positionals[1];
     if (!name) throw new Error("Give the migration a name: npm run db:migrate:dev -- --name <name>");

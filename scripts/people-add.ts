@@ -7,7 +7,7 @@
 import { createDb } from "../lib/db";
 import { ROLE_LABELS } from "../lib/auth/roles";
 import { addPerson, parsePeopleAddArgs } from "../lib/people/add-person";
-import { migrateDatabase, openDatabase } from "./lib/database";
+import { mayMigrate, migrateDatabase, openDatabase } from "./lib/database";
 
 const parsed = parsePeopleAddArgs(process.argv.slice(2));
 if (!parsed.ok) {
@@ -26,8 +26,8 @@ try {
 }
 const client = createDb(database.url);
 try {
-  // Migrations need the owner role; with the portal's role alone (DATABASE_URL) the database must be migrated already.
-  if (database.embedded || process.env.DATABASE_OWNER_URL) await migrateDatabase(database, (m) => console.warn(`people:add: WARNING: ${m}`));
+  // Migrations need the owner role; with the application role alone (DATABASE_URL) the database must be migrated already.
+  if (await mayMigrate(database)) await migrateDatabase(database, (m) => console.warn(`people:add: WARNING: ${m}`));
   const { created, changed, person } = await addPerson(client, parsed.input);
   const roles = person.roles.map((r) => ROLE_LABELS[r]).join(", ") || "none";
   if (created) console.log(`Created ${person.name} <${person.email}> with roles: ${roles}.`);

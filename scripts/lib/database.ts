@@ -4,6 +4,7 @@
  * the embedded PostgreSQL in .data/postgres with the `portal` database, where both roles are created.
  */
 import path from "node:path";
+import pg from "pg";
 import { migrateDeploy } from "../../prisma/migrator";
 import { applyAppGrants, roleOf, type GrantReport } from "../../prisma/grants";
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedServer } from "./embedded-postgres";
@@ -40,6 +41,23 @@ export async function openDatabase(log: (line: string) => void = () => {}): Prom
     throw e;
   }
   return { url: server.appUrl(EMBEDDED_DB), ownerUrl: server.ownerUrl(EMBEDDED_DB), embedded: server, stop: server.stop };
+}
+
+/**
+ * Whether this process may run migrations: on the embedded database and with DATABASE_OWNER_URL, yes; with
+ * DATABASE_URL alone only where that role can write the migration history (a one-role set-up, or a database not
+ * migrated yet). The application role of a two-role set-up cannot: its migrations are `npm run db:migrate`'s job.
+ */
+export async function mayMigrate(database: Database): Promise<boolean> {
+  if (database.embedded || database.ownerUrl !== database.url) return true;
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ may: boolean }>(`SELECT to_regclass('_prisma_migrations') IS NULL OR has_table_privilege('_prisma_migrations', 'INSERT') AS may`);
+    return rows[0].may;
+  } finally {
+    await client.end();
+  }
 }
 
 /**

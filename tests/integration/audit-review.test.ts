@@ -295,6 +295,9 @@ describe("chain heads", () => {
     const result = await executeAction(verifyChainAction, sre, {});
     expect(result).toMatchObject({ ok: true, data: { ok: true, invalidHeads: [] } });
     if (result.ok && result.data.ok) expect(result.data.headsChecked).toBeGreaterThanOrEqual(3);
+    // Every head signed above, on demand or periodically, was also anchored outside the database, and still agrees.
+    const heads = await client.chainHead.count();
+    expect(result).toMatchObject({ ok: true, data: { anchors: { status: "ok", entries: heads, matched: heads, problems: [], unanchored: [] } } });
     const status = await quickChainStatus(sre);
     expect(status).toMatchObject({ mode: "since-head", result: { ok: true } });
   });

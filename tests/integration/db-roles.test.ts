@@ -5,14 +5,14 @@
  * SECURITY DEFINER functions, whose search_path cannot be hijacked. A database made before the roles existed is
  * handed to the owner and upgraded.
  */
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { appendAudit, verifyChain } from "@/lib/audit/log";
 import { createDb, type Db } from "@/lib/db";
-import { APP_FUNCTIONS, APP_TABLE_PRIVILEGES, OWNER_ONLY_TABLES, applyAppGrants } from "@/prisma/grants";
+import { APP_FUNCTIONS, APP_TABLE_PRIVILEGES, OWNER_ONLY_TABLES, appGrantsSql, applyAppGrants } from "@/prisma/grants";
 import { migrateDeploy } from "@/prisma/migrator";
 import { APP_ROLE, OWNER_ROLE, adoptDatabase, roleUrl } from "@/scripts/lib/db-roles";
 import { databaseUrl, uniqueDatabaseName } from "../support/test-postgres";
@@ -91,6 +91,10 @@ describe("the application role", () => {
       await owner.query(`DROP TABLE IF EXISTS unlisted_probe`);
       await owner.end();
     }
+  });
+
+  it("is granted in docs/deploy.md exactly as prisma/grants.ts grants it", () => {
+    expect(readFileSync(path.resolve(import.meta.dirname, "../../docs/deploy.md"), "utf8")).toContain(appGrantsSql(APP_ROLE));
   });
 
   it("refuses grants that would put the portal in charge of the log", async () => {
