@@ -53,7 +53,7 @@ export async function mayMigrate(database: Database): Promise<boolean> {
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ may: boolean }>(`SELECT to_regclass('_prisma_migrations') IS NULL OR has_table_privilege('_prisma_migrations', 'INSERT') AS may`);
+    const { rows } = await client.query<{ may: boolean }>(`SELECT CASE WHEN to_regclass('_prisma_migrations') IS NULL THEN has_schema_privilege(current_schema(), 'CREATE') ELSE has_table_privilege('_prisma_migrations', 'INSERT') END AS may`);
     return rows[0].may;
   } finally {
     await client.end();
