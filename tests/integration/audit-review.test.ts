@@ -26,7 +26,6 @@ import { actorByEmail, useFreshDatabase } from "./db";
 
 const KEY = process.env.AUDIT_HMAC_KEY!;
 let client: Db;
-let url: string;
 let superUrl: string;
 let sre: Actor;
 let sre2: Actor;
@@ -46,7 +45,7 @@ async function readAll(stream: ReadableStream<Uint8Array>) {
 }
 
 beforeAll(async () => {
-  ({ client, url, superUrl } = await useFreshDatabase({ seed: true }));
+  ({ client, superUrl } = await useFreshDatabase({ seed: true }));
   sre = await actorByEmail(client, "sam.rivera@ops.example");
   sre2 = await actorByEmail(client, "jordan.lee@ops.example");
   auditor = await actorByEmail(client, "ada.mensah@ops.example");
