@@ -52,6 +52,9 @@ describe("the application role", () => {
     }
     const expected = Object.fromEntries(Object.keys(held).map((t) => [t, [...(APP_TABLE_PRIVILEGES[t] ?? [])]]));
     expect(held).toEqual(expected);
+    // Whatever the list says, the audit tables are read-only to the portal and nothing may be deleted anywhere.
+    expect({ audit_event: held.audit_event, chain_head: held.chain_head }).toEqual({ audit_event: ["SELECT"], chain_head: ["SELECT"] });
+    expect(Object.entries(held).filter(([, p]) => p.some((x) => ["DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"].includes(x)))).toEqual([]);
     const { rows: owned } = await su.query(`SELECT relname FROM pg_class WHERE relowner = (SELECT oid FROM pg_roles WHERE rolname = $1)`, [APP_ROLE]);
     expect(owned).toEqual([]);
     const { rows: role } = await su.query(`SELECT rolsuper, rolcreatedb, rolcreaterole, rolbypassrls FROM pg_roles WHERE rolname = $1`, [APP_ROLE]);
