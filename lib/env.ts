@@ -31,13 +31,14 @@ const postgresUrl = z
   .refine((v) => !URL.canParse(v) || new URL(v).username !== "", { message: "must name the role to log in as (postgresql://ROLE:password@host/db)" });
 
 /** The embedded PostgreSQL's data directory (scripts/lib/database.ts); the anchor file must live outside it. */
-const EMBEDDED_PG_DIR = path.resolve(".data", "postgres");
-export const DEFAULT_ANCHOR_FILE = path.resolve(".data", "audit-anchors.jsonl");
+const EMBEDDED_PG_DIR = path.resolve(/*turbopackIgnore: true*/ ".data", "postgres");
+export const DEFAULT_ANCHOR_FILE = path.resolve(/*turbopackIgnore: true*/ ".data", "audit-anchors.jsonl");
 
 const anchorFile = z
   .string()
   .optional()
-  .transform((v) => path.resolve(v?.trim() || DEFAULT_ANCHOR_FILE))
+  // A path chosen at run time, not a file of the build: nothing for the bundler to trace.
+  .transform((v) => path.resolve(/*turbopackIgnore: true*/ v?.trim() || DEFAULT_ANCHOR_FILE))
   .refine((f) => f !== EMBEDDED_PG_DIR && !f.startsWith(EMBEDDED_PG_DIR + path.sep), {
     message: "must be outside the PostgreSQL data directory (.data/postgres): whoever can rewrite the database's files must not reach the anchor with them",
   });
