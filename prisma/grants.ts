@@ -9,7 +9,7 @@
  * granted, so the database ends up with exactly this list whatever was granted before.
  *
  * A new table needs a line here. Until it has one the portal cannot read it, applyAppGrants names it, and
- * tests/integration/db-roles.test.ts fails.
+ * tests/integration/db-roles.test.ts fails. A line for a table the schema does not have (yet) grants nothing.
  */
 import pg from "pg";
 
@@ -31,6 +31,8 @@ export const APP_TABLE_PRIVILEGES: Readonly<Record<string, readonly TablePrivile
   alert: ["SELECT", "INSERT", "UPDATE"],
   onboarding: ["SELECT", "INSERT", "UPDATE"],
   notification: ["SELECT", "INSERT", "UPDATE"],
+  // Access requests (issue 13, on main: migration 20261129120000_access_administration); decided by a conditional update.
+  access_request: ["SELECT", "INSERT", "UPDATE"],
   // INSERT … ON CONFLICT DO UPDATE.
   rate_window: ["SELECT", "INSERT", "UPDATE"],
   // Written once, never changed.
