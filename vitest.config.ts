@@ -1,5 +1,6 @@
 import { defineConfig } from "vitest/config";
 import path from "node:path";
+import { tmpdir } from "node:os";
 
 const alias = { "@": path.resolve(import.meta.dirname) };
 
@@ -27,7 +28,8 @@ export default defineConfig({
           ...selfTest(["tests/integration/**/*.test.ts"], ["tests/integration/global-setup.ts"]),
           environment: "node",
           testTimeout: 30_000,
-          env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "silent" },
+          // Tests never anchor into the laptop's .data/ (useFreshDatabase gives each file an anchor file of its own).
+          env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "silent", AUDIT_ANCHOR_FILE: path.join(tmpdir(), "portal-test-anchors", "audit-anchors.jsonl") },
           hookTimeout: 60_000,
           fileParallelism: true,
           maxWorkers: 2,

@@ -60,6 +60,11 @@ test("an auditor signs heads, filters by action and actor, reads the before/afte
   await expect(result).toContainText("Whole chain OK");
   expect(Number(await page.getByTestId("chain-verify-count").textContent())).toBeGreaterThan(shown);
   await expect(page.getByTestId("chain-verify-head")).toHaveText(/^[0-9a-f]{64}$/);
+  // The heads signed above were also anchored outside the database, and the database still agrees with them.
+  const anchors = page.getByTestId("anchor-check");
+  await expect(anchors).toHaveAttribute("data-status", "ok");
+  await expect(anchors).toContainText("Anchors agree");
+  await expect(anchors).toContainText("audit-anchors.jsonl");
   // With AUDIT_VERIFY_PARALLEL_MIN_EVENTS=0 (server and tests) even this small log is hashed in worker threads, which
   // checks that the worker source survives the production build.
   if (process.env.AUDIT_VERIFY_PARALLEL_MIN_EVENTS === "0") await expect(page.getByTestId("chain-verify-path")).toContainText("worker threads");

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { z } from "zod";
 import { parseRoleMap } from "./auth/role-map";
 
@@ -22,8 +23,48 @@ const devSignIn = z
   .optional()
   .transform((v): "off" | "on" | "force" => (v === "force" ? "force" : v === "true" || v === "1" ? "on" : "off"));
 
+/** A PostgreSQL connection string (postgresql:// or postgres://). */
+const postgresUrl = z
+  .string()
+  .url({ message: "must be a URL such as postgresql://user:password@host:5432/portal" })
+  .refine((v) => !URL.canParse(v) || /^postgres(ql)?:$/.test(new URL(v).protocol), { message: "must start with postgresql:// (or postgres://)" })
+  .refine((v) => !URL.canParse(v) || new URL(v).username !== "", { message: "must name the role to log in as (postgresql://ROLE:password@host/db)" });
+
+/** The embedded PostgreSQL's data directory (scripts/lib/database.ts); the anchor file must live outside it. */
+const EMBEDDED_PG_DIR = path.resolve(/*turbopackIgnore: true*/ ".data", "postgres");
+export const DEFAULT_ANCHOR_FILE = path.resolve(/*turbopackIgnore: true*/ ".data", "audit-anchors.jsonl");
+
+const anchorFile = z
+  .string()
+  .optional()
+  // A path chosen at run time, not a file of the build: nothing for the bundler to trace.
+  .transform((v) => path.resolve(/*turbopackIgnore: true*/ v?.trim() || DEFAULT_ANCHOR_FILE))
+  .refine((f) => f !== EMBEDDED_PG_DIR && !f.startsWith(EMBEDDED_PG_DIR + path.sep), {
+    message: "must be outside the PostgreSQL data directory (.data/postgres): whoever can rewrite the database's files must not reach the anchor with them",
+  });
+
+const webhookUrl = z
+  .string()
+  .optional()
+  .transform((v) => v?.trim() || undefined)
+  .refine((v) => v === undefined || (URL.canParse(v) && /^https?:$/.test(new URL(v).protocol)), { message: "must be an http:// or https:// URL" });
+
+const anchorSchema = z.object({
+  /** Append-only JSON-lines file that every signed chain head is also written to (lib/audit/anchor.ts). */
+  AUDIT_ANCHOR_FILE: anchorFile,
+  /** Optional webhook that every signed chain head is POSTed to. */
+  AUDIT_ANCHOR_WEBHOOK_URL: webhookUrl,
+  AUDIT_ANCHOR_WEBHOOK_TIMEOUT_MS: positiveInt(5_000),
+});
+
 const schema = z.object({
-  DATABASE_URL: z.string().url().optional(),
+  /** The application role the portal serves as (docs/deploy.md, "Database roles"). */
+  DATABASE_URL: postgresUrl.optional(),
+  /**
+   * The owner role, for migrations only. The portal server never needs it (config-check warns when it has it); the
+   * launcher and `npm run db:migrate` read it.
+   */
+  DATABASE_OWNER_URL: postgresUrl.optional(),
   PORTAL_DEV_SIGN_IN: devSignIn,
   /** Set by `npm start` to the DATABASE_URL of the embedded PostgreSQL it started; nobody else sets it. */
   PORTAL_EMBEDDED_DATABASE: z.string().optional(),
@@ -70,21 +111,43 @@ const schema = z.object({
     .refine((v) => v === undefined || v.length >= 16, { message: "must be at least 16 characters" }),
   /** On SIGTERM, the longest the portal waits for requests and deliveries in flight before it exits, in ms. */
   PORTAL_SHUTDOWN_TIMEOUT_MS: positiveInt(8_000),
+  ...anchorSchema.shape,
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).optional(),
+}).superRefine((e, ctx) => {
+  if (e.DATABASE_OWNER_URL && !e.DATABASE_URL) {
+    ctx.addIssue({ code: "custom", path: ["DATABASE_OWNER_URL"], message: "is set but DATABASE_URL is not: set both (the owner for migrations, the application role for the portal), or neither for the embedded database" });
+  }
+  if (e.DATABASE_OWNER_URL && e.DATABASE_URL && URL.canParse(e.DATABASE_OWNER_URL) && URL.canParse(e.DATABASE_URL) && new URL(e.DATABASE_OWNER_URL).username === new URL(e.DATABASE_URL).username) {
+    ctx.addIssue({ code: "custom", path: ["DATABASE_OWNER_URL"], message: 'logs in as the same role as DATABASE_URL: the portal would own the audit log and could rewrite it. Give each its own role (docs/deploy.md, "Database roles")' });
+  }
 });
 
 export type Env = z.infer<typeof schema>;
 
 let cached: Env | undefined;
 
-/** Parses a set of environment variables; throws naming every variable that is wrong. */
-export function parseEnv(source: Record<string, string | undefined>): Env {
-  const parsed = schema.safeParse(source);
+function parseWith<T>(s: z.ZodType<T>, source: Record<string, string | undefined>): T {
+  const parsed = s.safeParse(source);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new Error(`Invalid environment: ${problems}`);
   }
   return parsed.data;
+}
+
+/** Parses a set of environment variables; throws naming every variable that is wrong. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  return parseWith(schema, source);
+}
+
+export type AnchorSettings = z.infer<typeof anchorSchema>;
+
+/**
+ * Where signed chain heads are anchored, read afresh on every call (not cached with env()), so a process that
+ * points at another database (a test file, a script) points its anchor elsewhere too.
+ */
+export function anchorSettings(source: Record<string, string | undefined> = process.env): AnchorSettings {
+  return parseWith(anchorSchema, source);
 }
 
 /** Environment variables, parsed once. Unset values keep their documented defaults (README, "Configuration"). */

@@ -21,7 +21,7 @@ import pg from "pg";
 import { GENESIS_HASH, hashEvent, type StoredEvent } from "../lib/audit/chain";
 import { closeDb, createDb } from "../lib/db";
 import { seedDatabase } from "../prisma/seed-db";
-import { createTestDatabase, startTestPostgres } from "../tests/support/test-postgres";
+import { createTestDatabaseWithRoles, startTestPostgres } from "../tests/support/test-postgres";
 
 const { values } = parseArgs({
   options: {
@@ -201,11 +201,12 @@ const loadAtStart = loadavg()[0];
 
 const pgServer = await startTestPostgres();
 try {
-  const url = await createTestDatabase(pgServer.adminUrl, "bench_audit");
+  // The portal's code runs as the application role; the bench builds its world (and empties the log) as the superuser.
+  const { url, superUrl } = await createTestDatabaseWithRoles(pgServer.adminUrl, "bench_audit");
   process.env.DATABASE_URL = url;
   const prisma = createDb(url);
   await seedDatabase(prisma);
-  const client = new pg.Client({ connectionString: url });
+  const client = new pg.Client({ connectionString: superUrl });
   await client.connect();
 
   // A world for the events to refer to: the seeded people, 2,000 runs (a tenth of them on 200 incidents), commands.

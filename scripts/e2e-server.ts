@@ -5,6 +5,9 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { createRequire } from "node:module";
 import { createDb } from "../lib/db";
 import { seedDatabase } from "../prisma/seed-db";
@@ -42,6 +45,8 @@ const child = spawn(process.execPath, [nextBin, "start", "-p", port, "-H", "127.
     PORTAL_DEV_SIGN_IN: "force",
     AUTH_SECRET: randomBytes(32).toString("base64url"),
     AUDIT_HMAC_KEY: randomBytes(32).toString("base64url"),
+    // This run's heads are anchored in a file of its own, never the laptop's .data/audit-anchors.jsonl.
+    AUDIT_ANCHOR_FILE: path.join(mkdtempSync(path.join(tmpdir(), "portal-e2e-anchor-")), "audit-anchors.jsonl"),
     AUTH_TRUST_HOST: "true",
     NEXT_TELEMETRY_DISABLED: "1",
     LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",

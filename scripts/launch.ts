@@ -12,10 +12,9 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { launchDevSignIn } from "../lib/auth/dev-sign-in";
 import { createDb } from "../lib/db";
-import { migrateDeploy } from "../prisma/migrator";
 import { seedDatabase } from "../prisma/seed-db";
 import { startSimulator } from "../simulator/server";
-import { DATA_DIR, openDatabase } from "./lib/database";
+import { DATA_DIR, mayMigrate, migrateDatabase, openDatabase } from "./lib/database";
 import { portInUse } from "./lib/ports";
 import { localSecret } from "./lib/secrets";
 
@@ -96,8 +95,13 @@ process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
 
 try {
-  const applied = await migrateDeploy(database.url);
-  if (applied.length) say(`Applied migrations: ${applied.join(", ")}`);
+  // As the owner role; then the portal's own role gets exactly its privileges (prisma/grants.ts).
+  if (await mayMigrate(database)) {
+    const { applied } = await migrateDatabase(database, (m) => console.warn(`[portal] WARNING: ${m}`));
+    if (applied.length) say(`Applied migrations: ${applied.join(", ")}`);
+  } else {
+    say("Not migrating: the role in DATABASE_URL is the application role. Run `npm run db:migrate` with DATABASE_OWNER_URL after each upgrade (docs/deploy.md).");
+  }
   if (embedded) {
     const client = createDb(database.url);
     const created = await seedDatabase(client);
@@ -120,7 +124,9 @@ if (!controlPlaneUrl) {
 
 const env: NodeJS.ProcessEnv = {
   ...process.env,
+  // The portal serves as the application role; the owner's credentials stay with the migrations.
   DATABASE_URL: database.url,
+  DATABASE_OWNER_URL: undefined,
   CONTROL_PLANE_URL: controlPlaneUrl,
   // Drills inject scenarios into the simulator; only when the simulator is the control plane.
   ...(simulator.stop ? { SIMULATOR_URL: controlPlaneUrl } : {}),
@@ -128,6 +134,8 @@ const env: NodeJS.ProcessEnv = {
   NEXT_TELEMETRY_DISABLED: "1",
   AUTH_SECRET: localSecret(DATA_DIR, "auth-secret", process.env.AUTH_SECRET),
   AUDIT_HMAC_KEY: localSecret(DATA_DIR, "audit-hmac-key", process.env.AUDIT_HMAC_KEY),
+  // Signed chain heads are also appended here, outside the database (lib/audit/anchor.ts).
+  AUDIT_ANCHOR_FILE: process.env.AUDIT_ANCHOR_FILE || path.join(DATA_DIR, "audit-anchors.jsonl"),
   ALERTMANAGER_WEBHOOK_TOKEN: localSecret(DATA_DIR, "alertmanager-token", process.env.ALERTMANAGER_WEBHOOK_TOKEN),
   AUTH_TRUST_HOST: process.env.AUTH_TRUST_HOST ?? "true",
   PORTAL_DEV_SIGN_IN: devSignIn.value,

@@ -1,13 +1,13 @@
 /**
  * `npm run people:add -- --email … --name … --role INFOSEC [--role SRE,AUDITOR] [--enable]`: creates or updates a
  * person on the portal's database (DATABASE_URL, or the embedded one in .data/ when it is unset), audited as the
- * command line. How a fresh production deployment gets its first administrator. Applies pending migrations first.
+ * command line. How a fresh production deployment gets its first administrator. Applies pending migrations first
+ * where it has the owner role (the embedded database, or DATABASE_OWNER_URL); otherwise run `npm run db:migrate` first.
  */
 import { createDb } from "../lib/db";
 import { ROLE_LABELS } from "../lib/auth/roles";
 import { addPerson, parsePeopleAddArgs } from "../lib/people/add-person";
-import { migrateDeploy } from "../prisma/migrator";
-import { openDatabase } from "./lib/database";
+import { mayMigrate, migrateDatabase, openDatabase } from "./lib/database";
 
 const parsed = parsePeopleAddArgs(process.argv.slice(2));
 if (!parsed.ok) {
@@ -26,7 +26,8 @@ try {
 }
 const client = createDb(database.url);
 try {
-  await migrateDeploy(database.url);
+  // Migrations need the owner role; with the application role alone (DATABASE_URL) the database must be migrated already.
+  if (await mayMigrate(database)) await migrateDatabase(database, (m) => console.warn(`people:add: WARNING: ${m}`));
   const { created, changed, person } = await addPerson(client, parsed.input);
   const roles = person.roles.map((r) => ROLE_LABELS[r]).join(", ") || "none";
   if (created) console.log(`Created ${person.name} <${person.email}> with roles: ${roles}.`);

@@ -20,15 +20,47 @@ function Failure({ result }: { result: ActionResult<unknown> | null }) {
   );
 }
 
+const ANCHOR_STATUS: Record<NonNullable<ChainReport["anchors"]>["status"], string> = {
+  ok: "Anchors agree",
+  mismatch: "Anchors disagree",
+  empty: "Nothing anchored yet",
+  unreadable: "Anchor file unreadable",
+  none: "Nothing anchored yet",
+};
+
+/** The database's heads compared with the copies outside it (the anchor file). */
+function AnchorCheck({ anchors }: { anchors: NonNullable<ChainReport["anchors"]> }) {
+  return (
+    <div data-testid="anchor-check" data-status={anchors.status} className="mt-2 border-t border-current/20 pt-2">
+      <strong>{ANCHOR_STATUS[anchors.status]}</strong>: {anchors.message}
+      {anchors.problems.length > 0 && (
+        <ul className="mt-1 list-disc pl-5" data-testid="anchor-problems">
+          {anchors.problems.map((p, i) => (
+            <li key={i} data-kind={p.kind}>
+              {p.detail}
+            </li>
+          ))}
+          {anchors.moreProblems > 0 && <li>…and {anchors.moreProblems} more.</li>}
+        </ul>
+      )}
+      <span className="mt-1 block text-xs opacity-80">
+        {anchors.entries} anchored head{anchors.entries === 1 ? "" : "s"} in <span className="break-all font-mono">{anchors.file}</span>
+        {anchors.webhook ? "; each is also sent to the anchor webhook, whose receiver keeps its own copy." : "."}
+      </span>
+    </div>
+  );
+}
+
 /** What a whole-chain verification found, in words. */
 export function ChainReportView({ report }: { report: ChainReport }) {
+  const good = report.ok && report.anchors?.status !== "mismatch";
   return (
     <div
       data-testid="chain-verify-result"
       role="status"
       className={cx(
         "mt-3 rounded-md border p-3 text-sm",
-        report.ok ? "border-emerald-300 bg-emerald-50 text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-200" : "border-red-300 bg-red-50 text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-200",
+        good ? "border-emerald-300 bg-emerald-50 text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-200" : "border-red-300 bg-red-50 text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-200",
       )}
     >
       {report.ok ? (
@@ -47,10 +79,11 @@ export function ChainReportView({ report }: { report: ChainReport }) {
         </>
       )}
       <span className="mt-1 block text-xs opacity-80">
-        Checked against {report.headsChecked} signed head{report.headsChecked === 1 ? "" : "s"} in {(report.ms / 1000).toFixed(1)} s
+        Checked against {report.headsChecked} signed head{report.headsChecked === 1 ? "" : "s"} (in the database and the anchor file) in {(report.ms / 1000).toFixed(1)} s
         <span data-testid="chain-verify-path">{report.path === "parallel" ? " (hashed in worker threads)" : ""}</span>.
         {report.invalidHeads.length > 0 && ` Heads with an invalid signature (not trusted): #${report.invalidHeads.join(", #")}.`}
       </span>
+      {report.anchors && <AnchorCheck anchors={report.anchors} />}
     </div>
   );
 }

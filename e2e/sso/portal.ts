@@ -5,6 +5,9 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { createRequire } from "node:module";
 import { createDb } from "../../lib/db";
 import { seedDatabase } from "../../prisma/seed-db";
@@ -43,6 +46,7 @@ export async function startPortal(port: number, env: Record<string, string>, nam
       PORTAL_JOBS: "off",
       PORTAL_RELAY: "off",
       PORTAL_AUDIT_HEADS: "off",
+      AUDIT_ANCHOR_FILE: path.join(mkdtempSync(path.join(tmpdir(), "portal-sso-anchor-")), "audit-anchors.jsonl"),
       NEXT_TELEMETRY_DISABLED: "1",
       LOG_LEVEL: "info",
       ...env,

@@ -10,30 +10,48 @@ import { AuthorizationError, can } from "../auth/permissions";
 import type { Actor } from "../auth/roles";
 import { db, type Db, type Tx } from "../db";
 import { verifyChainOnce } from "./verify-once";
-import { env } from "../env";
 import type { VerifyResult } from "./chain";
 import { verifyChain } from "./log";
 import { exportHead, headAuditDetails, insertHead, loadAnchors, prepareHead, verifyAgainstHead, type HeadCheck } from "./heads";
+import { anchorHead, anchorsForChain, compareAnchors, readAnchorFile, type AnchorReport } from "./anchor";
+import { anchorSettings, env, type AnchorSettings } from "../env";
 import { bundleRequestSchema, exportRequestSchema, filterToQuery, signHeadSchema, verifyHeadSchema } from "../validation/audit";
 
-/** A verification result in plain JSON (for server actions, route handlers and audit details). */
-export type ChainReport =
-  | { ok: true; events: number; headSeq: string | null; headHash: string; headsChecked: number; invalidHeads: string[]; ms: number; path?: "parallel" | "sequential" }
-  | { ok: false; verifiedBeforeBreak: number; seq: string; problem: string; detail: string; range: { from: string; to: string } | null; headsChecked: number; invalidHeads: string[]; ms: number; path?: "parallel" | "sequential" };
+type ReportExtra = { headsChecked: number; invalidHeads: string[]; ms: number; path?: "parallel" | "sequential"; anchors?: AnchorReport };
 
-export function chainReport(v: VerifyResult, extra: { headsChecked: number; invalidHeads: string[]; ms: number; path?: "parallel" | "sequential" }): ChainReport {
+/**
+ * A verification result in plain JSON (for server actions, route handlers and audit details). `ok` is the chain
+ * walk's verdict, checked against the database's signed heads and the anchored ones; `anchors` compares the anchor
+ * file with the database's heads (a deleted or rewritten head shows there even where the events still link up).
+ */
+export type ChainReport =
+  | ({ ok: true; events: number; headSeq: string | null; headHash: string } & ReportExtra)
+  | ({ ok: false; verifiedBeforeBreak: number; seq: string; problem: string; detail: string; range: { from: string; to: string } | null } & ReportExtra);
+
+export function chainReport(v: VerifyResult, extra: ReportExtra): ChainReport {
   return v.ok
     ? { ok: true, events: v.count, headSeq: v.headSeq?.toString() ?? null, headHash: v.headHash, ...extra }
     : { ok: false, verifiedBeforeBreak: v.count, seq: v.seq.toString(), problem: v.problem, detail: v.detail, range: v.range ? { from: v.range.from.toString(), to: v.range.to.toString() } : null, ...extra };
 }
 
-/** The whole chain, from the genesis, checked against every validly signed head on the way. */
-export async function verifyWholeChain(client: Db | Tx, key: string | undefined): Promise<ChainReport> {
+/**
+ * The whole chain, from the genesis, checked against every validly signed head on the way — those in the database
+ * and those in the anchor file outside it — and the anchor file compared with the database's heads.
+ */
+export async function verifyWholeChain(client: Db | Tx, key: string | undefined, settings: AnchorSettings = anchorSettings()): Promise<ChainReport> {
   const started = performance.now();
   const { anchors, invalid } = await loadAnchors(client, key);
+  const file = settings.AUDIT_ANCHOR_FILE;
+  const read = await readAnchorFile(file).catch((e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }));
+  const anchored = "error" in read ? [] : anchorsForChain(read, key);
   let path: "parallel" | "sequential" = "sequential";
-  const result = await verifyChain(client, { anchors, onPath: (p) => (path = p) });
-  return chainReport(result, { headsChecked: anchors.length, invalidHeads: invalid.map((h) => h.id.toString()), ms: Math.round(performance.now() - started), path });
+  const result = await verifyChain(client, { anchors: [...anchors, ...anchored], onPath: (p) => (path = p) });
+  const [heads, end] = await Promise.all([
+    client.chainHead.findMany({ orderBy: { id: "asc" } }),
+    client.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true } }),
+  ]);
+  const report = compareAnchors({ file, webhook: Boolean(settings.AUDIT_ANCHOR_WEBHOOK_URL), read, heads, logEnd: end?.seq ?? null, key });
+  return chainReport(result, { headsChecked: anchors.length + anchored.length, invalidHeads: invalid.map((h) => h.id.toString()), ms: Math.round(performance.now() - started), path, anchors: report });
 }
 
 function hmacKey(): string {
@@ -73,6 +91,13 @@ export const signHeadAction = defineAction({
       data: { signed: true, head: exportHead(head), verifiedEvents: prepared.verified.count },
       audit: { target: { type: "chain_head", id: head.id.toString() }, details: headAuditDetails(prepared.previous, head, prepared.verified) },
     };
+  },
+  // Outside the database, once the head is committed (a head anchored and then rolled back would read as deleted).
+  afterCommit: async ({ data }) => {
+    if (!data.signed) return undefined;
+    const h = data.head;
+    const anchored = await anchorHead({ id: BigInt(h.id), seq: BigInt(h.seq), hash: h.hash, hmac: h.hmac, at: new Date(h.at), reason: h.reason });
+    return anchored.ok ? undefined : anchored.message;
   },
 });
 

@@ -1,11 +1,13 @@
 /**
  * Records a signed chain head periodically, in whichever replica holds the head signer's advisory lock (the same
- * leader loop the background jobs use), whenever events were appended since the last head.
+ * leader loop the background jobs use), whenever events were appended since the last head, and anchors it outside
+ * the database (lib/audit/anchor.ts).
  */
 import { db as defaultDb, type Db } from "../db";
 import { log } from "../log";
 import { startLeaderLoop, type LeaderLoopHandle } from "../jobs/leader-loop";
 import { insertHead, prepareHead } from "./heads";
+import { anchorHead, flushWebhook } from "./anchor";
 
 /** Lock id of the head signer (the audit chain uses 7_231_001, the relay 7_231_002, the background jobs 7_231_003). */
 export const HEAD_SIGNER_LOCK_ID = 7_231_004;
@@ -24,6 +26,7 @@ export async function signHeadIfAdvanced(key: string, client: Db = defaultDb(), 
   }
   const head = await insertHead(client, key, prepared, reason);
   log.info("audit.head.signed", { seq: head.seq, reason, verifiedEvents: prepared.verified.count });
+  await anchorHead(head);
   return head.seq;
 }
 
@@ -35,6 +38,8 @@ export function startHeadSigner(opts: { key: string; intervalMs: number; databas
     databaseUrl: opts.databaseUrl,
     pass: async () => {
       await signHeadIfAdvanced(opts.key);
+      // Heads the webhook has not accepted yet (a failed or slow receiver) are retried here too.
+      void flushWebhook();
       return false;
     },
   });

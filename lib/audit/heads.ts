@@ -9,11 +9,14 @@ import { headSignatureValid, signHead, type ChainAnchor, type VerifyResult } fro
 import { verifyChain } from "./log";
 import { isSqlRunner, prismaRunner, type SqlRunner } from "./source";
 import type { ExportedHead } from "../validation/audit";
+import { anchorSettings } from "../env";
+import { lastAnchored, readAnchorFile } from "./anchor";
+import { log } from "../log";
 
 export type HeadRow = { id: bigint; seq: bigint; hash: string; hmac: string; at: Date; reason: string };
 
 /** The JSON an exported head is (the verify form and evidence bundles take the same object). */
-export function exportHead(h: HeadRow): ExportedHead & { note: string } {
+export function exportHead(h: HeadRow): ExportedHead & { id: string; at: string; reason: string; note: string } {
   return {
     format: "orchestrator-audit-head/v1",
     id: h.id.toString(),
@@ -56,12 +59,25 @@ export type PreparedHead =
 
 /**
  * Verifies the chain up to its current end before a head is signed over it: from the last validly signed head on
- * (whose event must still have the head's hash), or from the genesis when there is none. Never signs over a break.
+ * (whose event must still have the head's hash), or from the genesis when there is none. Never signs over a break,
+ * nor over a chain that no longer has the hash of the newest head in the anchor file (lib/audit/anchor.ts): a
+ * rewrite with recomputed hashes and re-signed heads in the database gets no fresh signature from the portal.
  */
-export async function prepareHead(client: Db | Tx | SqlRunner, heads: Db | Tx, key: string): Promise<PreparedHead> {
+export async function prepareHead(client: Db | Tx | SqlRunner, heads: Db | Tx, key: string, anchorFile: string = anchorSettings().AUDIT_ANCHOR_FILE): Promise<PreparedHead> {
   const run = isSqlRunner(client) ? client : prismaRunner(client);
   const all = await heads.chainHead.findMany({ orderBy: [{ seq: "desc" }, { id: "desc" }], take: 20 });
   const previous = all.find((h) => headSignatureValid(key, h.seq, h.hash, h.hmac)) ?? null;
+  const file = await readAnchorFile(anchorFile).catch((e: unknown) => {
+    log.warn("audit.anchor.unreadable", { file: anchorFile, err: e });
+    return null;
+  });
+  const anchored = file && lastAnchored(file, key);
+  if (anchored) {
+    const [stored] = await run<{ hash: string }>(`SELECT hash FROM audit_event WHERE seq = $1::bigint`, [anchored.seq]);
+    if (!stored || stored.hash !== anchored.hash) {
+      return { ok: false, previous, verification: null, message: `Event ${anchored.seq} ${stored ? "no longer has the hash" : "is gone, though"} anchored head #${anchored.id} recorded outside the database: the log was rewritten. Verify the whole chain; no head was signed.` };
+    }
+  }
   if (previous) {
     const [stored] = await run<{ hash: string }>(`SELECT hash FROM audit_event WHERE seq = $1::bigint`, [previous.seq.toString()]);
     if (!stored || stored.hash !== previous.hash) {
@@ -75,9 +91,16 @@ export async function prepareHead(client: Db | Tx | SqlRunner, heads: Db | Tx, k
   return { ok: true, seq, hash: verification.headHash, previous, verified: { from: (previous?.seq ?? 0n) + 1n, count: verification.count } };
 }
 
-/** Stores a head prepared by prepareHead, signed with the key. */
+/**
+ * Stores a head prepared by prepareHead, signed with the key, through audit_record_head (migration
+ * 20261129121000_audit_roles): the portal's role cannot write chain_head itself, and the function refuses a head
+ * that does not name an event of the chain. Anchor it (anchorHead) once the transaction has committed.
+ */
 export async function insertHead(tx: Db | Tx, key: string, head: { seq: bigint; hash: string }, reason: string): Promise<HeadRow> {
-  return tx.chainHead.create({ data: { seq: head.seq, hash: head.hash, hmac: signHead(key, head.seq, head.hash), reason } });
+  const [row] = await tx.$queryRaw<{ id: bigint; seq: bigint; hash: string; hmac: string; at: Date; reason: string }[]>`
+    SELECT o_id AS "id", o_seq AS "seq", o_hash AS "hash", o_hmac AS "hmac", o_at AS "at", o_reason AS "reason"
+      FROM audit_record_head(${head.seq}::bigint, ${head.hash}, ${signHead(key, head.seq, head.hash)}, ${reason})`;
+  return { ...row, id: BigInt(row.id), seq: BigInt(row.seq), at: new Date(row.at) };
 }
 
 export function headAuditDetails(previous: HeadRow | null, after: HeadRow, verified: { from: bigint; count: number }) {

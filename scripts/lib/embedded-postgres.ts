@@ -9,9 +9,15 @@ import { createInterface } from "node:readline";
 import path from "node:path";
 import { userInfo } from "node:os";
 import { freePort } from "./ports";
+import { APP_ROLE, OWNER_ROLE, ensureRoles, roleUrl } from "./db-roles";
 
 export type EmbeddedServer = {
+  /** As the cluster's superuser (set-up, and tests that play an attacker with every power). */
   url: (database: string) => string;
+  /** As the owner role, which runs migrations (scripts/lib/db-roles.ts). */
+  ownerUrl: (database: string) => string;
+  /** As the application role the portal serves as. */
+  appUrl: (database: string) => string;
   port: number;
   stop: () => Promise<void>;
 };
@@ -42,6 +48,7 @@ function prepareDir(dir: string) {
  * Starts (initialising on first use) a PostgreSQL cluster whose files live in `root`.
  * Listens on loopback only, on a free port, with no Unix socket so it never clashes with a system server.
  * The server is held by a child process (embedded-postgres-process.mjs explains why); `stop()` ends both.
+ * The owner and application roles are created (or their passwords renewed) on every start.
  */
 export async function startEmbeddedPostgres(root: string, opts: { log?: (line: string) => void } = {}): Promise<EmbeddedServer> {
   const absRoot = path.resolve(root);
@@ -62,15 +69,19 @@ export async function startEmbeddedPostgres(root: string, opts: { log?: (line: s
     createInterface({ input: child.stdout }).on("line", (line) => line === "ready" && resolve());
     void exited.then((code) => reject(new Error(`Embedded PostgreSQL exited (code ${code}) before it was ready:\n${recent.join("\n")}`)));
   });
+  const url = (database: string) => `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
   try {
     await ready;
+    await ensureRoles(url("postgres"));
   } catch (e) {
     child.kill("SIGKILL");
     throw e;
   }
   return {
     port,
-    url: (database) => `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
+    url,
+    ownerUrl: (database) => roleUrl(url(database), OWNER_ROLE),
+    appUrl: (database) => roleUrl(url(database), APP_ROLE),
     stop: async () => {
       child.stdin.end();
       await exited;
@@ -78,8 +89,8 @@ export async function startEmbeddedPostgres(root: string, opts: { log?: (line: s
   };
 }
 
-/** Creates a database if it does not exist yet. */
-export async function ensureDatabase(serverUrl: string, name: string, template?: string) {
+/** Creates a database (owned by `owner`, by default the owner role) if it does not exist yet. */
+export async function ensureDatabase(serverUrl: string, name: string, template?: string, owner: string = OWNER_ROLE) {
   const { Client } = (await import("pg")).default;
   const client = new Client({ connectionString: serverUrl });
   await client.connect();
@@ -87,7 +98,7 @@ export async function ensureDatabase(serverUrl: string, name: string, template?:
     const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
     if (found.rowCount === 0) {
       const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
-      await client.query(`CREATE DATABASE ${ident(name)}${template ? ` TEMPLATE ${ident(template)}` : ""}`);
+      await client.query(`CREATE DATABASE ${ident(name)}${template ? ` TEMPLATE ${ident(template)}` : ""} OWNER ${ident(owner)}`);
     }
   } finally {
     await client.end();

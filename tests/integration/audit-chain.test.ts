@@ -7,18 +7,32 @@ import { isSqlRunner, pgRunner, prismaRunner } from "@/lib/audit/source";
 import { anotherFreshDatabase, useFreshDatabase } from "./db";
 
 let client: Db;
+let attacker: pg.Client;
+let ownerUrl: string;
 const actor = { id: "00000000-0000-4000-8000-000000000001", email: "sam.rivera@ops.example", roles: ["SRE" as const] };
 
 beforeAll(async () => {
-  ({ client } = await useFreshDatabase());
+  let superUrl: string;
+  ({ client, superUrl, ownerUrl } = await useFreshDatabase());
+  attacker = new pg.Client({ connectionString: superUrl });
+  await attacker.connect();
 });
 afterAll(async () => {
+  await attacker?.end();
   await client.$disconnect();
 });
 
 /** Edits rows the way an attacker with superuser access would: with the append-only trigger bypassed. */
 async function tamper(sql: string) {
-  await client.$transaction([client.$executeRawUnsafe("SET LOCAL session_replication_role = replica"), client.$executeRawUnsafe(sql)]);
+  await attacker.query("BEGIN");
+  try {
+    await attacker.query("SET LOCAL session_replication_role = replica");
+    await attacker.query(sql);
+    await attacker.query("COMMIT");
+  } catch (e) {
+    await attacker.query("ROLLBACK");
+    throw e;
+  }
 }
 
 describe("audit hash chain on PostgreSQL", () => {
@@ -66,9 +80,17 @@ describe("audit hash chain on PostgreSQL", () => {
     expect((await verifyChain(client)).ok).toBe(true);
   });
 
-  it("refuses UPDATE and DELETE from ordinary sessions", async () => {
-    await expect(client.$executeRawUnsafe(`UPDATE audit_event SET action = 'x' WHERE seq = 1`)).rejects.toThrow(/append-only/);
-    await expect(client.$executeRawUnsafe(`DELETE FROM audit_event WHERE seq = 1`)).rejects.toThrow(/append-only/);
+  it("refuses UPDATE and DELETE to the portal's role (no privilege) and to the owner (the append-only trigger)", async () => {
+    await expect(client.$executeRawUnsafe(`UPDATE audit_event SET action = 'x' WHERE seq = 1`)).rejects.toThrow(/permission denied/);
+    await expect(client.$executeRawUnsafe(`DELETE FROM audit_event WHERE seq = 1`)).rejects.toThrow(/permission denied/);
+    const owner = new pg.Client({ connectionString: ownerUrl });
+    await owner.connect();
+    try {
+      await expect(owner.query(`UPDATE audit_event SET action = 'x' WHERE seq = 1`)).rejects.toThrow(/audit_event is append-only/);
+      await expect(owner.query(`DELETE FROM audit_event WHERE seq = 1`)).rejects.toThrow(/audit_event is append-only/);
+    } finally {
+      await owner.end();
+    }
   });
 
   it("names the event whose details were edited directly in the database", async () => {
@@ -79,9 +101,12 @@ describe("audit hash chain on PostgreSQL", () => {
 
   it("names an event whose details were replaced by a bare JSON value, on every reading path, and still lists it", async () => {
     for (const value of [`'"just a string"'`, `'null'`, `'[1, 2]'`, `'42'`]) {
-      const { client: copy, url } = await anotherFreshDatabase();
+      const { client: copy, url, superUrl } = await anotherFreshDatabase();
       for (let i = 0; i < 5; i++) await copy.$transaction((tx) => appendAudit(tx, { actor, action: "test.bare", details: { i } }));
-      await copy.$transaction([copy.$executeRawUnsafe("SET LOCAL session_replication_role = replica"), copy.$executeRawUnsafe(`UPDATE audit_event SET details = ${value}::jsonb WHERE seq = 3`)]);
+      const su = new pg.Client({ connectionString: superUrl });
+      await su.connect();
+      await su.query(`BEGIN; SET LOCAL session_replication_role = replica; UPDATE audit_event SET details = ${value}::jsonb WHERE seq = 3; COMMIT`);
+      await su.end();
       const pool = new pg.Pool({ connectionString: url, max: 2 });
       for (const reader of [copy, pgRunner(pool)]) {
         for (const parallel of [false, true]) {

@@ -18,6 +18,7 @@ import { useFreshDatabase } from "./db";
 
 let client: Db;
 let pgClient: pg.Client;
+let attacker: pg.Client;
 let original: StoredEvent[];
 
 /**
@@ -64,9 +65,13 @@ const row = (i: number) => {
 
 beforeAll(async () => {
   let url: string;
-  ({ client, url } = await useFreshDatabase());
+  let superUrl: string;
+  ({ client, url, superUrl } = await useFreshDatabase());
+  // The portal's role reads; the superuser writes rows directly (set-up, and the tamperings).
   pgClient = new pg.Client({ connectionString: url });
   await pgClient.connect();
+  attacker = new pg.Client({ connectionString: superUrl });
+  await attacker.connect();
   // Rows written directly (as only a migration or an attacker could), hashes filled in afterwards from what the
   // reference reader gives back, so the chain is valid by the reference definition whatever the content.
   const at = [Date.UTC(1969, 11, 31, 23, 59, 59, 999), Date.UTC(1999, 11, 31, 23, 59, 59, 1), Date.UTC(2026, 10, 28, 9, 30, 0, 5), Date.UTC(9999, 11, 30, 23, 59, 59, 0)];
@@ -93,24 +98,25 @@ beforeAll(async () => {
     text: `UPDATE audit_event a SET "prevHash" = v.p, hash = v.h FROM unnest($1::bigint[], $2::text[], $3::text[]) AS v(s, p, h) WHERE a.seq = v.s`,
     values: [rows.map((e) => e.seq.toString()), rows.map((e) => e.prevHash), rows.map((e) => e.hash)],
   });
-  await pgClient.query(`CREATE TABLE audit_event_copy AS SELECT * FROM audit_event`);
+  await attacker.query(`CREATE TABLE audit_event_copy AS SELECT * FROM audit_event`);
   original = rows;
 });
 
 /** Statements in one transaction with the append-only trigger bypassed, as a superuser attacker (or this setup) can. */
 async function asAttacker(...statements: (string | { text: string; values: unknown[] })[]) {
-  await pgClient.query("BEGIN");
+  await attacker.query("BEGIN");
   try {
-    await pgClient.query("SET LOCAL session_replication_role = replica");
-    for (const s of statements) await pgClient.query(s);
-    await pgClient.query("COMMIT");
+    await attacker.query("SET LOCAL session_replication_role = replica");
+    for (const s of statements) await attacker.query(s);
+    await attacker.query("COMMIT");
   } catch (e) {
-    await pgClient.query("ROLLBACK");
+    await attacker.query("ROLLBACK");
     throw e;
   }
 }
 
 afterAll(async () => {
+  await attacker?.end();
   await pgClient?.end();
   await client?.$disconnect();
 });

@@ -26,7 +26,7 @@ import { actorByEmail, useFreshDatabase } from "./db";
 
 const KEY = process.env.AUDIT_HMAC_KEY!;
 let client: Db;
-let url: string;
+let superUrl: string;
 let sre: Actor;
 let sre2: Actor;
 let auditor: Actor;
@@ -45,7 +45,7 @@ async function readAll(stream: ReadableStream<Uint8Array>) {
 }
 
 beforeAll(async () => {
-  ({ client, url } = await useFreshDatabase({ seed: true }));
+  ({ client, superUrl } = await useFreshDatabase({ seed: true }));
   sre = await actorByEmail(client, "sam.rivera@ops.example");
   sre2 = await actorByEmail(client, "jordan.lee@ops.example");
   auditor = await actorByEmail(client, "ada.mensah@ops.example");
@@ -269,7 +269,8 @@ describe("chain heads", () => {
 
   it("detects truncation and rewriting below an exported head (tampering rolled back)", async () => {
     const head = exportHead(await client.chainHead.findFirstOrThrow({ orderBy: { id: "desc" } }));
-    const c = new pg.Client({ connectionString: url });
+    // As a superuser attacker (the portal's own role has no UPDATE or DELETE on the log).
+    const c = new pg.Client({ connectionString: superUrl });
     await c.connect();
     try {
       await c.query("BEGIN");
@@ -293,6 +294,9 @@ describe("chain heads", () => {
     const result = await executeAction(verifyChainAction, sre, {});
     expect(result).toMatchObject({ ok: true, data: { ok: true, invalidHeads: [] } });
     if (result.ok && result.data.ok) expect(result.data.headsChecked).toBeGreaterThanOrEqual(3);
+    // Every head signed above, on demand or periodically, was also anchored outside the database, and still agrees.
+    const heads = await client.chainHead.count();
+    expect(result).toMatchObject({ ok: true, data: { anchors: { status: "ok", entries: heads, matched: heads, problems: [], unanchored: [] } } });
     const status = await quickChainStatus(sre);
     expect(status).toMatchObject({ mode: "since-head", result: { ok: true } });
   });

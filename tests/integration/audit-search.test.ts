@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryAuditPage, TEXT_WINDOW } from "@/lib/audit/query";
 import { prismaRunner } from "@/lib/audit/source";
-import type { Db } from "@/lib/db";
+import { createDb, type Db } from "@/lib/db";
 import { useFreshDatabase } from "./db";
 
 let client: Db;
@@ -22,16 +22,20 @@ const CODES: Record<number, string> = {
 };
 
 beforeAll(async () => {
-  ({ client } = await useFreshDatabase());
-  // The search does not read the chain, so plain rows will do (the hashes only need to be unique).
-  await client.$executeRawUnsafe(
+  let ownerUrl: string;
+  ({ client, ownerUrl } = await useFreshDatabase());
+  // The search does not read the chain, so plain rows will do (the hashes only need to be unique). Written directly
+  // by the owner: the portal's own role can only append through audit_append.
+  const owner = createDb(ownerUrl);
+  await owner.$executeRawUnsafe(
     `INSERT INTO audit_event (seq, at, action, outcome, details, "prevHash", hash)
      SELECT s, now(), 'test.search', 'allowed', jsonb_build_object('code', coalesce(($1::jsonb) ->> s::text, 'filler'), 'n', s), md5((s - 1)::text), md5(s::text)
        FROM generate_series(1, $2::int) AS s`,
     JSON.stringify(CODES),
     TOTAL,
   );
-  await client.$executeRawUnsafe(`ANALYZE audit_event`);
+  await owner.$executeRawUnsafe(`ANALYZE audit_event`);
+  await owner.$disconnect();
 });
 afterAll(async () => {
   await client.$disconnect();

@@ -7,12 +7,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import pg from "pg";
 import { appendAudit, verifyChain } from "@/lib/audit/log";
-import { ChainVerifier, GENESIS_HASH, hashEvent, type ChainProblem, type StoredEvent, type VerifyResult } from "@/lib/audit/chain";
+import { ChainVerifier, GENESIS_HASH, hashEvent, signHead, type ChainProblem, type StoredEvent, type VerifyResult } from "@/lib/audit/chain";
 import { pgRunner, scanEvents } from "@/lib/audit/source";
+import { verifyWholeChain } from "@/lib/audit/actions";
+import { readAnchorFile } from "@/lib/audit/anchor";
+import { signHeadIfAdvanced } from "@/lib/audit/head-signer";
+import { loadAnchors, prepareHead } from "@/lib/audit/heads";
+import { anchorSettings } from "@/lib/env";
 import type { Db } from "@/lib/db";
-import { useFreshDatabase } from "./db";
+import { anotherFreshDatabase, useFreshDatabase } from "./db";
 
 const N = 200;
 const IN_MEMORY_TRIALS = 500;
@@ -23,6 +31,7 @@ const SEED = Number(process.env.TAMPER_SEED ?? 20261128);
 let client: Db;
 let pgClient: pg.Client;
 let url: string;
+let superUrl: string;
 let original: StoredEvent[];
 let head: { seq: bigint; hash: string };
 
@@ -33,7 +42,7 @@ const people = [
 ];
 
 beforeAll(async () => {
-  ({ client, url } = await useFreshDatabase());
+  ({ client, url, superUrl } = await useFreshDatabase());
   await client.$transaction(
     async (tx) => {
       for (let i = 1; i <= N; i++) {
@@ -236,7 +245,8 @@ describe("tampering with a 200-event chain", () => {
   it.each(slices)(`detects and names random tamperings on PostgreSQL, trials %i+ of ${POSTGRES_TRIALS} (each rolled back)`, async (first) => {
     // A connection per slice: vitest does not stop the loop of a slice that timed out, and two loops sharing one
     // connection would interleave BEGIN, tamper and ROLLBACK (a trial then verifies a log the other loop restored).
-    const conn = new pg.Client({ connectionString: url });
+    // As the superuser: only it can bypass the append-only trigger with session_replication_role.
+    const conn = new pg.Client({ connectionString: superUrl });
     await conn.connect();
     try {
       const run = pgRunner(conn);
@@ -262,5 +272,204 @@ describe("tampering with a 200-event chain", () => {
 
   it("the PostgreSQL trials cover every kind of tampering", () => {
     expect(new Set(pgTamperings.map((t) => t.kind)).size).toBe(13);
+  });
+});
+
+/**
+ * Issue 14 item 5: an insider who can reach the database rewrites the tail of the log and the chain heads so that
+ * everything links up again. As the portal's own role (DATABASE_URL) PostgreSQL refuses every way in; as the owner
+ * (who can do anything to its tables) the rewrite succeeds and passes the in-database verification, and only the
+ * heads anchored outside the database (lib/audit/anchor.ts) show it.
+ */
+describe("rewriting the tail and the heads", () => {
+  const KEY = "tamper-test-audit-key-0123456789";
+  const EVENTS = 50;
+
+  /** A fresh chain of 50 events with two signed heads (at 40 and 50), each anchored in a file of its own. */
+  async function anchoredChain() {
+    const fresh = await anotherFreshDatabase();
+    const anchorFile = path.join(mkdtempSync(path.join(tmpdir(), "portal-tamper-anchor-")), "audit-anchors.jsonl");
+    process.env.AUDIT_ANCHOR_FILE = anchorFile;
+    const append = (i: number) => fresh.client.$transaction((tx) => appendAudit(tx, { actor: people[i % 3], action: "run.step.signed", target: { type: "run", id: `run-${i}` }, details: { i, after: { status: "DONE" } } }));
+    for (let i = 1; i <= 40; i++) await append(i);
+    expect(await signHeadIfAdvanced(KEY, fresh.client)).toBe(40n);
+    for (let i = 41; i <= EVENTS; i++) await append(i);
+    expect(await signHeadIfAdvanced(KEY, fresh.client)).toBe(BigInt(EVENTS));
+    const settings = anchorSettings();
+    expect(settings.AUDIT_ANCHOR_FILE).toBe(anchorFile);
+    expect((await readAnchorFile(anchorFile)).entries.map((e) => e.entry.seq)).toEqual(["40", String(EVENTS)]);
+    return { ...fresh, anchorFile, settings, append };
+  }
+
+  /** What the database alone says: the chain walked against the heads stored in it (with valid HMACs). */
+  async function inDatabaseVerification(c: Db) {
+    const { anchors, invalid } = await loadAnchors(c, KEY);
+    return { result: await verifyChain(c, { anchors }), heads: anchors.length, invalid: invalid.length };
+  }
+
+  /** The owner's rewrite: event `from`'s details changed, it and every later event re-hashed and re-linked. */
+  async function rewriteTail(owner: pg.Client, from: bigint) {
+    const rows: StoredEvent[] = [];
+    for await (const batch of scanEvents(pgRunner(owner))) rows.push(...batch);
+    let prev = rows.find((e) => e.seq === from - 1n)!.hash;
+    const forged = new Map<bigint, StoredEvent>();
+    for (const e of rows.filter((r) => r.seq >= from)) {
+      const body = e.seq === from ? { ...e, details: { ...(e.details as object), after: { status: "SKIPPED" }, forged: true } } : e;
+      const next = { ...body, prevHash: prev };
+      next.hash = hashEvent(next);
+      forged.set(e.seq, next);
+      prev = next.hash;
+    }
+    // Hashes are unique: move the old ones out of the way first.
+    await owner.query(`UPDATE audit_event SET hash = 'old-' || hash WHERE seq >= $1`, [from.toString()]);
+    for (const e of forged.values()) {
+      await owner.query(`UPDATE audit_event SET details = $2::jsonb, "prevHash" = $3, hash = $4 WHERE seq = $1`, [e.seq.toString(), JSON.stringify(e.details), e.prevHash, e.hash]);
+    }
+    return forged;
+  }
+
+  async function connect(url: string) {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    return c;
+  }
+
+  it("rewrite tail and heads as the application role: PostgreSQL refuses every way in, and the chain still verifies", async () => {
+    const chain = await anchoredChain();
+    const app = await connect(chain.url);
+    try {
+      expect((await app.query<{ r: string }>("SELECT current_user AS r")).rows[0].r).toBe("portal_app");
+      const [event] = (await app.query<{ hash: string }>(`SELECT hash FROM audit_event WHERE seq = 45`)).rows;
+      const forgedEvent = insertSql({ ...original[0], seq: 51n, prevHash: hex(), hash: hex() });
+      const attempts: [string, string | { text: string; values?: unknown[] }][] = [
+        ["edit an event", `UPDATE audit_event SET details = '{"forged": true}' WHERE seq = 45`],
+        ["delete the tail", `DELETE FROM audit_event WHERE seq > 40`],
+        ["truncate the log", `TRUNCATE audit_event`],
+        ["insert a forged event", forgedEvent],
+        ["disable the log's append-only trigger", `ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only`],
+        ["disable every trigger of the log", `ALTER TABLE audit_event DISABLE TRIGGER ALL`],
+        ["drop the log's trigger", `DROP TRIGGER audit_event_append_only ON audit_event`],
+        ["bypass triggers for the session", `SET session_replication_role = replica`],
+        ["rewrite a head", { text: `UPDATE chain_head SET hash = $1, hmac = $2 WHERE seq = 40`, values: [event.hash, signHead(KEY, 40n, event.hash)] }],
+        ["delete the heads", `DELETE FROM chain_head`],
+        ["truncate the heads", `TRUNCATE chain_head`],
+        ["insert a head directly", { text: `INSERT INTO chain_head (seq, hash, hmac, reason) VALUES (45, $1, $2, 'forged')`, values: [event.hash, signHead(KEY, 45n, event.hash)] }],
+        ["disable the heads' append-only trigger", `ALTER TABLE chain_head DISABLE TRIGGER chain_head_append_only`],
+        [
+          "replace the append function",
+          `CREATE OR REPLACE FUNCTION audit_append(timestamptz, uuid, text, text[], text, text, text, text, jsonb, text, text, text)
+             RETURNS TABLE (o_seq bigint, o_prev_hash text, o_hash text) LANGUAGE sql AS $$ SELECT 1::bigint, 'x', 'y' $$`,
+        ],
+        ["create a function of its own in the schema", `CREATE FUNCTION public.sha256(text) RETURNS text LANGUAGE sql AS 'SELECT ''x'''`],
+        ["take ownership of the log", `ALTER TABLE audit_event OWNER TO portal_app`],
+      ];
+      for (const [what, sql] of attempts) {
+        const error = await app.query(sql).then(
+          () => null,
+          (e: pg.DatabaseError) => e,
+        );
+        expect(error, `${what}: PostgreSQL must refuse it`).not.toBeNull();
+        expect(error?.code, `${what}: ${error?.message}`).toBe("42501");
+      }
+      // The one way to record a head refuses a head that does not name an event of the chain.
+      const bogus = await app.query(`SELECT * FROM audit_record_head(45, $1, $2, 'forged')`, ["f".repeat(64), signHead(KEY, 45n, "f".repeat(64))]).then(
+        () => null,
+        (e: pg.DatabaseError) => e,
+      );
+      expect(bogus?.code, bogus?.message).toBe("23514");
+    } finally {
+      await app.end();
+    }
+    // Appending still works (through audit_append), and everything verifies, against the anchors too.
+    await chain.append(EVENTS + 1);
+    const report = await verifyWholeChain(chain.client, KEY, chain.settings);
+    expect(report).toMatchObject({ ok: true, events: EVENTS + 1, headsChecked: 4, anchors: { status: "ok", entries: 2, matched: 2, problems: [] } });
+    await chain.client.$disconnect();
+  });
+
+  it("rewrite tail and heads as the owner, who also holds the HMAC key: the database verifies, the anchors do not", async () => {
+    const chain = await anchoredChain();
+    const owner = await connect(chain.ownerUrl);
+    try {
+      expect((await owner.query<{ r: string }>("SELECT current_user AS r")).rows[0].r).toBe("portal_owner");
+      // The owner can do what the portal's role cannot: switch off the append-only triggers, rewrite, switch them on.
+      await owner.query("BEGIN");
+      await owner.query("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only");
+      await owner.query("ALTER TABLE chain_head DISABLE TRIGGER chain_head_append_only");
+      const forged = await rewriteTail(owner, 30n);
+      for (const seq of [40n, BigInt(EVENTS)]) {
+        const h = forged.get(seq)!.hash;
+        await owner.query(`UPDATE chain_head SET hash = $2, hmac = $3 WHERE seq = $1`, [seq.toString(), h, signHead(KEY, seq, h)]);
+      }
+      await owner.query("ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only");
+      await owner.query("ALTER TABLE chain_head ENABLE TRIGGER chain_head_append_only");
+      await owner.query("COMMIT");
+    } finally {
+      await owner.end();
+    }
+
+    // Inside the database everything is consistent: the chain links up and every head's HMAC is valid.
+    expect(await inDatabaseVerification(chain.client)).toMatchObject({ result: { ok: true, count: EVENTS }, heads: 2, invalid: 0 });
+
+    // The anchors recorded the original hashes: the walk names the first anchored event that differs, and the
+    // comparison names both rewritten heads.
+    const report = await verifyWholeChain(chain.client, KEY, chain.settings);
+    expect(report).toMatchObject({ ok: false, seq: "40", problem: "edited", anchors: { status: "mismatch", matched: 0 } });
+    if (!report.ok) expect(report.detail).toContain("anchored head #1");
+    expect(report.anchors?.problems.map((p) => [p.kind, p.headId])).toEqual([
+      ["rewritten", "1"],
+      ["rewritten", "2"],
+    ]);
+
+    // And the portal puts no fresh signature over the forgery.
+    await chain.append(EVENTS + 1);
+    const prepared = await prepareHead(chain.client, chain.client, KEY, chain.anchorFile);
+    expect(prepared).toMatchObject({ ok: false, message: expect.stringContaining(`anchored head #2 recorded outside the database`) });
+    expect(await signHeadIfAdvanced(KEY, chain.client)).toBeNull();
+    await chain.client.$disconnect();
+  });
+
+  it("rewrite tail and heads as the owner without the key (deleting the heads it cannot re-sign): the anchors show it", async () => {
+    const chain = await anchoredChain();
+    const owner = await connect(chain.ownerUrl);
+    try {
+      await owner.query("BEGIN");
+      await owner.query("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only");
+      await owner.query("ALTER TABLE chain_head DISABLE TRIGGER chain_head_append_only");
+      await rewriteTail(owner, 30n);
+      await owner.query(`DELETE FROM chain_head WHERE seq >= 30`);
+      await owner.query("ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only");
+      await owner.query("ALTER TABLE chain_head ENABLE TRIGGER chain_head_append_only");
+      await owner.query("COMMIT");
+    } finally {
+      await owner.end();
+    }
+    expect(await inDatabaseVerification(chain.client)).toMatchObject({ result: { ok: true, count: EVENTS }, heads: 0 });
+    const report = await verifyWholeChain(chain.client, KEY, chain.settings);
+    expect(report).toMatchObject({ ok: false, seq: "40", problem: "edited", anchors: { status: "mismatch" } });
+    expect(report.anchors?.problems.map((p) => p.kind)).toEqual(["missing-from-database", "missing-from-database"]);
+    await chain.client.$disconnect();
+  });
+
+  it("cutting the tail and its heads as the owner: the anchor is ahead of the chain", async () => {
+    const chain = await anchoredChain();
+    const owner = await connect(chain.ownerUrl);
+    try {
+      await owner.query("BEGIN");
+      await owner.query("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only");
+      await owner.query("ALTER TABLE chain_head DISABLE TRIGGER chain_head_append_only");
+      await owner.query(`DELETE FROM audit_event WHERE seq > 45`);
+      await owner.query(`DELETE FROM chain_head WHERE seq > 45`);
+      await owner.query("ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only");
+      await owner.query("ALTER TABLE chain_head ENABLE TRIGGER chain_head_append_only");
+      await owner.query("COMMIT");
+    } finally {
+      await owner.end();
+    }
+    expect(await inDatabaseVerification(chain.client)).toMatchObject({ result: { ok: true, count: 45 }, heads: 1 });
+    const report = await verifyWholeChain(chain.client, KEY, chain.settings);
+    expect(report).toMatchObject({ ok: false, seq: String(EVENTS), problem: "truncated", anchors: { status: "mismatch", matched: 1 } });
+    expect(report.anchors?.problems.map((p) => p.kind)).toEqual(["ahead-of-chain", "missing-from-database"]);
+    await chain.client.$disconnect();
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { verifyChain } from "@/lib/audit/log";
-import type { Db } from "@/lib/db";
+import { createDb, type Db } from "@/lib/db";
 import type { ControlPlaneAction } from "@/lib/control-plane/actions";
 import { createControlPlaneClient } from "@/lib/control-plane/client";
 import { ActionParamsError } from "@/lib/control-plane/contract";
@@ -10,22 +10,27 @@ import { startSimulator, type SimulatorHandle } from "@/simulator/server";
 import { actorByEmail, useFreshDatabase } from "./db";
 
 let db: Db;
+/** The owner role, to empty the outbox between tests (the portal's own role never deletes a command). */
+let owner: Db;
 let url: string;
 let sim: SimulatorHandle;
 let requester: string;
 
 beforeAll(async () => {
-  ({ client: db, url } = await useFreshDatabase({ seed: true }));
+  let ownerUrl: string;
+  ({ client: db, url, ownerUrl } = await useFreshDatabase({ seed: true }));
+  owner = createDb(ownerUrl);
   requester = (await actorByEmail(db, "sam.rivera@ops.example")).id;
   sim = await startSimulator({ seed: 9, speed: 0, startAt: "2025-11-20T10:00:00Z" });
 });
 afterAll(async () => {
   await sim?.stop();
+  await owner?.$disconnect();
   await db.$disconnect();
 });
 beforeEach(async () => {
   sim.state.reset();
-  await db.command.deleteMany({});
+  await owner.command.deleteMany({});
 });
 
 /** A spread of valid requests (none of which makes a later one impossible). */

@@ -40,6 +40,32 @@ describe("npm run db:migrate against an external PostgreSQL (DATABASE_URL)", () 
   });
 });
 
+describe("npm run db:migrate with two roles (DATABASE_OWNER_URL and DATABASE_URL)", () => {
+  it("migrates as the owner and grants the application role its list; the application role alone is refused", async () => {
+    await ensureDatabase(server.url("postgres"), "external_two");
+    const app = server.appUrl("external_two");
+    const alone = await run("npm", ["run", "--silent", "db:migrate"], { env: { ...process.env, DATABASE_URL: app, DATABASE_OWNER_URL: "" }, cwd: process.cwd() }).then(
+      () => null,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(alone?.code).toBe(1);
+    expect(alone?.stderr).toContain("the role in DATABASE_URL is an application role, which cannot change the schema: set DATABASE_OWNER_URL");
+
+    const both = await run("npm", ["run", "--silent", "db:migrate"], { env: { ...process.env, DATABASE_URL: app, DATABASE_OWNER_URL: server.ownerUrl("external_two") }, cwd: process.cwd() });
+    expect(both.stdout).toMatch(/Applied: \d{14}_init/);
+    expect(both.stdout).toMatch(/Role portal_app: privileges set on \d+ tables/);
+    expect(both.stderr).toBe("");
+    const client = new pg.Client({ connectionString: app });
+    await client.connect();
+    try {
+      const { rows } = await client.query(`SELECT pg_get_userbyid(relowner) AS owner, has_table_privilege('audit_event', 'SELECT') AS "read", has_table_privilege('audit_event', 'INSERT') AS "write" FROM pg_class WHERE relname = 'audit_event'`);
+      expect(rows).toEqual([{ owner: "portal_owner", read: true, write: false }]);
+    } finally {
+      await client.end();
+    }
+  });
+});
+
 describe("the embedded server", () => {
   it("keeps its data across a stop and a start of the same directory", async () => {
     const keepDir = mkdtempSync(path.join(tmpdir(), "portal-persist-pg-"));

@@ -1,12 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sqlTransaction, type Db } from "@/lib/db";
+import { createDb, sqlTransaction, type Db } from "@/lib/db";
 import { useFreshDatabase } from "./db";
 
 let client: Db;
 
 beforeAll(async () => {
-  ({ client } = await useFreshDatabase());
-  await client.$executeRawUnsafe(`CREATE TABLE sql_tx_probe (id int PRIMARY KEY)`);
+  let ownerUrl: string;
+  ({ client, ownerUrl } = await useFreshDatabase());
+  // Set up by the owner (the portal's role creates nothing), then granted to the portal's role like any table.
+  const owner = createDb(ownerUrl);
+  await owner.$executeRawUnsafe(`CREATE TABLE sql_tx_probe (id int PRIMARY KEY)`);
+  await owner.$executeRawUnsafe(`GRANT SELECT, INSERT ON sql_tx_probe TO "${new URL(process.env.DATABASE_URL!).username}"`);
+  await owner.$disconnect();
 });
 afterAll(async () => {
   await client.$disconnect();
