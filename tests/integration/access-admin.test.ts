@@ -17,16 +17,18 @@ import { parseRoleMap } from "@/lib/auth/role-map";
 import { effectiveRoles, judgeSession } from "@/lib/auth/session-state";
 import type { Actor } from "@/lib/auth/roles";
 import type { Db } from "@/lib/db";
+import pg from "pg";
 import { actorByEmail, useFreshDatabase } from "./db";
 
 let client: Db;
+let superUrl: string;
 let omar: Actor; // InfoSec
 let mei: Actor; // InfoSec
 let sam: Actor; // SRE
 let ada: Actor; // Auditor
 
 beforeAll(async () => {
-  ({ client } = await useFreshDatabase({ seed: true }));
+  ({ client, superUrl } = await useFreshDatabase({ seed: true }));
   omar = await actorByEmail(client, "omar.haddad@ops.example");
   mei = await actorByEmail(client, "mei.tanaka@ops.example");
   sam = await actorByEmail(client, "sam.rivera@ops.example");
@@ -153,7 +155,10 @@ describe("a privileged grant needs a second administrator", () => {
     const row = { personId: lena.id, role: "AUDITOR" as const, requestedById: mei.id, requestedBy: mei.name };
     await expect(client.accessRequest.create({ data: row })).rejects.toThrow(/access_request_one_pending|Unique constraint/);
     const decided = await client.accessRequest.create({ data: { ...row, status: "REJECTED" } });
-    await client.accessRequest.delete({ where: { id: decided.id } });
+    // The portal's role deletes nothing; set-up is undone as the superuser.
+    const su = new pg.Client({ connectionString: superUrl });
+    await su.connect();
+    await su.query(`DELETE FROM access_request WHERE id = $1`, [decided.id]).finally(() => su.end());
   });
 
   it("refuses the requester's own approval, audited, nothing changed", async () => {

@@ -12,6 +12,7 @@ import type { Db } from "@/lib/db";
 import { createControlPlaneClient } from "@/lib/control-plane/client";
 import { deliverDueCommands, enqueueCommand } from "@/lib/control-plane/relay";
 import { startSimulator, type SimulatorHandle } from "@/simulator/server";
+import pg from "pg";
 import { useFreshDatabase } from "./db";
 
 // Route handlers import "server-only", which only Next's server bundles may load.
@@ -23,11 +24,12 @@ const TOKEN = "metrics-token-for-the-integration-test";
 const hasPromtool = spawnSync("promtool", ["--version"], { encoding: "utf8" }).status === 0;
 
 let db: Db;
+let superUrl: string;
 let sim: SimulatorHandle;
 let GET: (req: Request) => Promise<Response>;
 
 beforeAll(async () => {
-  ({ client: db } = await useFreshDatabase({ seed: true }));
+  ({ client: db, superUrl } = await useFreshDatabase({ seed: true }));
   sim = await startSimulator({ seed: 9, speed: 0, startAt: "2025-11-20T10:00:00Z" });
   process.env.CONTROL_PLANE_URL = sim.url;
   process.env.PORTAL_METRICS_TOKEN = TOKEN;
@@ -162,10 +164,16 @@ describe("/metrics", () => {
     const failuresBefore = value(text, "portal_audit_chain_verification_failures_total") ?? 0;
 
     // Forge an event as someone with the database's owner rights would (the trigger refuses ordinary sessions).
-    await db.$transaction(async (tx) => {
-      await tx.$executeRawUnsafe(`SET LOCAL session_replication_role = replica`);
-      await tx.$executeRawUnsafe(`UPDATE audit_event SET details = '{"forged":true}'::jsonb WHERE seq = (SELECT min(seq) FROM audit_event)`);
-    });
+    const su = new pg.Client({ connectionString: superUrl });
+    await su.connect();
+    try {
+      await su.query(`BEGIN`);
+      await su.query(`SET LOCAL session_replication_role = replica`);
+      await su.query(`UPDATE audit_event SET details = '{"forged":true}'::jsonb WHERE seq = (SELECT min(seq) FROM audit_event)`);
+      await su.query(`COMMIT`);
+    } finally {
+      await su.end();
+    }
     expect((await verifyChain(db)).ok).toBe(false);
     expect(value(await metricsText(), "portal_audit_chain_verification_failures_total")).toBe(failuresBefore + 1);
   });
