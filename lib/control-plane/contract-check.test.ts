@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type SimulatorHandle } from "@/simulator/server";
@@ -98,17 +98,22 @@ describe("contract:check against the bundled simulator", () => {
     expect(formatResult(report.results[0])).toMatch(/^FAIL {2}read\.health {12}request failed/);
   });
 
-  it("the npm script exits 0 on a conforming control plane, 1 on a failing one, 2 on bad options", () => {
+  it("the npm script exits 0 on a conforming control plane, 1 on a failing one, 2 on bad options", async () => {
+    // Asynchronously: the simulator answering the script lives in this process.
     const run = (...args: string[]) =>
-      spawnSync(process.execPath, ["--import", "tsx", path.resolve("scripts/contract-check.ts"), ...args], { encoding: "utf8", env: { ...process.env, CONTROL_PLANE_URL: "", LOG_LEVEL: "silent" }, timeout: 60_000 });
-    const ok = run("--url", sim.url, "--write");
+      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+        execFile(process.execPath, ["--import", "tsx", path.resolve("scripts/contract-check.ts"), ...args], { env: { ...process.env, CONTROL_PLANE_URL: "", LOG_LEVEL: "silent" }, timeout: 60_000 }, (error, stdout, stderr) =>
+          resolve({ status: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr }),
+        );
+      });
+    const ok = await run("--url", sim.url, "--write");
     expect(ok.status, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/^PASS {2}write\.replay/m);
     expect(ok.stdout).toMatch(/18 passed, 0 failed: the control plane keeps the contract/);
-    const bad = run("--url", "http://127.0.0.1:9");
+    const bad = await run("--url", "http://127.0.0.1:9");
     expect(bad.status).toBe(1);
     expect(bad.stdout).toMatch(/^FAIL {2}read\.health/m);
-    expect(run().status).toBe(2);
-    expect(run("--url", "ftp://x").status).toBe(2);
-  });
+    expect((await run()).status).toBe(2);
+    expect((await run("--url", "ftp://x")).status).toBe(2);
+  }, 120_000);
 });

@@ -140,7 +140,9 @@ export function holdMessage(reason: HoldReason, ctx: { retryAfterSeconds?: numbe
  * One delivery pass: claims due PENDING rows (and SENDING rows whose lease ran out) with FOR UPDATE SKIP LOCKED,
  * marks them SENDING and commits, sends each with its idempotency key, then records each outcome and its audit
  * event in one transaction: SUCCEEDED with the response; PENDING again with a backoff for retryable errors (FAILED
- * after `maxAttempts`); FAILED with the reason for permanent ones (4xx other than 408/409/429, invalid parameters).
+ * after `maxAttempts`); FAILED with the reason for permanent ones (4xx other than 408/409/429, invalid parameters);
+ * NEEDS_DECISION for a Retry-After past the cap, an echoed key that differs, or a 2xx that breaks the contract.
+ * While it works, a heartbeat renews the lease of the rows it claimed.
  */
 export async function deliverDueCommands(opts: DeliverOptions = {}): Promise<DeliverReport> {
   const database = opts.db ?? defaultDb();
@@ -203,7 +205,8 @@ export async function deliverDueCommands(opts: DeliverOptions = {}): Promise<Del
         return { kind: "held", reason: e.kind, error: holdMessage(e.kind, { error: e.message }), errorKind: e.kind, status: e.status, echoedKey: e.echoedKey };
       }
       if (e.retryable && e.retryAfterMs !== undefined && e.retryAfterMs > capMs) {
-        const retryAfterSeconds = Math.ceil(e.retryAfterMs / 1000);
+        // Stored as a 32-bit integer: a generated or far-future Retry-After must not make the outcome unrecordable.
+        const retryAfterSeconds = Math.min(Math.ceil(e.retryAfterMs / 1000), 2_000_000_000);
         const error = holdMessage("retry-after-too-long", { retryAfterSeconds, capSeconds: Math.round(capMs / 1000), error: e.message });
         return { kind: "held", reason: "retry-after-too-long", error, errorKind: e.kind, status: e.status, retryAfterSeconds };
       }

@@ -13,7 +13,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { CONTROL_PLANE_ACTIONS, type ControlPlaneAction } from "@/lib/control-plane/actions";
 import { createControlPlaneClient, type ControlPlaneClient } from "@/lib/control-plane/client";
 import { runContractChecks } from "@/lib/control-plane/contract-check";
@@ -24,6 +24,9 @@ import { verifyChain } from "@/lib/audit/log";
 import type { Db } from "@/lib/db";
 import { freePort } from "@/scripts/lib/ports";
 import { useFreshDatabase } from "./db";
+
+// Two Prism processes and hundreds of requests: seconds on an idle machine, more when the two cores are busy.
+vi.setConfig({ testTimeout: 90_000 });
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const PRISM = path.join(ROOT, "node_modules/@stoplight/prism-cli/dist/index.js");
@@ -243,7 +246,7 @@ describe("the contract test kit against Prism", () => {
   it("read-only checks pass; --write fails exactly where a mock cannot keep the contract", async () => {
     const read = await runContractChecks({ url: staticPrism.url });
     expect(read.results.filter((r) => !r.ok)).toEqual([]);
-    expect(read.passed).toBe(15);
+    expect(read.passed).toBe(13);
 
     const write = await runContractChecks({ url: staticPrism.url, write: true });
     const failed = Object.fromEntries(write.results.filter((r) => !r.ok).map((r) => [r.name, r.detail]));
