@@ -39,8 +39,10 @@ afterAll(async () => {
   await sim?.stop();
   await db?.$disconnect();
 });
-beforeEach(() => {
+beforeEach(async () => {
   sim.state.reset();
+  // Each test delivers only its own commands: whatever an earlier test left due is closed.
+  await db.command.updateMany({ where: { state: { in: ["PENDING", "SENDING"] } }, data: { state: "FAILED", lastError: "closed between tests" } });
 });
 
 const client = (opts: Partial<Parameters<typeof createControlPlaneClient>[0]> = {}) => createControlPlaneClient({ baseUrl: sim.url, maxAttempts: 1, ...opts });
@@ -91,8 +93,8 @@ describe("a Retry-After past the cap holds the command for a person", () => {
 
   it("a wait under the cap is obeyed (PENDING until then), and the cap is configurable", async () => {
     sim.state.faults.configure({ rules: [{ target: "actions", kind: "rate-limit", retryAfterSeconds: 120 }] });
-    const now = new Date();
     const obeyed = await enqueue("set-db-pool-size", { size: 260 });
+    const now = new Date();
     expect(await deliver({ now })).toMatchObject({ retried: 1, held: 0 });
     const pending = await row(obeyed.id);
     expect(pending.state).toBe("PENDING");
@@ -100,7 +102,7 @@ describe("a Retry-After past the cap holds the command for a person", () => {
     await db.command.update({ where: { id: obeyed.id }, data: { state: "FAILED" } });
 
     const capped = await enqueue("set-db-pool-size", { size: 270 });
-    expect(await deliver({ now, maxRetryAfterMs: 60_000 })).toMatchObject({ held: 1 });
+    expect(await deliver({ maxRetryAfterMs: 60_000 })).toMatchObject({ held: 1 });
     expect(await row(capped.id)).toMatchObject({ state: "NEEDS_DECISION", retryAfterSeconds: 120 });
   });
 });
