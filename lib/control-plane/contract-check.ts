@@ -185,7 +185,7 @@ export async function runContractChecks(opts: ContractCheckOptions): Promise<Con
   // ── Actions (only with write) ──────────────────────────────────────────────────────────────────────────────────
   if (opts.write) {
     const noop = settings ? noOpAction(settings) : undefined;
-    const skip = { skipped: "no settings to build a no-op action from (read.settings failed)" };
+    const skip = { skipped: "no settings to build a no-op action from (read.settings failed or gave none)" };
     let first: { key: string; body: unknown; answer: Record<string, unknown> } | undefined;
     await check("write.apply", async () => {
       if (!noop) return skip;
@@ -195,7 +195,7 @@ export async function runContractChecks(opts: ContractCheckOptions): Promise<Con
       if (answer.action !== noop.action) fail(`the answer names action "${answer.action}", not "${noop.action}"`);
       if (answer.idempotencyKey !== key) fail(`the answer echoes idempotency key "${answer.idempotencyKey}", not the key sent ("${key}")`);
       first = { key, body: noop.params, answer: a.json as Record<string, unknown> };
-      return `${noop.action} ${JSON.stringify(noop.params)} (a no-op: what settings already say): 200, matches its response, echoes the key, status ${answer.status}`;
+      return `${noop.action} ${JSON.stringify(noop.params)} (a no-op: what the settings already say): 200, matches its response, echoes the key, status ${answer.status}`;
     });
     await check("write.replay", async () => {
       if (!noop || !first) return { skipped: "needs write.apply to pass" };
@@ -209,6 +209,7 @@ export async function runContractChecks(opts: ContractCheckOptions): Promise<Con
     await check("write.key-reused", async () => {
       if (!noop || !first) return { skipped: "needs write.apply to pass" };
       const other = noop.other;
+      if (!other) return { skipped: "the settings give no second no-op request (retry limit, or a repo's pruning)" };
       const a = await request("POST", API_PATHS.action(other.action), { body: other.params, headers: { [IDEMPOTENCY_HEADER]: first.key, prefer: "code=422" } });
       return `same key, another request (${other.action}): ${expectProblem(`POST ${API_PATHS.action(other.action)}`, a, 422, "idempotency-key-reused")}`;
     });
@@ -228,21 +229,25 @@ export async function runContractChecks(opts: ContractCheckOptions): Promise<Con
   return { ok: failed === 0, passed: results.length - failed - skipped, failed, skipped, results };
 }
 
-type NoOp = { action: ControlPlaneAction; params: Record<string, unknown>; other: { action: ControlPlaneAction; params: Record<string, unknown> } };
+type NoOp = { action: ControlPlaneAction; params: Record<string, unknown>; other?: { action: ControlPlaneAction; params: Record<string, unknown> } };
 
 /**
- * Two actions that change nothing, built from the control plane's own settings: the global retry limit it already
- * has, and the global context pruning it already has. Undefined when the settings allow neither.
+ * Actions that change nothing, built from the control plane's own settings: the global context pruning it already
+ * has (always expressible), and for a second, different request the global retry limit it already has (or a repo's
+ * pruning as it already is). Undefined when the settings allow none.
  */
 export function noOpAction(settings: Settings): NoOp | undefined {
-  const retry = safeParseActionParams("set-retry-limit", { scope: "global", maxAttempts: settings.retry.maxAttempts });
   const pruning = safeParseActionParams("set-context-pruning", { scope: "global", enabled: settings.pruning.global });
-  if (!retry.ok || !pruning.ok) return undefined;
-  return {
-    action: "set-retry-limit",
-    params: retry.params as Record<string, unknown>,
-    other: { action: "set-context-pruning", params: pruning.params as Record<string, unknown> },
-  };
+  if (!pruning.ok) return undefined;
+  const retry = safeParseActionParams("set-retry-limit", { scope: "global", maxAttempts: settings.retry.maxAttempts });
+  const repo = settings.pruning.repos[0];
+  const repoPruning = repo ? safeParseActionParams("set-context-pruning", { scope: "repo", repo: repo.repo, enabled: repo.enabled }) : undefined;
+  const other = retry.ok
+    ? { action: "set-retry-limit" as const, params: retry.params as Record<string, unknown> }
+    : repoPruning?.ok
+      ? { action: "set-context-pruning" as const, params: repoPruning.params as Record<string, unknown> }
+      : undefined;
+  return { action: "set-context-pruning", params: pruning.params as Record<string, unknown>, other };
 }
 
 /** One line per check, then the totals. */
