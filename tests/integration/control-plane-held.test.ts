@@ -16,6 +16,8 @@ import { createControlPlaneClient } from "@/lib/control-plane/client";
 import { decideCommandAction } from "@/lib/control-plane/decide-command";
 import { deliverDueCommands, enqueueCommand, type DeliverOptions } from "@/lib/control-plane/relay";
 import { getRunView } from "@/lib/data/run-view";
+import { approveOnboardingAction, requestOnboardingAction } from "@/lib/onboarding/actions";
+import { settleOnboardingCommand } from "@/lib/onboarding/service";
 import { requestStepAction, signStepAction } from "@/lib/runs/actions";
 import { settleRun } from "@/lib/runs/service";
 import { startRunAction } from "@/lib/runs/start-run";
@@ -180,6 +182,39 @@ describe("a person decides: retry now or abandon (audited, permission-checked)",
     expect(again).toMatchObject({ ok: true });
     expect((await db.command.findMany({ where: { runId } })).map((c) => c.idempotencyKey).length).toBe(2);
     expect((await verifyChain(db)).ok).toBe(true);
+  });
+});
+
+describe("an onboarding's held allowlist change", () => {
+  it("is decided by an onboarding approver, not by the requesting repo owner; abandoned, it can be sent again", async () => {
+    const requested = await executeAction(requestOnboardingAction, rui, {
+      submissionKey: "0b6f4c7e-1d2a-4c3b-9e8f-7a6b5c4d3e2f",
+      repoName: "held-target",
+      repoUrl: "https://github.com/acme/held-target",
+      team: "Payments",
+      ownerContacts: "rui@ops.example",
+      alertContacts: "#payments-alerts",
+      targetPhase: "PHASE_6",
+      expectedFlowsPerDay: "6",
+      estimatedDailySpendUsd: "3.50",
+      trainingCompleted: "on",
+      cicdReady: "on",
+      apiAccessRequested: "on",
+    });
+    if (!requested.ok) throw new Error(requested.message);
+    const onboardingId = requested.data.onboardingId;
+    expect(await executeAction(approveOnboardingAction, sam, { onboardingId, acknowledgeFlags: "on" })).toMatchObject({ ok: true });
+    const { allowlistCommandId } = await db.onboarding.findUniqueOrThrow({ where: { id: onboardingId } });
+    await deliver({ client: echoingAnotherKey(), onOutcome: settleOnboardingCommand });
+    expect(await row(allowlistCommandId!)).toMatchObject({ state: "NEEDS_DECISION", holdReason: "key-mismatch" });
+
+    expect(await executeAction(decideCommandAction, rui, { commandId: allowlistCommandId!, decision: "abandon", reason: "my own request" })).toMatchObject({ ok: false, code: "FORBIDDEN" });
+    expect(await executeAction(decideCommandAction, sam, { commandId: allowlistCommandId!, decision: "abandon", reason: "not on the allowlist after all" })).toMatchObject({ ok: true });
+    expect(await row(allowlistCommandId!)).toMatchObject({ state: "FAILED", lastError: "Abandoned by Sam Rivera: not on the allowlist after all" });
+    expect((await db.onboarding.findUniqueOrThrow({ where: { id: onboardingId } })).state).toBe("APPROVED");
+    // A failed allowlist change can be sent again (with a new key).
+    expect(await executeAction(approveOnboardingAction, sam, { onboardingId, acknowledgeFlags: "on" })).toMatchObject({ ok: true });
+    expect((await db.onboarding.findUniqueOrThrow({ where: { id: onboardingId } })).allowlistCommandId).not.toBe(allowlistCommandId);
   });
 });
 
