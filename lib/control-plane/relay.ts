@@ -248,7 +248,7 @@ export async function deliverDueCommands(opts: DeliverOptions = {}): Promise<Del
                   errorKind: outcome.errorKind,
                   httpStatus: outcome.status ?? null,
                   ...(outcome.retryAfterSeconds !== undefined ? { retryAfterSeconds: outcome.retryAfterSeconds, maxRetryAfterSeconds: Math.round(capMs / 1000) } : {}),
-                  ...(outcome.reason === "key-mismatch" ? { sentKey: row.idempotencyKey, echoedKey: outcome.echoedKey ?? null } : {}),
+                  ...(outcome.reason === "key-mismatch" ? { sentKey: row.idempotencyKey, echoedKey: outcome.echoedKey?.slice(0, 255) ?? null } : {}),
                 }
               : { ...base, ...where, error: outcome.error, errorKind: outcome.errorKind, httpStatus: outcome.status ?? null };
       await appendAudit(tx, {
