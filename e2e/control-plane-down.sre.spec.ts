@@ -17,6 +17,9 @@ test("when the control plane is unreachable the pages still work, a banner says 
     await prune.getByLabel("repo").fill("reporting-etl");
     await prune.getByRole("button", { name: "Send command" }).click();
     await expect(prune.getByTestId("command-state")).toContainText(/pending|sending/);
+    // On its way: the step says so, and offers no second "Send command" (which would only be refused).
+    await expect(prune.getByTestId("command-on-its-way")).toBeVisible();
+    await expect(prune.getByRole("button", { name: "Send command" })).toHaveCount(0);
     await expect(prune.getByTestId("command-state")).toContainText(/attempt/, { timeout: 10_000 });
   } finally {
     await simulator("/admin/faults", { method: "DELETE" });

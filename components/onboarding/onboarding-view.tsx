@@ -17,6 +17,7 @@ import { cx } from "../ui/cx";
 import { FilePanel } from "./file-panel";
 import { ImpactPanel } from "./impact-panel";
 import { OnboardingActionForm } from "./onboarding-action-form";
+import { HeldCommand } from "../control-plane/held-command";
 import { OnboardingStateBadge } from "./state-badge";
 
 const STEP_ICON: Record<StepStatus, string> = { done: "✓", current: "●", waiting: "…", failed: "✕", ready: "↓", todo: "○" };
@@ -201,8 +202,11 @@ export function OnboardingView({ initial }: { initial: View }) {
                 ? `Registered and on the allowlist at ${PHASE_LABELS[o.targetPhase]} with the $5/day cap.${o.allowlistCommand.summary ? ` Control plane: ${o.allowlistCommand.summary}` : ""}`
                 : o.allowlistCommand?.state === "FAILED"
                   ? `The control plane refused the allowlist change: ${o.allowlistCommand.lastError ?? "unknown error"}`
-                  : `Approved by ${o.reviewedBy ?? "an SRE"}; the allowlist change is on its way to the control plane${o.allowlistCommand?.lastError ? ` (${o.allowlistCommand.lastError})` : ""}.`}
+                  : o.allowlistCommand?.state === "NEEDS_DECISION"
+                    ? "The allowlist change is held for a decision."
+                    : `Approved by ${o.reviewedBy ?? "an SRE"}; the allowlist change is on its way to the control plane${o.allowlistCommand?.lastError ? ` (${o.allowlistCommand.lastError})` : ""}.`}
             </p>
+            {o.allowlistCommand?.state === "NEEDS_DECISION" && <HeldCommand command={o.allowlistCommand} queryKey={["onboarding", o.id]} mayDecide={canReview} />}
             {o.allowlistCommand?.state === "FAILED" && canReview && !approvalRefusal && o.state === "APPROVED" && (
               <OnboardingActionForm action={approveOnboarding} onboardingId={o.id} className="mt-2">
                 {(pending) => (
@@ -229,6 +233,9 @@ export function OnboardingView({ initial }: { initial: View }) {
           <Card title="First flow">
             <div className="space-y-3 text-sm" data-testid="first-flow">
               {o.state === "APPROVED" && <p>The first flow can run once the repo is on the allowlist.</p>}
+              {o.state === "FIRST_FLOW_RUNNING" && o.firstFlowCommand?.state === "NEEDS_DECISION" && (
+                <HeldCommand command={o.firstFlowCommand} queryKey={["onboarding", o.id]} mayDecide={canReview} />
+              )}
               {firstFlow}
               {(o.state === "ALLOWLISTED" || o.state === "FIRST_FLOW_FAILED") && (isRequester || canReview) && (
                 <OnboardingActionForm action={runFirstFlow} onboardingId={o.id}>

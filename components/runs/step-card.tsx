@@ -11,6 +11,7 @@ import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { cx } from "../ui/cx";
 import { ActionForm } from "../ui/action-form";
+import { HeldCommand } from "../control-plane/held-command";
 
 const STATUS: Record<StepView["status"], { label: string; tone: "zinc" | "blue" | "green" | "amber" | "red" | "violet" }> = {
   PENDING: { label: "to do", tone: "zinc" },
@@ -21,9 +22,10 @@ const STATUS: Record<StepView["status"], { label: string; tone: "zinc" | "blue" 
   SKIPPED: { label: "skipped", tone: "violet" },
   NOT_APPLICABLE: { label: "not applicable", tone: "zinc" },
   FAILED: { label: "command failed", tone: "red" },
+  NEEDS_DECISION: { label: "needs a decision", tone: "amber" },
 };
 
-const COMMAND_TONE: Record<string, "zinc" | "blue" | "green" | "red"> = { PENDING: "zinc", SENDING: "blue", SUCCEEDED: "green", FAILED: "red" };
+const COMMAND_TONE: Record<string, "zinc" | "blue" | "green" | "red" | "amber"> = { PENDING: "zinc", SENDING: "blue", SUCCEEDED: "green", FAILED: "red", NEEDS_DECISION: "amber" };
 
 const field = "w-full rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-950";
 
@@ -31,9 +33,9 @@ function CommandState({ command }: { command: NonNullable<StepView["command"]> }
   return (
     <div data-testid="command-state" className="mt-2 rounded-md border border-zinc-200 p-2 text-sm dark:border-zinc-800">
       <span className="font-mono text-xs">{command.action}</span>{" "}
-      <Badge tone={COMMAND_TONE[command.state] ?? "zinc"}>{command.state.toLowerCase()}</Badge>
+      <Badge tone={COMMAND_TONE[command.state] ?? "zinc"}>{command.state.toLowerCase().replace("_", " ")}</Badge>
       {command.attempts > 0 && <span className="ml-2 text-xs text-zinc-500">{command.attempts} attempt{command.attempts === 1 ? "" : "s"}</span>}
-      {command.lastError && <p className="mt-1 text-xs text-red-700 dark:text-red-300">{command.lastError}</p>}
+      {command.lastError && command.state !== "NEEDS_DECISION" && <p className="mt-1 text-xs break-words text-red-700 dark:text-red-300">{command.lastError}</p>}
     </div>
   );
 }
@@ -126,6 +128,9 @@ export function StepCard({ run, step, me }: { run: RunView; step: StepView; me: 
         </p>
       )}
       {step.command && <CommandState command={step.command} />}
+      {step.command?.state === "NEEDS_DECISION" && (
+        <HeldCommand command={step.command} queryKey={["run", run.id]} mayDecide={isCurrent && (mayAct || can(me, "run.manage.any"))} />
+      )}
 
       {(isCurrent || step.status === "PENDING") && step.action && (
         <p className="mt-2 font-mono text-xs text-sky-800 dark:text-sky-300">
@@ -148,7 +153,7 @@ export function StepCard({ run, step, me }: { run: RunView; step: StepView; me: 
       {isCurrent && (
         <>
           <div className="prose-runbook mt-2 text-sm" dangerouslySetInnerHTML={{ __html: step.instructionsHtml }} />
-          {!mayAct && !maySkip && <p className="mt-3 text-sm text-zinc-500">Waiting for {roles} to sign off this step.</p>}
+          {!mayAct && !maySkip && step.status !== "NEEDS_DECISION" && <p className="mt-3 text-sm text-zinc-500">Waiting for {roles} to sign off this step.</p>}
           {mayAct && <CurrentStepControls run={run} step={step} me={me!} />}
           {maySkip && (
             <details className="mt-3">
@@ -211,6 +216,15 @@ export function StepCard({ run, step, me }: { run: RunView; step: StepView; me: 
 }
 
 function CurrentStepControls({ run, step, me }: { run: RunView; step: StepView; me: Me }) {
+  // A command on its way or held for a decision: nothing to send until it answers or someone decides (HeldCommand).
+  if (step.status === "COMMAND_SENT") {
+    return (
+      <p className="mt-3 text-sm text-zinc-600 dark:text-zinc-400" data-testid="command-on-its-way">
+        The command is on its way to the control plane; this step is done when the control plane applies it.
+      </p>
+    );
+  }
+  if (step.status === "NEEDS_DECISION") return null;
   if (step.kind === "decision" && step.criteria) {
     return (
       <ActionForm action={decideStep} runId={run.id} stepId={step.id} className="mt-3 space-y-3" testId="decision-form">

@@ -13,6 +13,11 @@ export const PERMISSIONS = {
   "run.abort": ["INCIDENT_COMMANDER"],
   /** Work on any run (evidence, escalation, RCA), not only on runs whose steps one may sign (see mayWorkOnRun). */
   "run.manage.any": ["INCIDENT_COMMANDER"],
+  /**
+   * Retry or abandon a control-plane command held for a person; the object rule (decideCommandAction) narrows it to
+   * those who sign the command's step (or may manage any run), or approve onboardings for an onboarding's command.
+   */
+  "command.decide": ["SRE", "INCIDENT_COMMANDER", "INFOSEC", "ENGINEERING_TL", "BUSINESS", "PRODUCT", "REPO_OWNER"],
   "incident.declare": ["SRE", "INCIDENT_COMMANDER", "INFOSEC"],
   "incident.view": ["SRE", "INCIDENT_COMMANDER", "INFOSEC", "ENGINEERING_TL", "BUSINESS", "PRODUCT", "AUDITOR"],
   "incident.manage": ["SRE", "INCIDENT_COMMANDER", "INFOSEC"],

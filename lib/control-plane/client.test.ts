@@ -83,11 +83,69 @@ describe("error messages a person can act on", () => {
   });
 
   it("rejects an answer that does not match the contract", async () => {
-    const fake: typeof fetch = async () => new Response(JSON.stringify({ status: "ok", name: "x" }), { status: 200 });
+    const fake: typeof fetch = async () => new Response(JSON.stringify({ status: "ok", name: "x" }), { status: 200, headers: { "content-type": "application/json" } });
     const e = await failure(createControlPlaneClient({ baseUrl: sim.url, fetch: fake }).health());
     expect(e.kind).toBe("invalid-response");
     expect(e.retryable).toBe(false);
     expect(e.message).toMatch(/unexpected response \(version: /);
+  });
+});
+
+/** An action answer as the contract gives it, echoing `key`. */
+const answer = (key: string) => ({
+  action: "set-db-pool-size",
+  idempotencyKey: key,
+  status: "applied",
+  appliedAt: "2025-11-20T10:00:00.000Z",
+  summary: "DB pool size set to 250.",
+  result: { dbPool: { size: 250, inUse: 12 } },
+});
+const json = (body: unknown, status = 200, type = "application/json") => new Response(JSON.stringify(body), { status, headers: { "content-type": type } });
+const keyOf = (init?: RequestInit) => new Headers(init?.headers).get("idempotency-key") ?? "";
+
+describe("what the client takes as an answer (issue 17: the independent mock server)", () => {
+  it("accepts problem+json: a server that honours Accept can send its 503, which is then an error, not a success", async () => {
+    // Like a mock server generated from the contract: the 503 exists only as application/problem+json, so a client
+    // that does not accept that type gets the 200 instead.
+    const honoursAccept: typeof fetch = async (_url, init) => {
+      const accept = new Headers(init?.headers).get("accept") ?? "";
+      if (accept.split(",").some((t) => t.trim().split(";")[0] === "application/problem+json")) {
+        return json({ type: "urn:x", title: "Unavailable", status: 503, code: "unavailable", detail: "forced" }, 503, "application/problem+json");
+      }
+      return json(answer(keyOf(init)));
+    };
+    const e = await failure(createControlPlaneClient({ baseUrl: sim.url, fetch: honoursAccept, maxAttempts: 1 }).act("set-db-pool-size", { size: 250 }, { idempotencyKey: "k-accept" }));
+    expect(e).toMatchObject({ kind: "unavailable", retryable: true, status: 503, message: "Control plane error 503: forced" });
+    expect(e.problem?.code).toBe("unavailable");
+  });
+
+  it("reads the problem object of an application/problem+json error (code, Retry-After from retryAfterSeconds)", async () => {
+    const fake: typeof fetch = async () => json({ type: "urn:x", title: "Too many", status: 429, code: "rate-limited", retryAfterSeconds: 7, provider: "google" }, 429, "application/problem+json; charset=utf-8");
+    const e = await failure(createControlPlaneClient({ baseUrl: sim.url, fetch: fake, maxAttempts: 1 }).providers());
+    expect(e).toMatchObject({ kind: "rate-limited", retryAfterMs: 7_000, message: "Google rate limit: retry in 7 s" });
+  });
+
+  it("never takes a 2xx in a type it did not ask for as success, even with a conforming body", async () => {
+    for (const type of ["text/html", "application/problem+json", "text/plain"]) {
+      const fake: typeof fetch = async (_url, init) => json(answer(keyOf(init)), 200, type);
+      const e = await failure(createControlPlaneClient({ baseUrl: sim.url, fetch: fake, maxAttempts: 1 }).act("set-db-pool-size", { size: 250 }, { idempotencyKey: "k-type" }));
+      expect(e, type).toMatchObject({ kind: "invalid-response", retryable: false, status: 200 });
+      expect(e.message).toContain(`"${type}"`);
+    }
+    const charset: typeof fetch = async (_url, init) => json(answer(keyOf(init)), 200, "Application/JSON; charset=utf-8");
+    expect((await createControlPlaneClient({ baseUrl: sim.url, fetch: charset }).act("set-db-pool-size", { size: 250 }, { idempotencyKey: "k-cs" })).status).toBe("applied");
+  });
+
+  it("an answer echoing another idempotency key is an error that is not retried, naming both keys", async () => {
+    let calls = 0;
+    const other: typeof fetch = async () => {
+      calls++;
+      return json(answer("someone-elses-key"));
+    };
+    const e = await failure(createControlPlaneClient({ baseUrl: sim.url, fetch: other, maxAttempts: 3 }).act("set-db-pool-size", { size: 250 }, { idempotencyKey: "k-mine" }));
+    expect(e).toMatchObject({ kind: "key-mismatch", retryable: false, echoedKey: "someone-elses-key" });
+    expect(e.message).toBe('Control plane answered set-db-pool-size with idempotency key "someone-elses-key", not the key sent ("k-mine"): the action may or may not have been applied');
+    expect(calls).toBe(1);
   });
 });
 

@@ -3,12 +3,17 @@
  * calls that are safe to repeat (reads, and actions, which carry an idempotency key) are retried a bounded number of
  * times with exponential backoff and jitter, honouring Retry-After. Failures surface as ControlPlaneError with a
  * message a person can act on and a `retryable` flag.
+ *
+ * It asks for `application/json` (answers) and `application/problem+json` (errors), as the contract gives them: a
+ * server that honours Accept could otherwise not send an error at all. A 2xx is accepted only as application/json
+ * with a body that matches the contract, and an action's answer only when it echoes the idempotency key sent.
  */
 import type { z } from "zod";
 import type { ControlPlaneAction } from "./actions";
 import {
   API_PATHS,
   IDEMPOTENCY_HEADER,
+  PROBLEM_CONTENT_TYPE,
   actionResponseSchemas,
   aggregatesSchema,
   capacitySchema,
@@ -77,6 +82,14 @@ export interface ControlPlaneClient {
   act<A extends ControlPlaneAction>(action: A, params: ActionParamsInput<A>, opts: ActOptions): Promise<ActionResponse<A>>;
 }
 
+/** What every request accepts: the contract's answer type and its error type. */
+export const ACCEPT = `application/json, ${PROBLEM_CONTENT_TYPE}`;
+
+/** The media type of a Content-Type header, lower-cased, without parameters ("" when absent). */
+export function mediaType(contentType: string | null): string {
+  return (contentType ?? "").split(";")[0].trim().toLowerCase();
+}
+
 const defaultSleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason as Error);
@@ -132,7 +145,7 @@ export function createControlPlaneClient(options: ControlPlaneClientOptions): Co
       res = await doFetch(url, {
         method,
         headers: {
-          accept: "application/json",
+          accept: ACCEPT,
           ...(body === undefined ? {} : { "content-type": "application/json" }),
           ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
           ...headers,
@@ -165,6 +178,18 @@ export function createControlPlaneClient(options: ControlPlaneClientOptions): Co
           message: messageForStatus(res.status, problem ?? (text && !json ? { type: "", title: res.statusText, status: res.status, code: "", detail: text.slice(0, 200) } : undefined), { retryAfterMs }),
         }),
         problem ?? text.slice(0, 1_000),
+      );
+    }
+    const type = mediaType(res.headers.get("content-type"));
+    if (type !== "application/json") {
+      throw fail(
+        new ControlPlaneError({
+          kind: "invalid-response",
+          status: res.status,
+          url,
+          message: `Control plane answered ${method} ${path} with HTTP ${res.status} in ${type ? `"${type}"` : "no media type"}, not application/json: not taken as success`,
+        }),
+        text.slice(0, 1_000),
       );
     }
     const parsed = schema.safeParse(json);
@@ -211,7 +236,22 @@ export function createControlPlaneClient(options: ControlPlaneClientOptions): Co
       const canonical = parseActionParams(action, params);
       // TypeScript cannot narrow the mapped schema type by a generic key; the schema for `action` parses ActionResponse<A>.
       const schema = actionResponseSchemas[action] as unknown as z.ZodType<ActionResponse<A>>;
-      return call("POST", API_PATHS.action(action), schema, opts, canonical, { [IDEMPOTENCY_HEADER]: opts.idempotencyKey });
+      const path = API_PATHS.action(action);
+      const response = await call("POST", path, schema, opts, canonical, { [IDEMPOTENCY_HEADER]: opts.idempotencyKey });
+      if (response.idempotencyKey !== opts.idempotencyKey) {
+        // The answer may belong to another request: whether this one ran is unknown, so it is neither a success nor
+        // safe to send again blindly.
+        const e = new ControlPlaneError({
+          kind: "key-mismatch",
+          status: 200,
+          url: `${baseUrl}${path}`,
+          echoedKey: response.idempotencyKey,
+          message: `Control plane answered ${action} with idempotency key "${response.idempotencyKey.slice(0, 80)}", not the key sent ("${opts.idempotencyKey}"): the action may or may not have been applied`,
+        });
+        log.warn("control-plane.call.failed", { method: "POST", url: e.url, kind: e.kind, sentKey: opts.idempotencyKey, echoedKey: response.idempotencyKey, summary: response.summary });
+        throw e;
+      }
+      return response;
     },
   };
 }

@@ -14,6 +14,25 @@ const schema = z.object({
   CONTROL_PLANE_TIMEOUT_MS: z.preprocess(blankToUndefined, z.coerce.number().int().min(100).max(120_000).optional()),
 });
 
+const relaySchema = z.object({
+  CONTROL_PLANE_MAX_RETRY_AFTER_SECONDS: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(86_400).optional()),
+});
+
+/** The longest Retry-After the relay waits for on its own (default 5 min); past it, a person decides. */
+export const DEFAULT_MAX_RETRY_AFTER_SECONDS = 300;
+
+/**
+ * Reads CONTROL_PLANE_MAX_RETRY_AFTER_SECONDS (1–86400, default 300): a command the control plane asks to retry later
+ * than this is not parked, but held for a person to retry now or abandon.
+ */
+export function maxRetryAfterMs(env: Record<string, string | undefined> = process.env): number {
+  const parsed = relaySchema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`Invalid control-plane configuration: ${parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`);
+  }
+  return (parsed.data.CONTROL_PLANE_MAX_RETRY_AFTER_SECONDS ?? DEFAULT_MAX_RETRY_AFTER_SECONDS) * 1000;
+}
+
 export type ControlPlaneConfig = {
   /** Base URL of the control plane: the simulator by default, a real control plane in production. */
   url: string;

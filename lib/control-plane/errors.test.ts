@@ -59,7 +59,7 @@ describe("control-plane error messages people see", () => {
       },
       () => new Response(`<html>502 Bad Gateway: upstream ${BASE}/v1/health (10.1.2.3:9999) is down</html>`, { status: 502, statusText: "Bad Gateway" }),
       () => new Response(JSON.stringify({ type: "about:blank", title: "Unavailable", status: 503, code: "down", detail: `proxy at ${BASE} is restarting` }), { status: 503 }),
-      () => new Response(JSON.stringify({ status: "ok", name: BASE }), { status: 200 }),
+      () => new Response(JSON.stringify({ status: "ok", name: BASE }), { status: 200, headers: { "content-type": "application/json" } }),
     ];
     const messages: string[] = [];
     for (const answer of answers) {

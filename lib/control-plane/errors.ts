@@ -7,7 +7,10 @@ import { PROVIDER_LABELS, type Problem } from "./contract";
  * - `timeout`: no answer in time — likewise;
  * - `rate-limited` (429), `unavailable` (5xx), `in-flight` (409: the same key is still being processed);
  * - `refused` (other 4xx: invalid, key reused for a different request, not possible now), `not-found` (404);
- * - `invalid-response`: an answer that does not match the contract.
+ * - `invalid-response`: a 2xx answer that does not match the contract (its body, or a media type the client did not
+ *   ask for): for an action, the control plane may or may not have acted;
+ * - `key-mismatch`: an action's answer echoed another idempotency key than the one sent: it may answer for another
+ *   request, so this one may or may not have run.
  */
 export type ControlPlaneErrorKind =
   | "unreachable"
@@ -18,7 +21,8 @@ export type ControlPlaneErrorKind =
   | "in-flight"
   | "refused"
   | "not-found"
-  | "invalid-response";
+  | "invalid-response"
+  | "key-mismatch";
 
 const RETRYABLE_KINDS: ReadonlySet<ControlPlaneErrorKind> = new Set(["unreachable", "connection-lost", "timeout", "rate-limited", "unavailable", "in-flight"]);
 
@@ -53,8 +57,10 @@ export class ControlPlaneError extends Error {
   readonly problem?: Problem;
   /** The URL called: for logs, never for messages. */
   readonly url: string;
+  /** For `key-mismatch`: the key the answer carried (the one sent is the caller's). */
+  readonly echoedKey?: string;
 
-  constructor(init: { kind: ControlPlaneErrorKind; message: string; url: string; status?: number; retryAfterMs?: number; problem?: Problem; cause?: unknown }) {
+  constructor(init: { kind: ControlPlaneErrorKind; message: string; url: string; status?: number; retryAfterMs?: number; problem?: Problem; echoedKey?: string; cause?: unknown }) {
     super(withoutAddresses(init.message, init.url), init.cause === undefined ? undefined : { cause: init.cause });
     this.name = "ControlPlaneError";
     this.kind = init.kind;
@@ -63,6 +69,7 @@ export class ControlPlaneError extends Error {
     this.retryAfterMs = init.retryAfterMs;
     this.problem = init.problem;
     this.url = init.url;
+    this.echoedKey = init.echoedKey;
   }
 }
 

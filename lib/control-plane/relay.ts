@@ -1,9 +1,14 @@
 /**
  * The outbox relay: control-plane actions are written as Command rows in the same transaction as the person's
  * action (enqueueCommand), then delivered by the relay with their idempotency key (deliverDueCommands), which
- * records each outcome together with its audit event. A row is marked SENDING (committed) before its HTTP call, so
- * a crash mid-send leaves it SENDING; once its lease runs out it is sent again with the same key, and the control
- * plane answers with the stored result instead of acting twice.
+ * records each outcome together with its audit event. A row is marked SENDING (committed) before its HTTP call, with
+ * a short lease that the relay renews while it works on the row (a heartbeat); a crash mid-send leaves it SENDING,
+ * and once its lease runs out (seconds, not minutes) it is sent again with the same key, and the control plane
+ * answers with the stored result instead of acting twice.
+ *
+ * Some answers need a person: a Retry-After longer than the cap (default 5 min), an answer echoing another
+ * idempotency key, or a 2xx that breaks the contract. Such a command is held (NEEDS_DECISION) until someone retries
+ * it now or abandons it (decideHeldCommand): it is neither parked for hours nor recorded as a success.
  */
 import { randomUUID } from "node:crypto";
 import { appendAudit } from "../audit/log";
@@ -15,7 +20,7 @@ import { timedDelivery } from "../metrics/record";
 import { startLeaderLoop, type LeaderLoopHandle } from "../jobs/leader-loop";
 import type { ControlPlaneAction } from "./actions";
 import type { ControlPlaneClient } from "./client";
-import { controlPlaneClient } from "./config";
+import { controlPlaneClient, maxRetryAfterMs as configuredMaxRetryAfterMs } from "./config";
 import { ActionParamsError, isControlPlaneAction, safeParseActionParams, type ActionParamsInput, type ActionResponse, type Problem } from "./contract";
 import { ControlPlaneError, backoffDelayMs } from "./errors";
 import { canonicalRequestHash } from "./request-hash";
@@ -23,6 +28,12 @@ import { canonicalRequestHash } from "./request-hash";
 /** Advisory lock id held by the one relay that delivers (the audit chain uses 7_231_001). */
 export const RELAY_LOCK_ID = 7_231_002;
 export const DEFAULT_MAX_ATTEMPTS = 8;
+/** How long a claimed row is left alone before another relay may send it again; renewed every third of it. */
+export const DEFAULT_LEASE_MS = 5_000;
+
+/** Why a command waits for a person (Command.holdReason). */
+export const HOLD_REASONS = ["retry-after-too-long", "key-mismatch", "invalid-response"] as const;
+export type HoldReason = (typeof HOLD_REASONS)[number];
 
 export type EnqueueCommandInput = {
   action: ControlPlaneAction;
@@ -71,8 +82,17 @@ export type DeliverOptions = {
   maxAttempts?: number;
   /** Wait before the next attempt: baseMs doubling per attempt, at most maxMs, with jitter (default 2 s … 5 min). */
   backoff?: { baseMs?: number; maxMs?: number };
-  /** How long a claimed (SENDING) row is left alone before it counts as abandoned and is sent again (default 60 s). */
+  /**
+   * How long a claimed (SENDING) row is left alone before it counts as abandoned and is sent again (default 5 s). The
+   * relay renews the lease every third of it while it works on the row, so a slow answer is not sent twice, and a
+   * relay that died is replaced within about this time.
+   */
   leaseMs?: number;
+  /**
+   * The longest Retry-After (or retryAfterSeconds) obeyed (default CONTROL_PLANE_MAX_RETRY_AFTER_SECONDS, 300 s).
+   * A longer one holds the command for a person to retry now or abandon.
+   */
+  maxRetryAfterMs?: number;
   /** Per-request timeout (default: the client's). */
   timeoutMs?: number;
   random?: () => number;
@@ -83,7 +103,7 @@ export type DeliverOptions = {
   onOutcome?: (tx: Tx, command: { id: string; runId: string | null; stepId: string | null; state: "SUCCEEDED" | "FAILED" }) => Promise<void>;
 };
 
-export type DeliverReport = { claimed: number; succeeded: number; retried: number; failed: number; unrecorded: number };
+export type DeliverReport = { claimed: number; succeeded: number; retried: number; failed: number; held: number; unrecorded: number };
 
 type ClaimedRow = {
   id: string;
@@ -99,13 +119,31 @@ type ClaimedRow = {
 type Outcome =
   | { kind: "succeeded"; response: ActionResponse }
   | { kind: "retry"; error: string; errorKind: string; status?: number; nextAttemptAt: Date }
-  | { kind: "failed"; error: string; errorKind: string; status?: number; problem?: Problem };
+  | { kind: "failed"; error: string; errorKind: string; status?: number; problem?: Problem }
+  | { kind: "held"; reason: HoldReason; error: string; errorKind: string; status?: number; retryAfterSeconds?: number; echoedKey?: string };
+
+const REPORT_FIELD = { succeeded: "succeeded", retry: "retried", failed: "failed", held: "held" } as const;
+const AUDIT_ACTION = { succeeded: "command.succeeded", retry: "command.retry", failed: "command.failed" } as const;
+
+/** The one-line message shown on the step for a held command. */
+export function holdMessage(reason: HoldReason, ctx: { retryAfterSeconds?: number; capSeconds?: number; error: string }): string {
+  switch (reason) {
+    case "retry-after-too-long":
+      return `The control plane asked to wait ${ctx.retryAfterSeconds} s (more than the ${ctx.capSeconds} s the relay waits on its own): retry now or abandon. (${ctx.error})`;
+    case "key-mismatch":
+      return `${ctx.error}. Check the control plane, then retry with the same key or abandon.`;
+    case "invalid-response":
+      return `${ctx.error}; the action may or may not have been applied. Check the control plane, then retry with the same key or abandon.`;
+  }
+}
 
 /**
  * One delivery pass: claims due PENDING rows (and SENDING rows whose lease ran out) with FOR UPDATE SKIP LOCKED,
  * marks them SENDING and commits, sends each with its idempotency key, then records each outcome and its audit
  * event in one transaction: SUCCEEDED with the response; PENDING again with a backoff for retryable errors (FAILED
- * after `maxAttempts`); FAILED with the reason for permanent ones (4xx other than 408/409/429, invalid parameters).
+ * after `maxAttempts`); FAILED with the reason for permanent ones (4xx other than 408/409/429, invalid parameters);
+ * NEEDS_DECISION for a Retry-After past the cap, an echoed key that differs, or a 2xx that breaks the contract.
+ * While it works, a heartbeat renews the lease of the rows it claimed.
  */
 export async function deliverDueCommands(opts: DeliverOptions = {}): Promise<DeliverReport> {
   const database = opts.db ?? defaultDb();
@@ -113,9 +151,10 @@ export async function deliverDueCommands(opts: DeliverOptions = {}): Promise<Del
   const now = opts.now ?? new Date();
   const limit = Math.max(1, opts.limit ?? 20);
   const maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-  const leaseMs = opts.leaseMs ?? 60_000;
+  const leaseMs = Math.max(100, opts.leaseMs ?? DEFAULT_LEASE_MS);
+  const capMs = opts.maxRetryAfterMs ?? configuredMaxRetryAfterMs();
   const backoff = { baseMs: opts.backoff?.baseMs ?? 2_000, maxMs: opts.backoff?.maxMs ?? 300_000, random: opts.random };
-  const report: DeliverReport = { claimed: 0, succeeded: 0, retried: 0, failed: 0, unrecorded: 0 };
+  const report: DeliverReport = { claimed: 0, succeeded: 0, retried: 0, failed: 0, held: 0, unrecorded: 0 };
 
   const leaseUntil = new Date(now.getTime() + leaseMs);
   const rows = await database.$queryRaw<ClaimedRow[]>`
@@ -129,6 +168,29 @@ export async function deliverDueCommands(opts: DeliverOptions = {}): Promise<Del
         FOR UPDATE SKIP LOCKED)
     RETURNING "id", "action", "params", "idempotencyKey", "attempts", "requestHash", "runId", "stepId"`;
   report.claimed = rows.length;
+  if (rows.length === 0) return report;
+
+  // The heartbeat: while rows of this pass are unrecorded, their lease is renewed (on this pass's clock, moved on by
+  // the real time elapsed), guarded by the attempt it claimed, so a newer claim is never extended.
+  const open = new Map(rows.map((r) => [r.id, r.attempts]));
+  const startedAt = performance.now();
+  const renew = async () => {
+    if (open.size === 0) return;
+    const until = new Date(now.getTime() + (performance.now() - startedAt) + leaseMs);
+    const claimed = JSON.stringify([...open].map(([id, attempts]) => ({ id, attempts })));
+    try {
+      await database.$executeRaw`
+        UPDATE "command" c SET "nextAttemptAt" = ${until}
+          FROM jsonb_to_recordset(${claimed}::jsonb) AS r("id" uuid, "attempts" int)
+         WHERE c."id" = r."id" AND c."attempts" = r."attempts" AND c."state" = 'SENDING'`;
+    } catch (e) {
+      log.warn("control-plane relay could not renew its lease", { err: e });
+    }
+  };
+  let renewing: Promise<void> = Promise.resolve();
+  const heartbeat = setInterval(() => {
+    renewing = renewing.then(renew);
+  }, Math.max(50, Math.floor(leaseMs / 3)));
 
   const send = async (row: ClaimedRow): Promise<Outcome> => {
     if (!isControlPlaneAction(row.action)) return { kind: "failed", error: `Unknown control-plane action "${row.action}"`, errorKind: "refused" };
@@ -140,6 +202,15 @@ export async function deliverDueCommands(opts: DeliverOptions = {}): Promise<Del
     } catch (e) {
       if (e instanceof ActionParamsError) return { kind: "failed", error: e.message, errorKind: "refused" };
       if (!(e instanceof ControlPlaneError)) throw e;
+      if (e.kind === "key-mismatch" || e.kind === "invalid-response") {
+        return { kind: "held", reason: e.kind, error: holdMessage(e.kind, { error: e.message }), errorKind: e.kind, status: e.status, echoedKey: e.echoedKey };
+      }
+      if (e.retryable && e.retryAfterMs !== undefined && e.retryAfterMs > capMs) {
+        // Stored as a 32-bit integer: a generated or far-future Retry-After must not make the outcome unrecordable.
+        const retryAfterSeconds = Math.min(Math.ceil(e.retryAfterMs / 1000), 2_000_000_000);
+        const error = holdMessage("retry-after-too-long", { retryAfterSeconds, capSeconds: Math.round(capMs / 1000), error: e.message });
+        return { kind: "held", reason: "retry-after-too-long", error, errorKind: e.kind, status: e.status, retryAfterSeconds };
+      }
       const giveUp = e.retryable && e.kind !== "unreachable" && row.attempts >= maxAttempts;
       if (!e.retryable || giveUp) {
         return { kind: "failed", error: giveUp ? `Gave up after ${row.attempts} attempts: ${e.message}` : e.message, errorKind: e.kind, status: e.status, problem: e.problem };
@@ -157,24 +228,38 @@ export async function deliverDueCommands(opts: DeliverOptions = {}): Promise<Del
           ? { state: "SUCCEEDED" as const, response: outcome.response as object, lastError: null, completedAt: now, updatedAt: now }
           : outcome.kind === "retry"
             ? { state: "PENDING" as const, lastError: outcome.error, nextAttemptAt: outcome.nextAttemptAt, updatedAt: now }
-            : { state: "FAILED" as const, lastError: outcome.error, response: outcome.problem ?? undefined, completedAt: now, updatedAt: now };
+            : outcome.kind === "held"
+              ? { state: "NEEDS_DECISION" as const, lastError: outcome.error, holdReason: outcome.reason, retryAfterSeconds: outcome.retryAfterSeconds ?? null, updatedAt: now }
+              : { state: "FAILED" as const, lastError: outcome.error, response: outcome.problem ?? undefined, completedAt: now, updatedAt: now };
       // The attempts check is a version check: a relay whose lease ran out must not overwrite a newer attempt.
       const updated = await tx.command.updateMany({ where: { id: row.id, state: "SENDING", attempts: row.attempts }, data });
       if (updated.count === 0) return false;
+      const where = { requestHash: row.requestHash, runId: row.runId, stepId: row.stepId };
       const details =
         outcome.kind === "succeeded"
-          ? { ...base, requestHash: row.requestHash, runId: row.runId, stepId: row.stepId, status: outcome.response.status, summary: outcome.response.summary }
+          ? { ...base, ...where, status: outcome.response.status, summary: outcome.response.summary }
           : outcome.kind === "retry"
             ? { ...base, error: outcome.error, errorKind: outcome.errorKind, httpStatus: outcome.status ?? null, nextAttemptAt: outcome.nextAttemptAt.toISOString() }
-            : { ...base, requestHash: row.requestHash, runId: row.runId, stepId: row.stepId, error: outcome.error, errorKind: outcome.errorKind, httpStatus: outcome.status ?? null };
+            : outcome.kind === "held"
+              ? {
+                  ...base,
+                  ...where,
+                  reason: outcome.reason,
+                  error: outcome.error,
+                  errorKind: outcome.errorKind,
+                  httpStatus: outcome.status ?? null,
+                  ...(outcome.retryAfterSeconds !== undefined ? { retryAfterSeconds: outcome.retryAfterSeconds, maxRetryAfterSeconds: Math.round(capMs / 1000) } : {}),
+                  ...(outcome.reason === "key-mismatch" ? { sentKey: row.idempotencyKey, echoedKey: outcome.echoedKey?.slice(0, 255) ?? null } : {}),
+                }
+              : { ...base, ...where, error: outcome.error, errorKind: outcome.errorKind, httpStatus: outcome.status ?? null };
       await appendAudit(tx, {
         actor: null,
-        action: `command.${outcome.kind === "succeeded" ? "succeeded" : outcome.kind === "retry" ? "retry" : "failed"}`,
+        action: outcome.kind === "held" ? (outcome.reason === "key-mismatch" ? "command.key_mismatch" : "command.held") : AUDIT_ACTION[outcome.kind],
         outcome: outcome.kind === "succeeded" ? "allowed" : "failed",
         target: { type: "command", id: row.id },
         details,
       });
-      if (outcome.kind !== "retry" && opts.onOutcome) {
+      if ((outcome.kind === "succeeded" || outcome.kind === "failed") && opts.onOutcome) {
         await opts.onOutcome(tx, { id: row.id, runId: row.runId, stepId: row.stepId, state: outcome.kind === "succeeded" ? "SUCCEEDED" : "FAILED" });
       }
       return true;
@@ -186,17 +271,57 @@ export async function deliverDueCommands(opts: DeliverOptions = {}): Promise<Del
       const row = rows[next++];
       const outcome = await timedDelivery(() => send(row));
       try {
-        if (await record(row, outcome)) report[outcome.kind === "succeeded" ? "succeeded" : outcome.kind === "retry" ? "retried" : "failed"]++;
+        if (await record(row, outcome)) report[REPORT_FIELD[outcome.kind]]++;
         else report.unrecorded++;
       } catch (e) {
         // The row stays SENDING; after its lease it is sent again with the same key (the control plane replays).
         report.unrecorded++;
         log.error("control-plane relay could not record an outcome", { commandId: row.id, outcome: outcome.kind, err: e });
+      } finally {
+        open.delete(row.id);
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(rows.length, Math.max(1, opts.concurrency ?? 4)) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.min(rows.length, Math.max(1, opts.concurrency ?? 4)) }, worker));
+  } finally {
+    clearInterval(heartbeat);
+    open.clear();
+    await renewing;
+  }
   return report;
+}
+
+export type HeldDecision = "retry" | "abandon";
+
+export type DecideHeldResult =
+  | { ok: true; command: { id: string; action: string; runId: string | null; stepId: string | null; state: "PENDING" | "FAILED"; holdReason: string | null; lastError: string | null; idempotencyKey: string } }
+  | { ok: false; code: "NOT_FOUND" | "CONFLICT"; message: string };
+
+/**
+ * A person's decision on a held command, inside the caller's transaction (which also writes the audit event and
+ * settles what waits on the command when it is abandoned). `retry`: PENDING and due now, with the same idempotency
+ * key (a control plane that honours keys answers with the stored result if the first request did run). `abandon`:
+ * FAILED with who and why; the step can then be requested again, with a new key. Only a NEEDS_DECISION command can
+ * be decided: a second decision on the same hold is a conflict.
+ */
+export async function decideHeldCommand(tx: Tx, input: { commandId: string; decision: HeldDecision; actor: { id: string; name: string }; reason: string; now?: Date }): Promise<DecideHeldResult> {
+  const now = input.now ?? new Date();
+  const cmd = await tx.command.findUnique({ where: { id: input.commandId } });
+  if (!cmd) return { ok: false, code: "NOT_FOUND", message: "There is no such command." };
+  if (cmd.state !== "NEEDS_DECISION") {
+    return { ok: false, code: "CONFLICT", message: `This command is no longer waiting for a decision (it is ${cmd.state.toLowerCase().replace("_", " ")}).` };
+  }
+  const data =
+    input.decision === "retry"
+      ? { state: "PENDING" as const, nextAttemptAt: now, holdReason: null, retryAfterSeconds: null, lastError: null, updatedAt: now }
+      : { state: "FAILED" as const, holdReason: null, retryAfterSeconds: null, lastError: `Abandoned by ${input.actor.name}: ${input.reason}`, completedAt: now, updatedAt: now };
+  const updated = await tx.command.updateMany({ where: { id: cmd.id, state: "NEEDS_DECISION", updatedAt: cmd.updatedAt }, data });
+  if (updated.count === 0) return { ok: false, code: "CONFLICT", message: "Someone else decided on this command at the same moment: reload the page." };
+  return {
+    ok: true,
+    command: { id: cmd.id, action: cmd.action, runId: cmd.runId, stepId: cmd.stepId, state: data.state, holdReason: cmd.holdReason, lastError: cmd.lastError, idempotencyKey: cmd.idempotencyKey },
+  };
 }
 
 export type RelayOptions = Omit<DeliverOptions, "now"> & {

@@ -62,7 +62,16 @@ export function generatedFiles(o: { repoName: string; team: string; alertContact
   };
 }
 
-export type CommandView = { id: string; state: "PENDING" | "SENDING" | "SUCCEEDED" | "FAILED"; attempts: number; lastError: string | null; summary: string | null };
+export type CommandView = {
+  id: string;
+  state: "PENDING" | "SENDING" | "SUCCEEDED" | "FAILED" | "NEEDS_DECISION";
+  attempts: number;
+  lastError: string | null;
+  summary: string | null;
+  action: string;
+  holdReason: string | null;
+  retryAfterSeconds: number | null;
+};
 
 export type OnboardingView = {
   id: string;
@@ -123,7 +132,18 @@ export async function getOnboardingView(actor: Actor, id: string, opts: { now?: 
   ]);
   const commandView = (cid: string | null): CommandView | null => {
     const c = cid ? commands.find((x) => x.id === cid) : undefined;
-    return c ? { id: c.id, state: c.state, attempts: c.attempts, lastError: c.lastError, summary: (c.response as { summary?: string } | null)?.summary ?? null } : null;
+    return c
+      ? {
+          id: c.id,
+          state: c.state,
+          attempts: c.attempts,
+          lastError: c.lastError,
+          summary: (c.response as { summary?: string } | null)?.summary ?? null,
+          action: c.action,
+          holdReason: c.holdReason,
+          retryAfterSeconds: c.retryAfterSeconds,
+        }
+      : null;
   };
   const allowlistCommand = commandView(o.allowlistCommandId);
   const firstFlowCommand = commandView(o.firstFlowCommandId);

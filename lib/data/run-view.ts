@@ -4,7 +4,7 @@ import { can } from "../auth/permissions";
 import type { Actor, Role } from "../auth/roles";
 import { loadRun } from "../runs/service";
 import { signOffRoles } from "../runs/ownership";
-import { approvalState, currentStep, effectiveStatus, type Disqualification, type EffectiveStatus } from "../runs/machine";
+import { approvalState, currentStep, effectiveStatus, signersShown, type Disqualification, type EffectiveStatus } from "../runs/machine";
 import { listPlaceholders } from "../control-plane/placeholders";
 import { liveValues, type LiveValue } from "../runs/live-values";
 import type { TelemetrySnapshot } from "../control-plane/contract";
@@ -40,7 +40,18 @@ export type StepView = {
   /** Two-person steps: how many approvals are still needed, and who may not approve and why (approvalState). */
   approval: { remaining: number; disqualified: Disqualification[] } | null;
   decision: { outcome: "GO" | "NO_GO"; reason: string; by: string; at: string; criteria: unknown } | null;
-  command: { id: string; action: string; state: string; attempts: number; lastError: string | null; response: unknown; updatedAt: string } | null;
+  command: {
+    id: string;
+    action: string;
+    state: string;
+    attempts: number;
+    lastError: string | null;
+    response: unknown;
+    updatedAt: string;
+    /** NEEDS_DECISION only: why (retry-after-too-long, key-mismatch, invalid-response), and the wait asked for. */
+    holdReason: string | null;
+    retryAfterSeconds: number | null;
+  } | null;
   child: { id: string; runbookId: string; status: string } | null;
   skipReason: string | null;
   completedBy: string | null;
@@ -100,6 +111,10 @@ const SUMMARY: Record<string, (d: Record<string, unknown>) => string> = {
   "command.succeeded": (d) => `control plane applied ${d.action}`,
   "command.failed": (d) => `control plane command ${d.action} failed: ${d.reason ?? d.error ?? ""}`,
   "command.retry": (d) => `control plane ${d.action} will be retried: ${d.error ?? d.reason ?? ""}`,
+  "command.held": (d) => `control plane ${d.action} held for a decision: ${d.error ?? ""}`,
+  "command.key_mismatch": (d) => `control plane ${d.action} answered with another idempotency key (sent ${d.sentKey}, echoed ${d.echoedKey}): held for a decision`,
+  "command.retry_requested": (d) => `retried ${d.action} now (same key): ${d.reason}`,
+  "command.abandoned": (d) => `abandoned ${d.action}: ${d.reason}`,
 };
 
 /** Everything the run page shows, as plain JSON (also served to the page's live poll). */
@@ -128,7 +143,9 @@ export async function getRunView(actor: Actor, runId: string, telemetry: Telemet
     const cmd = commands.find((c) => c.id === row.commandId) ?? null;
     const sigs = run.signatures.filter((g) => g.stepId === s.id);
     const approval = s.twoPerson ? approvalState(snapshot, s.id) : null;
-    const counted = approval ? approval.approvals.map((a) => sigs.find((g) => !g.voidedAt && g.personId === a.personId && g.requestId === a.requestId)!) : sigs.filter((g) => !g.voidedAt);
+    const counted = approval
+      ? approval.approvals.map((a) => sigs.find((g) => !g.voidedAt && g.personId === a.personId && g.requestId === a.requestId)!)
+      : signersShown(sigs.filter((g) => !g.voidedAt), row.requestId);
     const decision = run.decisions.find((d) => d.stepId === s.id);
     const child = children.find((c) => c.id === row.childRunId) ?? null;
     return {
@@ -156,7 +173,19 @@ export async function getRunView(actor: Actor, runId: string, telemetry: Telemet
       requiredApprovals: approval?.required ?? 1,
       approval: approval ? { remaining: approval.remaining, disqualified: approval.disqualified } : null,
       decision: decision ? { outcome: decision.outcome, reason: decision.reason, by: decision.decidedBy, at: decision.decidedAt.toISOString(), criteria: decision.criteria } : null,
-      command: cmd ? { id: cmd.id, action: cmd.action, state: cmd.state, attempts: cmd.attempts, lastError: cmd.lastError, response: cmd.response, updatedAt: cmd.updatedAt.toISOString() } : null,
+      command: cmd
+        ? {
+            id: cmd.id,
+            action: cmd.action,
+            state: cmd.state,
+            attempts: cmd.attempts,
+            lastError: cmd.lastError,
+            response: cmd.response,
+            updatedAt: cmd.updatedAt.toISOString(),
+            holdReason: cmd.holdReason,
+            retryAfterSeconds: cmd.retryAfterSeconds,
+          }
+        : null,
       child,
       skipReason: row.skipReason,
       completedBy: name(row.completedById),

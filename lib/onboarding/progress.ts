@@ -55,7 +55,7 @@ export const STATE_TONES: Record<OnboardingState, "blue" | "amber" | "green" | "
 export type StepStatus = "done" | "current" | "waiting" | "failed" | "ready" | "todo";
 export type ProgressStep = { id: string; title: string; status: StepStatus; detail: string };
 
-type CommandLike = { state: "PENDING" | "SENDING" | "SUCCEEDED" | "FAILED"; lastError: string | null } | null;
+type CommandLike = { state: "PENDING" | "SENDING" | "SUCCEEDED" | "FAILED" | "NEEDS_DECISION"; lastError: string | null } | null;
 
 export type ProgressInput = {
   state: OnboardingState;
@@ -92,6 +92,8 @@ export function onboardingProgress(o: ProgressInput): ProgressStep[] {
     allowlist =
       c?.state === "FAILED"
         ? { id: "allowlist", title: "Registration and allowlist", status: "failed", detail: `The control plane refused the allowlist change: ${c.lastError ?? "unknown error"}` }
+        : c?.state === "NEEDS_DECISION"
+          ? { id: "allowlist", title: "Registration and allowlist", status: "current", detail: "The allowlist change waits for an SRE to retry or abandon it." }
         : { id: "allowlist", title: "Registration and allowlist", status: "waiting", detail: c?.lastError ? `Sending to the control plane (${c.lastError})` : "Sending the allowlist change to the control plane…" };
   }
 

@@ -12,6 +12,7 @@ import {
   finalStatus,
   prepareRequest,
   requestStep,
+  signersShown,
   signOff,
   skip,
   stepRequestHash,
@@ -211,6 +212,23 @@ describe("currentStep and effectiveStatus", () => {
     const sent = snapshot({ prune: { status: "COMMAND_SENT" } }).steps[4];
     expect(effectiveStatus({ ...sent, commandState: "PENDING" })).toBe("COMMAND_SENT");
     expect(effectiveStatus({ ...sent, commandState: "SENDING" })).toBe("COMMAND_SENT");
+  });
+  it("a command held for a person shows as needing a decision (not in flight, not finished), and the step cannot be requested again meanwhile", () => {
+    const held = snapshot({ triage: { status: "DONE" }, decide: { status: "DONE" }, note: { status: "SKIPPED" }, throttle: { status: "NOT_APPLICABLE" }, prune: { status: "COMMAND_SENT", commandState: "NEEDS_DECISION" } });
+    expect(effectiveStatus(held.steps[4])).toBe("NEEDS_DECISION");
+    expect(currentStep(held)?.stepId).toBe("prune");
+    expect(requestStep(ctx(held, sre), "prune", { repo: "billing-api" }, now)).toEqual(
+      refusal("CONFLICT", "The command for this step is waiting for a decision: retry it or abandon it before requesting the step again."),
+    );
+  });
+  it("names each signer of a one-person step once, from its current request", () => {
+    const g = (personId: string, requestId: string | null) => ({ personId, requestId });
+    // Sam requested, the command failed, Sam requested again: "Sam", not "Sam and Sam".
+    expect(signersShown([g("sam", "r1"), g("sam", "r2")], "r2")).toEqual([g("sam", "r2")]);
+    // Sam requested and failed, Jordan requested again: Jordan signed the request that ran.
+    expect(signersShown([g("sam", "r1"), g("jordan", "r2")], "r2")).toEqual([g("jordan", "r2")]);
+    // Plain sign-offs (no request) are listed once per person.
+    expect(signersShown([g("sam", null), g("sam", null), g("ines", null)], null)).toEqual([g("sam", null), g("ines", null)]);
   });
   it("a two-person step requested again after its command failed shows as awaiting signatures, not failed", () => {
     const again = snapshot({ throttle: { status: "AWAITING_SIGNATURES", commandState: "FAILED" } }).steps[3];

@@ -15,7 +15,7 @@ import { canonicalRequestHash } from "../control-plane/request-hash";
 
 export type StepStatus = "PENDING" | "AWAITING_SIGNATURES" | "COMMAND_SENT" | "WAITING_CHILD" | "DONE" | "SKIPPED" | "NOT_APPLICABLE";
 export type RunStatus = "IN_PROGRESS" | "COMPLETED" | "ABORTED" | "ROLLED_BACK";
-export type CommandState = "PENDING" | "SENDING" | "SUCCEEDED" | "FAILED";
+export type CommandState = "PENDING" | "SENDING" | "SUCCEEDED" | "FAILED" | "NEEDS_DECISION";
 
 export type StepSnapshot = {
   stepId: string;
@@ -39,8 +39,11 @@ export type RequestSnapshot = { id: string; stepId: string; personId: string; pe
 
 export type RunSnapshot = { id: string; status: RunStatus; steps: StepSnapshot[]; signatures: SignatureSnapshot[]; requests: RequestSnapshot[] };
 
-/** What a step looks like to people, with asynchronous outcomes (commands, child runs) folded in. */
-export type EffectiveStatus = StepStatus | "FAILED";
+/**
+ * What a step looks like to people, with asynchronous outcomes (commands, child runs) folded in. NEEDS_DECISION: its
+ * command is held for a person to retry now or abandon (lib/control-plane/relay.ts).
+ */
+export type EffectiveStatus = StepStatus | "FAILED" | "NEEDS_DECISION";
 
 export type Refusal = { ok: false; code: "FORBIDDEN" | "CONFLICT" | "INVALID" | "NOT_FOUND"; message: string };
 
@@ -70,6 +73,7 @@ export function effectiveStatus(s: StepSnapshot): EffectiveStatus {
   if (s.status === "COMMAND_SENT") {
     if (s.commandState === "SUCCEEDED") return "DONE";
     if (s.commandState === "FAILED") return "FAILED";
+    if (s.commandState === "NEEDS_DECISION") return "NEEDS_DECISION";
   }
   if (s.status === "WAITING_CHILD" && s.childRunStatus && s.childRunStatus !== "IN_PROGRESS") return "DONE";
   return s.status;
@@ -139,6 +143,21 @@ export function approvalState(snapshot: RunSnapshot, stepId: string): ApprovalSt
     voided: signatures.filter((g) => g.voided).length,
     disqualified: [...disqualified.values()],
   };
+}
+
+/**
+ * Whom a one-person step names as having signed it: the signatures of its current request when it has one (a step
+ * requested again after its command failed keeps the earlier request's signature on record, but that one signed
+ * another request), and each person once, in the order they signed.
+ */
+export function signersShown<T extends { personId: string; requestId: string | null }>(signatures: T[], currentRequestId: string | null): T[] {
+  const ofCurrent = currentRequestId ? signatures.filter((g) => g.requestId === currentRequestId) : [];
+  const seen = new Set<string>();
+  return (ofCurrent.length ? ofCurrent : signatures).filter((g) => {
+    if (seen.has(g.personId)) return false;
+    seen.add(g.personId);
+    return true;
+  });
 }
 
 /** The hash two-person signatures cover for a step without a control-plane action. */
@@ -228,6 +247,9 @@ export function requestStep(ctx: Ctx, stepId: string, values: Record<string, str
   if (!found.ok) return found;
   const { step, state, role } = found;
   if (!step.action && !step.twoPerson) return refuse("INVALID", "This step has no control-plane action: sign it off.");
+  if (state.status === "COMMAND_SENT" && state.commandState === "NEEDS_DECISION") {
+    return refuse("CONFLICT", "The command for this step is waiting for a decision: retry it or abandon it before requesting the step again.");
+  }
   if (state.status === "COMMAND_SENT" && state.commandState !== "FAILED") return refuse("CONFLICT", "The command for this step is already on its way.");
   const prepared = step.action ? prepareRequest(step.action.name, step.action.params, values) : { params: {}, hash: stepRequestHash(stepId) };
   if ("message" in prepared) return refuse("INVALID", prepared.message);

@@ -1,7 +1,9 @@
 /**
  * A relay process is killed (SIGKILL, a real child process) at the worst moments: after the control plane applied
  * the action but before the outcome was committed, and after the row was claimed but before anything was sent.
- * After "restart" (a new pass in this process) each command completes with its effect applied exactly once.
+ * After "restart" (a new pass in this process) each command completes with its effect applied exactly once. And a
+ * takeover: the relay leader (a child process running startRelay with the defaults) is killed while its request is
+ * in flight; the other replica takes over in under 10 s and the control plane applies the action once.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -11,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyChain } from "@/lib/audit/log";
 import type { Db } from "@/lib/db";
 import { createControlPlaneClient } from "@/lib/control-plane/client";
-import { deliverDueCommands, enqueueCommand } from "@/lib/control-plane/relay";
+import { deliverDueCommands, enqueueCommand, startRelay } from "@/lib/control-plane/relay";
 import { startSimulator, type SimulatorHandle } from "@/simulator/server";
 import { useFreshDatabase } from "./db";
 
@@ -51,6 +53,24 @@ process.stdout.write("claiming\\n");
 await deliverDueCommands({ db, client, leaseMs: 30_000 });
 process.stdout.write("survived\\n");
 process.exit(3);
+`,
+  );
+  // A replica's relay as instrumentation.ts starts it: the lease and everything else at their defaults.
+  writeFileSync(
+    path.join(dir, "relay-leader.mts"),
+    `
+import { createDb } from ${JSON.stringify(path.join(ROOT, "lib/db.ts"))};
+import { createControlPlaneClient } from ${JSON.stringify(path.join(ROOT, "lib/control-plane/client.ts"))};
+import { startRelay } from ${JSON.stringify(path.join(ROOT, "lib/control-plane/relay.ts"))};
+
+const db = createDb(process.env.DATABASE_URL);
+const relay = startRelay({ db, client: createControlPlaneClient({ baseUrl: process.env.CONTROL_PLANE_URL }), databaseUrl: process.env.DATABASE_URL, intervalMs: 500 });
+const timer = setInterval(() => {
+  if (relay.isLeader()) {
+    process.stdout.write("leader\\n");
+    clearInterval(timer);
+  }
+}, 20);
 `,
   );
 });
@@ -120,4 +140,54 @@ describe("relay crash recovery", () => {
     expect(sim.state.effects.count(row.idempotencyKey)).toBe(1);
     expect(sim.state.model.capacity().dbPool.size).toBe(300);
   });
+
+  it("takeover: the relay leader is killed with its request in flight; the other replica delivers it in under 10 s, applied once", async () => {
+    // The control plane takes 1.5 s to apply it, so the leader dies while its request is being processed.
+    sim.state.faults.configure({ rules: [{ target: "actions", phase: "processing", kind: "latency", latencyMs: 1_500 }] });
+    const row = await db.$transaction((tx) => enqueueCommand(tx, { action: "run-flow", params: { repo: "billing-api" }, requestedBy: null }));
+    const flowsBefore = manualFlows().length;
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(dir, "relay-leader.mts")], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: url, CONTROL_PLANE_URL: sim.url, LOG_LEVEL: "silent" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, signal) => resolve(signal)));
+    let other: Awaited<ReturnType<typeof startRelay>> | undefined;
+    try {
+      const until = async (ok: () => boolean | Promise<boolean>, what: string, ms: number) => {
+        const deadline = Date.now() + ms;
+        while (!(await ok())) {
+          if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (child: ${stdout})`);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      };
+      await until(() => stdout.includes("leader"), "the child to lead", 30_000);
+      // The other replica, already running (it cannot lead while the child holds the lock).
+      other = startRelay({ db, client: createControlPlaneClient({ baseUrl: sim.url }), databaseUrl: url, intervalMs: 500 });
+      await until(() => sim.state.idempotency.get(row.idempotencyKey)?.state === "in-flight", "the child's request to reach the control plane", 30_000);
+      expect(await db.command.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ state: "SENDING", attempts: 1 });
+      expect(other.isLeader()).toBe(false);
+
+      child.kill("SIGKILL");
+      const killedAt = Date.now();
+      expect(await exited).toBe("SIGKILL");
+      await until(async () => (await db.command.findUniqueOrThrow({ where: { id: row.id } })).state === "SUCCEEDED", "the other replica to deliver", 20_000);
+      const takeover = Date.now() - killedAt;
+      expect(takeover).toBeLessThan(10_000);
+      expect(other.isLeader()).toBe(true);
+
+      const done = await db.command.findUniqueOrThrow({ where: { id: row.id } });
+      expect(done).toMatchObject({ state: "SUCCEEDED", attempts: 2 });
+      expect(sim.state.effects.count(row.idempotencyKey)).toBe(1);
+      expect(manualFlows().length - flowsBefore).toBe(1);
+      expect(await db.auditEvent.count({ where: { targetId: row.id, action: "command.succeeded" } })).toBe(1);
+      expect((await verifyChain(db)).ok).toBe(true);
+    } finally {
+      sim.state.faults.clear();
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await other?.();
+    }
+  }, 60_000);
 });

@@ -31,6 +31,7 @@ import * as incidentActions from "@/lib/incidents/actions";
 import * as onboardingActions from "@/lib/onboarding/actions";
 import * as runActions from "@/lib/runs/actions";
 import * as startRun from "@/lib/runs/start-run";
+import * as decideCommand from "@/lib/control-plane/decide-command";
 import { defineOwn, hostileField, hostileText, hugeText, notAString, PROTO_KEYS, unknownFields, withExtras } from "../support/fuzz";
 import { actorByEmail, useFreshDatabase } from "./db";
 
@@ -319,6 +320,9 @@ const SPECS: Record<string, Spec> = {
       { name: "url", valid: fc.constantFrom(undefined, "", "https://grafana.example.com/d/x"), validText: fc.constant(""), invalid: fc.oneof(present(notAString), notHttpsUrl.filter((u) => !u.startsWith("http://") && !u.startsWith("https://"))), invalidText: notHttpsUrl.filter((u) => !u.startsWith("http")) },
     ],
     (fx) => fc.record({ runId: some(fx.liveRun, newUuid), stepId: steps, text: hostileField(1, 4000), url: fc.constantFrom(undefined, "", "https://grafana.example.com/d/x?q=%00") }),
+  ),
+  decideCommandAction: spec(decideCommand.decideCommandAction, "sre", [uuid("commandId"), choice("decision", ["retry", "abandon"]), reason()], () =>
+    fc.record({ commandId: newUuid, decision: fc.constantFrom("retry", "abandon"), reason: hostileField(3, 2000) }),
   ),
   escalateRunAction: spec(runActions.escalateRunAction, "sre", [runId(), reason()], (fx) => fc.record({ runId: some(fx.liveRun, newUuid), reason: hostileField(3, 2000) })),
   saveRcaAction: spec(runActions.saveRcaAction, "sre", [runId(), text("markdown", { min: 20, max: 200_000, required: true })], (fx) =>

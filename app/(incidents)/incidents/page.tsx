@@ -17,7 +17,7 @@ import { DeclareIncidentForm } from "@/components/incidents/declare-form";
 export const metadata: Metadata = { title: "Incidents" };
 
 const SEV_TONE = { P1: "red", P2: "orange", P3: "amber" } as const;
-const STATE_TONE: Record<string, "red" | "amber" | "green" | "zinc" | "blue"> = { PENDING: "zinc", SENDING: "blue", SUCCEEDED: "green", FAILED: "red" };
+const STATE_TONE: Record<string, "red" | "amber" | "green" | "zinc" | "blue"> = { PENDING: "zinc", SENDING: "blue", SUCCEEDED: "green", FAILED: "red", NEEDS_DECISION: "amber" };
 
 async function panelsOrNull() {
   try {

@@ -2,6 +2,7 @@
 
 import { runServerAction } from "@/lib/next/server-action";
 import type { ActionResult } from "@/lib/actions/result";
+import { decideCommandAction } from "@/lib/control-plane/decide-command";
 import { abortRunAction, saveRcaAction, escalateRunAction, addEvidenceAction, approveStepAction, decideStepAction, requestStepAction, signStepAction, skipStepAction } from "@/lib/runs/actions";
 
 type R = ActionResult<unknown> | null;
@@ -41,4 +42,8 @@ export async function escalateRun(_prev: R, form: FormData): Promise<R> {
 /** Saves the RCA. */
 export async function saveRca(_prev: R, form: FormData): Promise<R> {
   return runServerAction(saveRcaAction, form);
+}
+/** Retries a held control-plane command now, or abandons it (also used by the onboarding page). */
+export async function decideCommand(_prev: R, form: FormData): Promise<R> {
+  return runServerAction(decideCommandAction, form);
 }
