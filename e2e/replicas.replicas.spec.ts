@@ -83,7 +83,7 @@ test("a 20-way race on one step, split across the replicas, has exactly one winn
 });
 
 test("kill -9 of the replica holding the relay lock right after a command is queued: the other delivers it exactly once", async () => {
-  test.setTimeout(150_000);
+  test.setTimeout(90_000);
   // The control plane takes 3 s to act: replica A will be in the middle of sending when it dies.
   await fetch(`${cluster.simulator.url}/admin/faults`, {
     method: "POST",
@@ -106,10 +106,13 @@ test("kill -9 of the replica holding the relay lock right after a command is que
   await cluster.a.exited;
 
   // B takes the lock over and delivers; the control plane sees the same idempotency key and acts once.
-  await expect.poll(async () => (await cluster.sql<{ state: string }>(`SELECT state FROM command WHERE id = $1`, [command.id]))[0].state, { timeout: 120_000, intervals: [250] }).toBe("SUCCEEDED");
+  await expect.poll(async () => (await cluster.sql<{ state: string }>(`SELECT state FROM command WHERE id = $1`, [command.id]))[0].state, { timeout: 30_000, intervals: [250] }).toBe("SUCCEEDED");
   const takeoverSeconds = (Date.now() - killedAt) / 1000;
   test.info().annotations.push({ type: "relay takeover", description: `${takeoverSeconds.toFixed(1)} s from kill -9 to the command recorded as delivered` });
   console.log(`relay takeover after kill -9: ${takeoverSeconds.toFixed(1)} s`);
+  // The lease is 5 s, renewed while the relay works (issue 17: takeover under 10 s); the bound leaves room for a
+  // loaded machine, and the measured figure is recorded in docs/benchmarks.md.
+  expect(takeoverSeconds).toBeLessThan(15);
   expect(await cluster.relayLockHeld()).toBe(true);
   const effects = await (await fetch(`${cluster.simulator.url}/admin/effects`)).json();
   expect(effects.byKey[command.idempotencyKey]).toBe(1);

@@ -188,6 +188,10 @@ const ENDPOINTS: Record<string, Row> = {
   "action (runbooks)/runs/[id]#abortRun": { access: { permission: "run.abort" }, call: (fx) => action(RUN_ACTIONS, "abortRun", { runId: fx.runId, reason: "matrix abort" }) },
   "action (runbooks)/runs/[id]#addEvidence": { access: { permission: "run.step.signoff" }, call: (fx) => action(RUN_ACTIONS, "addEvidence", { runId: fx.runId, stepId: FIRST_STEP, text: "matrix evidence" }) },
   "action (runbooks)/runs/[id]#escalateRun": { access: { permission: "run.step.signoff" }, call: (fx) => action(RUN_ACTIONS, "escalateRun", { runId: fx.runId, reason: "matrix escalation" }) },
+  "action (runbooks)/runs/[id]#decideCommand": {
+    access: { permission: "command.decide" },
+    call: () => action(RUN_ACTIONS, "decideCommand", { commandId: crypto.randomUUID(), decision: "retry", reason: "matrix decision" }),
+  },
   "action (runbooks)/runs/[id]#saveRca": { access: { permission: "run.step.signoff" }, call: (fx) => action(RUN_ACTIONS, "saveRca", { runId: fx.runId, markdown: RCA, baseVersion: "0" }) },
   "action (incidents)/incidents#declareIncident": {
     access: { permission: "incident.declare" },
