@@ -18,8 +18,8 @@ FROM deps AS builder
 COPY . .
 RUN npx next build && node scripts/assemble-standalone.mjs .next
 
-# Migrations run once per release, before the new replicas start, as the database OWNER role
-# (DATABASE_OWNER_URL or DATABASE_URL pointing at the owner; see docs/deploy.md).
+# Migrations run once per release, before the new replicas start, as the database OWNER role: DATABASE_OWNER_URL
+# for the owner and DATABASE_URL for the application role it grants to (docs/deploy.md, "Database roles").
 FROM builder AS migrate
 USER node
 CMD ["npx", "tsx", "scripts/migrate.ts", "deploy"]
