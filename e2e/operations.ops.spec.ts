@@ -82,6 +82,8 @@ test("/metrics is what promtool accepts, by route pattern, with the relay leadin
   // A raw path with an id must show as its pattern.
   const runId = "0b6f4a8e-3a38-4f43-9d59-0d1f2c3b4a5e";
   await request.get(`${portal.url}/runs/${runId}`, { maxRedirects: 0 });
+  // A request of this test's own to a static route (rather than relying on the start-up health checks).
+  expect((await request.get(`${portal.url}/api/health`)).status()).toBe(200);
   await expect.poll(async () => value(await metrics(), "portal_relay_leader"), { timeout: 10_000 }).toBe(1);
   // Checked at most every 10 s with a 2 s timeout: on a saturated machine one check may miss.
   await expect.poll(async () => value(await metrics(), "portal_control_plane_up"), { timeout: 30_000, intervals: [1_000] }).toBe(1);

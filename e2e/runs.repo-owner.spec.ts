@@ -18,9 +18,11 @@ test("a repo owner sees no Start run button and the server refuses the start whe
   await expect(page.getByTestId("audit-row").filter({ hasText: "sam.rivera@ops.example" })).toHaveCount(0);
 });
 
-test("a malformed start request gets 400 with field errors", async ({ page }) => {
+test("a malformed start request from someone who may not start runs is refused for the permission, not the fields", async ({ page }) => {
+  // The permission comes before the input (lib/actions/safe-action.ts): a refused caller learns nothing about the form.
   const response = await page.request.post("/api/runs", { data: { runbookId: 12 } });
-  expect(response.status()).toBe(400);
+  expect(response.status()).toBe(403);
   const body = await response.json();
-  expect(body.fieldErrors.runbookId).toBeDefined();
+  expect(body).toMatchObject({ ok: false, code: "FORBIDDEN" });
+  expect(body.fieldErrors).toBeUndefined();
 });

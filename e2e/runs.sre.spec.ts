@@ -33,3 +33,10 @@ test("the shell shows the person, their roles and the areas, and the theme choic
   await page.reload();
   await expect(html).toHaveClass(wasDark ? /^(?!.*dark)/ : /dark/);
 });
+
+test("a malformed start request from someone who may start runs gets 400 with field errors", async ({ page }) => {
+  const response = await page.request.post("/api/runs", { data: { runbookId: 12 } });
+  expect(response.status()).toBe(400);
+  const body = await response.json();
+  expect(body.fieldErrors.runbookId).toBeDefined();
+});

@@ -90,7 +90,7 @@ test("the image's server serves the portal: health, static assets, sign-in, runb
   await page.getByRole("button", { name: new RegExp(`^Sign in as ${PEOPLE.sre.name}`) }).click();
   await page.waitForURL(`${url}/`);
   await page.goto("/runbooks/RB-CORE-001");
-  await expect(page.getByRole("heading", { level: 1 })).toContainText("RB-CORE-001");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Flow Failure Response");
   // The runbooks are read from the server's working directory: the assembly copied them.
   await page.getByRole("button", { name: "Start run" }).click();
   await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
@@ -106,6 +106,7 @@ test("SIGTERM stops the image's server cleanly and promptly", async () => {
   const exited = new Promise<number | null>((resolve) => server.once("exit", (code) => resolve(code)));
   server.kill("SIGTERM");
   const code = await exited;
-  expect(code).toBe(0);
+  // Next's own handler ends the process with 143 (128 + SIGTERM), after lib/shutdown.ts let deliveries finish.
+  expect([0, 143]).toContain(code);
   expect(Date.now() - started).toBeLessThan(15_000);
 });

@@ -40,10 +40,12 @@ export const APP_TABLE_PRIVILEGES: Readonly<Record<string, readonly TablePrivile
   step_request: ["SELECT", "INSERT"],
   rca_version: ["SELECT", "INSERT"],
   decision: ["SELECT", "INSERT"],
+  // Read only: readiness (/api/health/ready) compares the applied migrations with the build's; only the owner migrates.
+  _prisma_migrations: ["SELECT"],
 };
 
-/** Tables the portal never touches (the migration history belongs to the owner). */
-export const OWNER_ONLY_TABLES: readonly string[] = ["_prisma_migrations"];
+/** Tables the portal never touches (none today: it reads the migration history for readiness, and writes none). */
+export const OWNER_ONLY_TABLES: readonly string[] = [];
 
 /** The SECURITY DEFINER functions the application role may call. */
 export const APP_FUNCTIONS: readonly string[] = [

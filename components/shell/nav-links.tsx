@@ -16,7 +16,7 @@ export function NavLinks() {
   const pathname = usePathname();
   const { data: me } = useQuery(meQuery);
   const { data: home } = useQuery({ ...homeQuery, enabled: Boolean(me?.signedIn), refetchInterval: pathname === "/" ? 5_000 : 15_000 });
-  const items = navItemsFor(me?.signedIn ? me.me.permissions : null);
+  const items = navItemsFor(me?.signedIn ? me.me : null);
   return (
     <nav aria-label="Main" className="flex items-center gap-1 overflow-x-auto">
       {items.map((item) => {

@@ -1,4 +1,5 @@
-import type { Permission } from "@/lib/auth/permissions";
+import { can, type Permission } from "@/lib/auth/permissions";
+import type { Actor } from "@/lib/auth/roles";
 import { paths } from "@/lib/paths";
 
 /** A count the nav shows beside an area (from the start page's live view). */
@@ -10,7 +11,7 @@ export type NavItem = {
   ready: boolean;
   badge?: NavBadge;
   /** Shown only to people with one of these permissions; the first one they have picks the link (`hrefs`). */
-  permissions?: Permission[];
+  needs?: Permission[];
   hrefs?: Partial<Record<Permission, string>>;
   /** The path prefix under which the item is the current one (default: its href). */
   area?: string;
@@ -29,16 +30,16 @@ export const NAV_ITEMS: NavItem[] = [
     href: paths.access(),
     area: paths.access(),
     ready: true,
-    permissions: ["access.admin", "access.review"],
+    needs: ["access.admin", "access.review"],
     hrefs: { "access.admin": paths.access(), "access.review": paths.accessReview() },
   },
 ];
 
-/** The items a person with `permissions` sees (null while unknown: none of the gated ones), with the link for them. */
-export function navItemsFor(permissions: readonly Permission[] | null): NavItem[] {
+/** The items a person sees (null while unknown: none of the gated ones, decided by can()), with the link for them. */
+export function navItemsFor(me: Pick<Actor, "roles"> | null): NavItem[] {
   return NAV_ITEMS.flatMap((item) => {
-    if (!item.permissions) return [item];
-    const first = item.permissions.find((p) => permissions?.includes(p));
+    if (!item.needs) return [item];
+    const first = item.needs.find((p) => can(me, p));
     return first ? [{ ...item, href: item.hrefs?.[first] ?? item.href }] : [];
   });
 }

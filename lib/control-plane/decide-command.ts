@@ -6,7 +6,7 @@
  */
 import { defineAction } from "../actions/safe-action";
 import { ActionError } from "../actions/result";
-import { AuthorizationError, can } from "../auth/permissions";
+import { AuthorizationError, can, holdsOneOf } from "../auth/permissions";
 import { ROLE_LABELS, type Actor } from "../auth/roles";
 import type { Tx } from "../db";
 import { runnerOf } from "../sql";
@@ -23,7 +23,7 @@ async function requireMayDecide(tx: Tx, actor: Actor, cmd: { runId: string | nul
     if (!run) throw new ActionError("NOT_FOUND", "There is no such command.");
     const runbook = await loadRunbookVersion(runnerOf(tx), run);
     const step = runbook.steps.find((s) => s.id === cmd.stepId);
-    if (step && actor.roles.some((r) => step.signoff.includes(r))) return;
+    if (step && holdsOneOf(actor, step.signoff)) return;
     const who = step ? step.signoff.map((r) => ROLE_LABELS[r]).join(" or ") : "the people who sign its step";
     throw new AuthorizationError("command.decide", `This command belongs to ${run.runbookId}${step ? ` step ${step.number}` : ""}: only ${who}, or the incident commander, may decide on it.`);
   }
