@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { useActionState } from "react";
 import type { HomeIncident, HomeView as HomeViewData } from "@/lib/data/home";
-import { homeQuery } from "@/lib/queries/home";
+import { homeQuery } from "@/lib/client/home";
 import type { WaitKind } from "@/lib/runs/waiting";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import { paths } from "@/lib/paths";

@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { setIncidentStatus, takeCommand } from "@/app/(incidents)/incidents/actions";
 import { can } from "@/lib/auth/permissions";
-import { meQuery } from "@/lib/queries/me";
+import { meQuery } from "@/lib/client/me";
 import { ActionForm } from "../ui/action-form";
 import { Button } from "../ui/button";
 

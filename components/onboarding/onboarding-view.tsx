@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import type { OnboardingView as View } from "@/lib/data/onboarding";
-import { onboardingQuery } from "@/lib/onboarding/query";
+import { onboardingQuery } from "@/lib/client/onboarding";
 import { PHASE_LABELS } from "@/lib/onboarding/impact";
 import type { StepStatus } from "@/lib/onboarding/progress";
 import type { CriterionStatus } from "@/lib/onboarding/week-one";

@@ -8,7 +8,7 @@ import type { ActionResult } from "@/lib/actions/result";
 import { mayStartRunbook } from "@/lib/auth/permissions";
 import type { Role } from "@/lib/auth/roles";
 import { ROLE_LABELS } from "@/lib/auth/roles";
-import { meQuery } from "@/lib/queries/me";
+import { meQuery } from "@/lib/client/me";
 import { Button } from "../ui/button";
 
 /**

@@ -3,8 +3,8 @@
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import type { RunView as RunViewData } from "@/lib/data/run-view";
-import { meQuery } from "@/lib/queries/me";
-import { runQuery } from "@/lib/queries/run";
+import { meQuery } from "@/lib/client/me";
+import { runQuery } from "@/lib/client/run";
 import { paths } from "@/lib/paths";
 import { can, mayWorkOnRun } from "@/lib/auth/permissions";
 import { abortRun, escalateRun } from "@/app/(runbooks)/runs/[id]/actions";

@@ -1,6 +1,6 @@
 "use client";
 
-import type { Me } from "@/lib/queries/me";
+import type { Me } from "@/lib/client/me";
 import type { RunView, StepView } from "@/lib/data/run-view";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import { can, holdsOneOf, mayWorkOnRun } from "@/lib/auth/permissions";
