@@ -16,6 +16,8 @@ import { db as defaultDb, type Db, type Tx } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import { query, runnerOf, type SqlRunner } from "../sql";
 import { log } from "../log";
+import { DEFAULT_RELAY_INTERVAL_MS } from "../env";
+import { LOCK_IDS } from "../locks";
 import { timedDelivery } from "../metrics/record";
 import { startLeaderLoop, type LeaderLoopHandle } from "../jobs/leader-loop";
 import type { ControlPlaneAction } from "./actions";
@@ -25,8 +27,6 @@ import { ActionParamsError, isControlPlaneAction, safeParseActionParams, type Ac
 import { ControlPlaneError, backoffDelayMs } from "./errors";
 import { canonicalRequestHash } from "./request-hash";
 
-/** Advisory lock id held by the one relay that delivers (the audit chain uses 7_231_001). */
-export const RELAY_LOCK_ID = 7_231_002;
 export const DEFAULT_MAX_ATTEMPTS = 8;
 /** How long a claimed row is left alone before another relay may send it again; renewed every third of it. */
 export const DEFAULT_LEASE_MS = 5_000;
@@ -336,15 +336,15 @@ export type RelayOptions = Omit<DeliverOptions, "now"> & {
 export type RelayHandle = LeaderLoopHandle;
 
 /**
- * Starts the delivery loop. Only the process holding the Postgres advisory lock RELAY_LOCK_ID delivers (see
+ * Starts the delivery loop. Only the process holding the Postgres advisory lock LOCK_IDS.relay delivers (see
  * startLeaderLoop); other replicas keep trying for the lock. Returns the stop function.
  */
 export function startRelay(opts: RelayOptions = {}): RelayHandle {
   const limit = Math.max(1, opts.limit ?? 20);
   return startLeaderLoop({
     name: "control-plane relay",
-    lockId: RELAY_LOCK_ID,
-    intervalMs: opts.intervalMs ?? 1_000,
+    lockId: LOCK_IDS.relay,
+    intervalMs: opts.intervalMs ?? DEFAULT_RELAY_INTERVAL_MS,
     databaseUrl: opts.databaseUrl,
     pass: async () => {
       const report = await deliverDueCommands({ ...opts, now: new Date() });

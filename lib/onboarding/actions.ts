@@ -9,6 +9,7 @@ import { ActionError } from "../actions/result";
 import { AuthorizationError, type Permission } from "../auth/permissions";
 import type { Actor } from "../auth/roles";
 import { db, type Tx } from "../db";
+import { KEYED_LOCKS } from "../locks";
 import { Prisma } from "../generated/prisma/client";
 import { controlPlaneClient } from "../control-plane/config";
 import { enqueueCommand } from "../control-plane/relay";
@@ -52,7 +53,7 @@ export const requestOnboardingAction = defineAction({
   permission: "onboarding.request",
   async run({ actor, input, tx }) {
     // Requests for one repo are serialised, so two people (or two tabs) cannot both open one.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`onboarding-repo:${input.repoName.toLowerCase()}`}))`;
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${KEYED_LOCKS.onboardingRepo + input.repoName.toLowerCase()}))`;
     const same = await tx.onboarding.findUnique({ where: { submissionKey: input.submissionKey }, select: { id: true, requestedById: true } });
     if (same) {
       if (same.requestedById !== actor.id) throw new ActionError("CONFLICT", "This form was already used. Reload the page and submit again.");

@@ -16,7 +16,10 @@ import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db";
 import { createControlPlaneClient } from "@/lib/control-plane/client";
-import { RELAY_LOCK_ID, deliverDueCommands, enqueueCommand } from "@/lib/control-plane/relay";
+import { deliverDueCommands, enqueueCommand } from "@/lib/control-plane/relay";
+import { LOCK_IDS } from "@/lib/locks";
+
+const RELAY_LOCK_ID = LOCK_IDS.relay;
 import { startSimulator, type SimulatorHandle } from "@/simulator/server";
 import { useFreshDatabase } from "./db";
 
