@@ -232,6 +232,25 @@ describe("review, registration and allowlist", () => {
     expect(effects.duplicates ?? []).toEqual([]);
   });
 
+  it("an approval and a send-back at once: exactly one decision wins, the other is a conflict that changes nothing", async () => {
+    for (let round = 0; round < 4; round++) {
+      const id = await submit(owner, { targetPhase: "PHASE_7" });
+      const commandsBefore = await client.command.count();
+      const [approve, sendBack] = await Promise.all([
+        executeAction(approveOnboardingAction, sre, { onboardingId: id, acknowledgeFlags: "on" }),
+        executeAction(sendBackOnboardingAction, sre2, { onboardingId: id, reason: "Wrong team name." }),
+      ]);
+      expect([approve.ok, sendBack.ok].sort()).toEqual([false, true]);
+      expect(approve.ok ? sendBack : approve).toMatchObject({ ok: false, code: "CONFLICT" });
+      const o = await row(id);
+      expect(o.state).toBe(approve.ok ? "APPROVED" : "CHANGES_REQUESTED");
+      expect(o.version).toBe(1);
+      expect(await client.command.count()).toBe(commandsBefore + (approve.ok ? 1 : 0));
+      const decisions = await client.auditEvent.count({ where: { targetId: id, action: { in: ["onboarding.approved", "onboarding.sent_back"] }, outcome: "allowed" } });
+      expect(decisions).toBe(1);
+    }
+  });
+
   it("a refused allowlist change leaves it APPROVED with the reason; approving again sends it again", async () => {
     const id = await submit(owner);
     await executeAction(approveOnboardingAction, sre, { onboardingId: id, acknowledgeFlags: "on" });
