@@ -19,7 +19,7 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: "unit", ...selfTest(["lib/**/*.test.ts", "scripts/**/*.test.ts", "proxy.test.ts"]), environment: "node" },
+        test: { name: "unit", ...selfTest(["lib/**/*.test.ts", "scripts/**/*.test.ts", "simulator/**/*.test.ts", "proxy.test.ts"]), environment: "node" },
       },
       {
         resolve: { alias },
