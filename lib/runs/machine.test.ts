@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseRunbook } from "../runbooks/loader";
+import { testRunbook } from "./test-runbook";
 import type { Actor } from "../auth/roles";
 import { commandRequestHash } from "../control-plane/request-hash";
 import type { Runbook } from "../runbooks";
@@ -22,28 +22,7 @@ import {
   type StepSnapshot,
 } from "./machine";
 
-const runbook = parseRunbook(
-  "runbooks/test.md",
-  `---
-id: RB-CORE-900
-title: Machine Test
-severity: HIGH
-category: core
-owners: [SRE]
-startRoles: [SRE]
-responseTime: { minutes: 30, label: "<30 min" }
-useWhen: [Tests]
-escalation:
-  - { level: L1, who: SRE, roles: [SRE], afterMinutes: 0 }
-  - { level: L2, who: TL, roles: [ENGINEERING_TL], afterMinutes: 10 }
-  - { level: L3, who: IC, roles: [INCIDENT_COMMANDER], afterMinutes: 20 }
-successCriteria: [Works]
-validation: { method: Unit, date: 2026-11-28, status: validated }
-changelog: [{ date: 2026-11-28, author: test, change: created }]
----
-
-## Procedure
-
+const runbook = testRunbook("RB-CORE-900", "Machine Test", `
 ### 1. Triage
 \`\`\`yaml step
 id: triage
@@ -93,28 +72,7 @@ action: { name: set-context-pruning, params: { scope: repo, repo: "{{repo}}", en
 );
 
 /** Steps the first runbook lacks: a link to a child runbook, a two-person step without an action, and a decision whose branches end the run. */
-const branches = parseRunbook(
-  "runbooks/branches.md",
-  `---
-id: RB-CORE-901
-title: Machine Branches
-severity: HIGH
-category: core
-owners: [SRE]
-startRoles: [SRE]
-responseTime: { minutes: 30, label: "<30 min" }
-useWhen: [Tests]
-escalation:
-  - { level: L1, who: SRE, roles: [SRE], afterMinutes: 0 }
-  - { level: L2, who: TL, roles: [ENGINEERING_TL], afterMinutes: 10 }
-  - { level: L3, who: IC, roles: [INCIDENT_COMMANDER], afterMinutes: 20 }
-successCriteria: [Works]
-validation: { method: Unit, date: 2026-11-28, status: validated }
-changelog: [{ date: 2026-11-28, author: test, change: created }]
----
-
-## Procedure
-
+const branches = testRunbook("RB-CORE-901", "Machine Branches", `
 ### 1. Run the child runbook
 \`\`\`yaml step
 id: child

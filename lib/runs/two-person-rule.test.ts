@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { Actor } from "../auth/roles";
 import { commandRequestHash } from "../control-plane/request-hash";
 import { getRunbook, type Runbook } from "../runbooks";
-import { parseRunbook } from "../runbooks/loader";
+import { testRunbook } from "./test-runbook";
 import { approvalState, approveStep, requestStep, signOff, type Outcome, type Plan, type Refusal, type RunSnapshot, type StepSnapshot } from "./machine";
 
 const now = new Date("2026-11-28T02:00:00Z");
@@ -195,28 +195,7 @@ describe("the two-person rule on RB-LAUNCH-002, step set-allowlist-pilot", () =>
 });
 
 /** A runbook whose two-person step comes first, then a task; and a one-person step whose parameters decide criticality. */
-const RB = parseRunbook(
-  "runbooks/two-person.md",
-  `---
-id: RB-CORE-903
-title: Two-person property
-severity: HIGH
-category: core
-owners: [SRE]
-startRoles: [SRE]
-responseTime: { minutes: 30, label: "<30 min" }
-useWhen: [Tests]
-escalation:
-  - { level: L1, who: SRE, roles: [SRE], afterMinutes: 0 }
-  - { level: L2, who: TL, roles: [ENGINEERING_TL], afterMinutes: 10 }
-  - { level: L3, who: IC, roles: [INCIDENT_COMMANDER], afterMinutes: 20 }
-successCriteria: [Works]
-validation: { method: Unit, date: 2026-11-28, status: validated }
-changelog: [{ date: 2026-11-28, author: test, change: created }]
----
-
-## Procedure
-
+const RB = testRunbook("RB-CORE-903", "Two-person property", `
 ### 1. Throttle
 \`\`\`yaml step
 id: throttle

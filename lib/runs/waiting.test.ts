@@ -1,31 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { parseRunbook } from "../runbooks/loader";
+import { testRunbook } from "./test-runbook";
 import type { Actor, Role } from "../auth/roles";
 import type { RunSnapshot, StepSnapshot } from "./machine";
 import { waitKind, waitingOn, type RunForWaiting } from "./waiting";
 
-const runbook = parseRunbook(
-  "runbooks/waiting-test.md",
-  `---
-id: RB-CORE-960
-title: Waiting Test
-severity: HIGH
-category: core
-owners: [SRE]
-startRoles: [SRE]
-responseTime: { minutes: 30, label: "<30 min" }
-useWhen: [Tests]
-escalation:
-  - { level: L1, who: SRE, roles: [SRE], afterMinutes: 0 }
-  - { level: L2, who: TL, roles: [ENGINEERING_TL], afterMinutes: 10 }
-  - { level: L3, who: IC, roles: [INCIDENT_COMMANDER], afterMinutes: 20 }
-successCriteria: [Works]
-validation: { method: Unit, date: 2026-11-28, status: validated }
-changelog: [{ date: 2026-11-28, author: test, change: created }]
----
-
-## Procedure
-
+const runbook = testRunbook("RB-CORE-960", "Waiting Test", `
 ### 1. Triage
 \`\`\`yaml step
 id: triage
