@@ -8,7 +8,7 @@ import { homeQuery } from "@/lib/client/home";
 import type { WaitKind } from "@/lib/runs/waiting";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import { paths } from "@/lib/paths";
-import { startRun } from "@/app/(runbooks)/actions";
+import { startRun } from "@/lib/next/actions/runs";
 import type { ActionResult } from "@/lib/actions/result";
 import { Card } from "../ui/card";
 import { Badge } from "../ui/badge";

@@ -9,7 +9,7 @@ import { PHASE_LABELS } from "@/lib/onboarding/impact";
 import type { StepStatus } from "@/lib/onboarding/progress";
 import type { CriterionStatus } from "@/lib/onboarding/week-one";
 import { paths } from "@/lib/paths";
-import { approveOnboarding, confirmTraining, runFirstFlow, sendBackOnboarding, verifyTelemetry } from "@/app/(onboarding)/actions";
+import { approveOnboarding, confirmTraining, runFirstFlow, sendBackOnboarding, verifyTelemetry } from "@/lib/next/actions/onboarding";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useMemo, useState, useEffect } from "react";
 import { useQuery } from "@tanstack/react-query";
-import type { DrillValidation } from "@/app/api/runbooks/validation/route";
+import type { DrillValidation } from "@/lib/data/drills";
 import { ROLES, ROLE_LABELS, type Role } from "@/lib/auth/roles";
 import { searchRunbooks, type RunbookEntry, type RunbookFilters } from "@/lib/runbooks/search";
 import { SEVERITIES, CATEGORIES } from "@/lib/runbooks/schema";

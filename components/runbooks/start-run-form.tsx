@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useActionState, useState } from "react";
 import { DEFAULT_SCENARIO, DRILL_SCENARIOS } from "@/lib/runs/drills";
-import { startRun } from "@/app/(runbooks)/actions";
+import { startRun } from "@/lib/next/actions/runs";
 import type { ActionResult } from "@/lib/actions/result";
 import { mayStartRunbook } from "@/lib/auth/permissions";
 import type { Role } from "@/lib/auth/roles";

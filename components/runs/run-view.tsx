@@ -7,7 +7,7 @@ import { meQuery } from "@/lib/client/me";
 import { runQuery } from "@/lib/client/run";
 import { paths } from "@/lib/paths";
 import { can, mayWorkOnRun } from "@/lib/auth/permissions";
-import { abortRun, escalateRun } from "@/app/(runbooks)/runs/[id]/actions";
+import { abortRun, escalateRun } from "@/lib/next/actions/runs";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";

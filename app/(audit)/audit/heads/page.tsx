@@ -10,7 +10,7 @@ import { Badge } from "@/components/ui/badge";
 import { Time } from "@/components/ui/time";
 import { ChainActions } from "@/components/audit/chain-actions";
 import { VerifyHeadForm } from "@/components/audit/verify-head-form";
-import { signHead, verifyChain, verifyHead } from "../../actions";
+import { signHead, verifyChain, verifyHead } from "@/lib/next/actions/audit";
 
 export const metadata: Metadata = { title: "Chain heads" };
 
