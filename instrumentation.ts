@@ -38,7 +38,7 @@ export async function register() {
   if (!loops.relay) return;
   const [{ startRelay }, { settleRun }, { settleOnboardingCommand }, { runnerOf }, { log }] = await Promise.all([
     import("./lib/control-plane/relay"),
-    import("./lib/runs/service"),
+    import("./lib/stores/run-plans"),
     import("./lib/onboarding/service"),
     import("./lib/sql"),
     import("./lib/log"),

@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import net from "node:net";
 import { expect, test } from "@playwright/test";
 import pg from "pg";
-import { enqueueCommand } from "../lib/control-plane/relay";
+import { enqueueCommand } from "../lib/stores/commands";
 import { LOCK_IDS } from "../lib/locks";
 import { createDb, type Db } from "../lib/db";
 import { freePort } from "../scripts/lib/ports";

@@ -4,7 +4,7 @@ import { can, holdsOneOf } from "../auth/permissions";
 import type { Actor } from "../auth/roles";
 import { getRunbook } from "../runbooks";
 import { currentStep } from "../runs/machine";
-import { loadRunsInProgress } from "../runs/service";
+import { loadRunsInProgress } from "../stores/runs";
 import { waitingOn, type WaitingStep } from "../runs/waiting";
 import { orderIncidents } from "../incidents/severity";
 import { listIncidents } from "./incidents";

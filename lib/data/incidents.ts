@@ -3,7 +3,7 @@ import { db } from "../db";
 import { can } from "../auth/permissions";
 import type { Actor, Role } from "../auth/roles";
 import { getRunbook } from "../runbooks";
-import { loadRun } from "../runs/service";
+import { loadRun } from "../stores/runs";
 import { approvalState, currentStep } from "../runs/machine";
 import { DEFAULT_RESPONSE_MINUTES } from "../incidents/severity";
 

@@ -2,7 +2,7 @@ import "server-only";
 import { db } from "../db";
 import { can } from "../auth/permissions";
 import type { Actor, Role } from "../auth/roles";
-import { loadRun } from "../runs/service";
+import { loadRun } from "../stores/runs";
 import { signOffRoles } from "../runs/ownership";
 import { approvalState, currentStep, effectiveStatus, signersShown, type Disqualification, type EffectiveStatus } from "../runs/machine";
 import { listPlaceholders } from "../control-plane/placeholders";

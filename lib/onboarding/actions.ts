@@ -12,7 +12,7 @@ import { db, type Tx } from "../db";
 import { KEYED_LOCKS } from "../locks";
 import { Prisma } from "../generated/prisma/client";
 import { controlPlaneClient } from "../control-plane/config";
-import { enqueueCommand } from "../control-plane/relay";
+import { enqueueCommand } from "../stores/commands";
 import { sharedTelemetry } from "../control-plane/telemetry";
 import type { Flow, TelemetrySnapshot } from "../control-plane/contract";
 import { approveOnboardingSchema, onboardingRefSchema, onboardingRequestSchema, sendBackOnboardingSchema } from "../validation/onboarding";

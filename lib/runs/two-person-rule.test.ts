@@ -42,7 +42,7 @@ function snapshotOf(rb: Runbook, overrides: Partial<Record<string, Partial<StepS
 
 const STEP_FIELDS = ["status", "request", "requestId", "requestHash", "requestedById", "completedById"] as const;
 
-/** What applyPlan (lib/runs/service.ts) does to the run's rows, done to a snapshot. */
+/** What applyPlan (lib/stores/run-plans.ts) does to the run's rows, done to a snapshot. */
 function apply(snap: RunSnapshot, outcome: Outcome, actor: Actor): RunSnapshot {
   const plan = ok(outcome);
   const steps = snap.steps.map((st) => {

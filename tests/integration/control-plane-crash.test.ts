@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyChain } from "@/lib/audit/log";
 import type { Db } from "@/lib/db";
 import { createControlPlaneClient } from "@/lib/control-plane/client";
-import { deliverDueCommands, enqueueCommand, startRelay } from "@/lib/control-plane/relay";
+import { deliverDueCommands, startRelay } from "@/lib/control-plane/relay";
+import { enqueueCommand } from "@/lib/stores/commands";
 import { startSimulator, type SimulatorHandle } from "@/simulator/server";
 import { useFreshDatabase } from "./db";
 

@@ -16,7 +16,8 @@ import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db";
 import { createControlPlaneClient } from "@/lib/control-plane/client";
-import { deliverDueCommands, enqueueCommand } from "@/lib/control-plane/relay";
+import { deliverDueCommands } from "@/lib/control-plane/relay";
+import { enqueueCommand } from "@/lib/stores/commands";
 import { LOCK_IDS } from "@/lib/locks";
 
 const RELAY_LOCK_ID = LOCK_IDS.relay;
