@@ -75,9 +75,18 @@ export async function loadRunsInProgress(tx: Db | Tx, take = 100) {
   return Promise.all(runs.map(async (run) => ({ run, runbook: await loadRunbookVersion(sql, run.runbook), snapshot: toSnapshot(run) })));
 }
 
-/** A run with everything the run page shows (steps in order, signatures, decisions, commands, child runs). */
+/** What the run page shows beyond the state machine's needs: whole commands, who started it, its parent and children. */
+const RUN_PAGE_INCLUDE = {
+  ...RUN_INCLUDE,
+  commands: true,
+  children: { select: { id: true, status: true, parentStepId: true, runbookId: true } },
+  startedBy: { select: { name: true } },
+  parent: { select: { id: true, runbookId: true } },
+} satisfies Prisma.RunInclude;
+
+/** A run with everything the run page shows (steps in order, signatures, decisions, commands, child runs), in one query. */
 export async function loadRun(tx: Db | Tx, runId: string) {
-  const run = await tx.run.findUnique({ where: { id: runId }, include: RUN_INCLUDE });
+  const run = await tx.run.findUnique({ where: { id: runId }, include: RUN_PAGE_INCLUDE });
   if (!run) return null;
   const runbook = await loadRunbookVersion(runnerOf(tx), run.runbook);
   return { run, runbook, snapshot: toSnapshot(run) };
