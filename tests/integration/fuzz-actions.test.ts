@@ -34,6 +34,7 @@ import * as startRun from "@/lib/runs/start-run";
 import * as decideCommand from "@/lib/control-plane/decide-command";
 import { defineOwn, hostileField, hostileText, hugeText, notAString, PROTO_KEYS, unknownFields, withExtras } from "../support/fuzz";
 import { actorByEmail, useFreshDatabase } from "./db";
+import { footprint as countRows, tablesOf } from "../support/footprint";
 
 // Hundreds of generated requests per test: 2-12 s on an idle machine, 30 s and more when the two cores are saturated.
 vi.setConfig({ testTimeout: 120_000 });
@@ -593,9 +594,8 @@ let fx: Fixtures;
 let tables: string[];
 
 /** Rows in every table of the schema (the audit chain included). */
-async function footprint(): Promise<Record<string, number>> {
-  const [row] = await client.$queryRawUnsafe<Record<string, number>[]>(`SELECT ${tables.map((t) => `(SELECT count(*) FROM "${t}")::int AS "${t}"`).join(", ")}`);
-  return row;
+function footprint(): Promise<Record<string, number>> {
+  return countRows(client, tables);
 }
 
 beforeAll(async () => {
@@ -607,7 +607,7 @@ beforeAll(async () => {
     auditor: await actorByEmail(client, "ada.mensah@ops.example"),
     infosec: await actorByEmail(client, "omar.haddad@ops.example"),
   };
-  tables = (await client.$queryRawUnsafe<{ t: string }[]>(`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1`)).map((r) => r.t);
+  tables = await tablesOf(client);
   const ok = <T,>(r: ActionResult<T>): T => {
     if (!r.ok) throw new Error(`fixture: ${r.code} ${r.message}`);
     return r.data;

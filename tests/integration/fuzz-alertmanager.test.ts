@@ -19,6 +19,7 @@ import { BODY_LIMITS } from "@/lib/http/perimeter";
 import { createDb, type Db } from "@/lib/db";
 import { alertFieldWrong, notAPayload, notification, payloadFieldWrong, type WebhookCase } from "../support/fuzz-alertmanager";
 import { useFreshDatabase } from "./db";
+import { footprint as countRows, tablesOf } from "../support/footprint";
 
 // Hundreds of generated requests per test: 2-12 s on an idle machine, 30 s and more when the two cores are saturated.
 vi.setConfig({ testTimeout: 120_000 });
@@ -34,7 +35,7 @@ beforeAll(async () => {
   let ownerUrl: string;
   ({ client, ownerUrl } = await useFreshDatabase({ seed: true }));
   owner = createDb(ownerUrl);
-  tables = (await client.$queryRawUnsafe<{ t: string }[]>(`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1`)).map((r) => r.t);
+  tables = await tablesOf(client);
 });
 afterAll(async () => {
   await owner?.$disconnect();
@@ -47,10 +48,8 @@ beforeEach(async () => {
 });
 
 /** Rows in every table but the rate-limit windows (each call counts in one; cleared between batches). */
-async function footprint(): Promise<Record<string, number>> {
-  const counted = tables.filter((t) => t !== "rate_window");
-  const [row] = await client.$queryRawUnsafe<Record<string, number>[]>(`SELECT ${counted.map((t) => `(SELECT count(*) FROM "${t}")::int AS "${t}"`).join(", ")}`);
-  return row;
+function footprint(): Promise<Record<string, number>> {
+  return countRows(client, tables, ["rate_window"]);
 }
 
 let calls = 0;

@@ -23,6 +23,7 @@ import { createDb, type Db } from "@/lib/db";
 import { parseAuditQuery } from "@/lib/validation/audit";
 import { auditQuery, exportQuery } from "../support/fuzz-audit-query";
 import { actorByEmail, useFreshDatabase } from "./db";
+import { footprint as countRows, tablesOf } from "../support/footprint";
 
 // Hundreds of generated requests per test: 2-12 s on an idle machine, 30 s and more when the two cores are saturated.
 vi.setConfig({ testTimeout: 120_000 });
@@ -44,7 +45,7 @@ beforeAll(async () => {
   sre = await actorByEmail(client, "sam.rivera@ops.example");
   // Some events with text to search, by someone whose own-actions view is not empty.
   for (const title of ["Billing API flow failures", "Checkout latency \u0000 spike", "Search indexer stuck"]) await executeAction(declareIncidentAction, sre, { title, severity: "P2" });
-  tables = (await client.$queryRawUnsafe<{ t: string }[]>(`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1`)).map((r) => r.t);
+  tables = await tablesOf(client);
 });
 afterAll(async () => {
   await owner?.$disconnect();
@@ -56,10 +57,8 @@ beforeEach(async () => {
 });
 
 /** Rows in every table but the rate-limit windows. */
-async function footprint(): Promise<Record<string, number>> {
-  const counted = tables.filter((t) => t !== "rate_window");
-  const [row] = await client.$queryRawUnsafe<Record<string, number>[]>(`SELECT ${counted.map((t) => `(SELECT count(*) FROM "${t}")::int AS "${t}"`).join(", ")}`);
-  return row;
+function footprint(): Promise<Record<string, number>> {
+  return countRows(client, tables, ["rate_window"]);
 }
 
 const namesExactly = (fieldErrors: Record<string, unknown>, expected: string[]) => {
