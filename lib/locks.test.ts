@@ -23,7 +23,7 @@ describe("advisory lock registry", () => {
   });
 
   it("keeps keyed-lock prefixes apart, so no two kinds of keyed lock can share a key", () => {
-    const prefixes = Object.values(KEYED_LOCKS).filter((p) => p !== "");
+    const prefixes: string[] = Object.values(KEYED_LOCKS).filter((p) => p !== "");
     expect(new Set(prefixes).size).toBe(prefixes.length);
     for (const a of prefixes) for (const b of prefixes) if (a !== b) expect(a.startsWith(b)).toBe(false);
   });

@@ -1,6 +1,6 @@
 /** The control plane's actions applied to the model, one handler per action. */
 import type { ControlPlaneAction } from "../lib/control-plane/actions";
-import { BREAKER_THRESHOLD_PERCENT, PILOT_REPO, PROVIDERS, PROVIDER_LABELS, type ActionParams, type ActionResult, type Flow, type Settings } from "../lib/control-plane/contract";
+import { BREAKER_THRESHOLD_PERCENT, PILOT_REPO, PROVIDERS, PROVIDER_LABELS, type ActionParams, type ActionResult, type Settings } from "../lib/control-plane/contract";
 import { DEFAULT_DAILY_CAP_USD, REPO_PROFILES } from "./catalog";
 import { type ApplyResult, type FlowRecord, HOUR, MINUTE, type Throttle, iso } from "./model-state";
 import { ScenarioModel } from "./scenarios";

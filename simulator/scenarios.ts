@@ -1,6 +1,6 @@
 /** Scenarios injected into the model (outages, rate limits, overload…), on top of its traffic. */
 import { PROVIDERS } from "../lib/control-plane/contract";
-import { type ActiveScenario, SECOND, type ScenarioInput, type Scenarios, clamp, iso } from "./model-state";
+import { type ActiveScenario, SECOND, type ScenarioInput, clamp, iso } from "./model-state";
 import { TrafficModel } from "./traffic";
 
 export class ScenarioModel extends TrafficModel {

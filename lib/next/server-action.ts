@@ -21,5 +21,5 @@ export async function runServerAction<S extends z.ZodType, T, P>(
  * it from a `"use server"` module: `export const signStep = serverAction(signStepAction);`.
  */
 export function serverAction<S extends z.ZodType, T, P>(def: AnyActionDefinition<S, T, P>) {
-  return async (_prev: ActionResult<T> | null, form: FormData): Promise<ActionResult<T>> => runServerAction(def, form);
+  return async (_prev: ActionResult<unknown> | null, form: FormData): Promise<ActionResult<T>> => runServerAction(def, form);
 }
