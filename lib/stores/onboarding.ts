@@ -1,9 +1,9 @@
 /**
- * Every read and write of the `onboarding` table that a decision depends on. Concurrency follows the one rule in
- * docs/architecture.md: a row is read without a lock, and the write that changes it names the version it was read
- * at (`UPDATE … WHERE id AND version`), bumping it. A write that finds another version lost a race: an action is
- * answered CONFLICT (and its transaction, with everything it did before, rolls back); a system transition (the
- * relay, a page view, a poll) does nothing, as whoever won did it.
+ * Every read and write of the `onboarding` table that a decision depends on. Concurrency (docs/architecture.md):
+ * the write that changes a row names the version it was read at (`UPDATE … WHERE id AND version`), bumping it; a
+ * write that finds another version lost a race: an action is answered CONFLICT (and its transaction, with
+ * everything it did before, rolls back), a system transition (the relay, a page view, a poll) does nothing. The
+ * row is also read under FOR UPDATE, as before this store existed, so transitions queue instead of conflicting.
  */
 import { ActionError } from "../actions/result";
 import type { Tx } from "../db";
@@ -11,8 +11,12 @@ import type { Onboarding, Prisma } from "../generated/prisma/client";
 
 export type OnboardingChange = Omit<Prisma.OnboardingUpdateManyMutationInput, "version">;
 
-/** The onboarding as it is now (null when there is none). */
-export function readOnboarding(tx: Tx, id: string): Promise<Onboarding | null> {
+/**
+ * The onboarding as it is now (null when there is none), its row locked for the rest of the transaction: the
+ * relay, a page view, a poll and a person's decision all move the same row, and each re-reads it under the lock.
+ */
+export async function readOnboarding(tx: Tx, id: string): Promise<Onboarding | null> {
+  await tx.$queryRaw`SELECT "id" FROM "onboarding" WHERE "id" = ${id}::uuid FOR UPDATE`;
   return tx.onboarding.findUnique({ where: { id } });
 }
 
