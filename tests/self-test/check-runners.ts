@@ -56,6 +56,8 @@ async function command(c: Case): Promise<{ cmd: string[]; env: NodeJS.ProcessEnv
     case "integration":
       return { cmd: ["npx", "vitest", "run", "--project", c.runner], env };
     case "npm-test":
+      // Its own output directory: the outer `npm test` is still writing its logs and timings to test-results/.
+      env.PORTAL_TEST_OUTPUT = `test-results-self-test/npm-test-${randomBytes(4).toString("hex")}`;
       return { cmd: ["npx", "tsx", "scripts/test-all.ts", "--only", "unit"], env };
     case "e2e": {
       const id = randomBytes(4).toString("hex");
