@@ -39,7 +39,7 @@ const STEPS: Step[] = [
   { name: "typecheck", cmd: ["npx", "tsc", "--noEmit"], lane: "checks" },
   { name: "lint", cmd: ["npx", "eslint", "--max-warnings", "0", "."], lane: "checks" },
   { name: "runbooks", cmd: ["npx", "tsx", "scripts/runbooks-check.ts"], lane: "checks" },
-  { name: "unit", cmd: ["npx", "vitest", "run", "--project", "unit", ...TIMED], lane: "checks" },
+  { name: "unit", cmd: ["npx", "vitest", "run", "--project", "unit", "--project", "unit-isolated", ...TIMED], lane: "checks" },
   { name: "integration", cmd: ["npx", "vitest", "run", "--project", "integration", ...TIMED], lane: "checks", needsPg: true },
   { name: "build", cmd: ["npx", "next", "build"], lane: "browser" },
   // Each runner, on fixtures that fail on purpose, must exit non-zero (tests/self-test/check-runners.ts).
