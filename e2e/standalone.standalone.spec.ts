@@ -87,6 +87,9 @@ test("the image's server serves the portal: health, static assets, sign-in, runb
     if (r.url().includes("/_next/static/") && r.status() !== 200) problems.push(`${r.status()} ${r.url()}`);
   });
   await page.goto("/signin");
+  // The page's own scripts are served: the assembly copied .next/static (without them nothing on a page works).
+  const script = await page.locator('script[src*="/_next/static/"]').first().getAttribute("src");
+  expect((await fetch(new URL(script!, url))).status, `${script}: the assembly must copy .next/static`).toBe(200);
   await page.getByRole("button", { name: new RegExp(`^Sign in as ${PEOPLE.sre.name}`) }).click();
   await page.waitForURL(`${url}/`);
   await page.goto("/runbooks/RB-CORE-001");
