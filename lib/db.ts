@@ -24,7 +24,11 @@ export function createDb(url: string): PrismaClient {
   // listener the error would end the process.
   pool.on("error", (e) => log.warn("db.idle_connection_lost", { err: e }));
   const adapter = new PrismaPg(pool, { statementNameGenerator: (q) => statementName(q.sql), disposeExternalPool: true });
-  const client = new PrismaClient({ adapter });
+  // Prisma's default interactive-transaction timeout (5 s) ran out on a saturated two-core machine, and its rollback
+  // raced the next statement of the transaction, which then ran on the same connection outside any transaction: the
+  // seed's insert failed on a foreign key to rows the rollback had removed (a loaded test run, load 19). A transaction
+  // here is a handful of statements; the limit exists to stop a stuck one, not to cut a slow one in half.
+  const client = new PrismaClient({ adapter, transactionOptions: { timeout: 30_000, maxWait: 10_000 } });
   attachConnection(client, { url, pool });
   return client;
 }
