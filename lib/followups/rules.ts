@@ -11,8 +11,3 @@ export const utcDay = (at: Date) => at.toISOString().slice(0, 10);
 export function isOverdue(f: { state: string; dueOn: string }, now: Date): boolean {
   return f.state === "OPEN" && f.dueOn < utcDay(now);
 }
-
-/** An RCA is overdue when it is owed (P1/P2, due 48 h after the run ended), past due and never saved. */
-export function isRcaOverdue(r: { dueAt: Date | null; saved: boolean }, now: Date): boolean {
-  return Boolean(r.dueAt && !r.saved && r.dueAt.getTime() < now.getTime());
-}
