@@ -1,13 +1,13 @@
-import type { ContactsConfig } from "./schema";
+import { contactsConfigSchema, type ContactsConfig } from "./schema";
 
 const BUSINESS_HOURS = { label: "Business hours", always: false, days: [1, 2, 3, 4, 5], from: "09:00", to: "17:00", timeZone: "UTC" };
-const always = (label: string) => ({ label, always: true, days: [0, 1, 2, 3, 4, 5, 6], from: "00:00", to: "24:00", timeZone: "UTC" });
+const always = (label: string) => ({ label, always: true });
 
 /**
  * The seed's "Emergency Contacts", "Quick Links" and "Support" tables (docs/runbook-index.seed.md), used when no
  * contacts file exists. config/contacts.example.json is the same data as a file to start from.
  */
-export const DEFAULT_CONTACTS: ContactsConfig = {
+export const DEFAULT_CONTACTS: ContactsConfig = contactsConfigSchema.parse({
   contacts: {
     SRE: {
       name: "SRE On-Call",
@@ -61,4 +61,4 @@ export const DEFAULT_CONTACTS: ContactsConfig = {
       { label: "Incident commander escalation", detail: "@incident-commander (Slack)" },
     ],
   },
-};
+});

@@ -46,3 +46,12 @@ describe("getContacts", () => {
     expect(() => getContacts()).toThrow(/contacts-\d+\.json: contacts\.SRE\.channels: needs at least one channel/);
   });
 });
+
+describe("config/contacts.example.json", () => {
+  it("is the seed's tables, the same as the built-in defaults", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { parseContacts } = await import("./load");
+    const file = path.join(import.meta.dirname, "../../config/contacts.example.json");
+    expect(parseContacts(file, readFileSync(file, "utf8"))).toEqual(DEFAULT_CONTACTS);
+  });
+});
