@@ -34,9 +34,16 @@ export function escalationContacts(
   at: Date,
 ): LevelContact[] {
   return levels.map((l) => {
-    const role = l.roles.find((r) => contacts[r]);
-    const c = role ? contacts[role]! : null;
-    return { level: l.level, who: l.who, afterMinutes: l.afterMinutes, contact: c && role ? { ...c, role, inHoursNow: inHours(c.hours, at) } : null };
+    // Whom to call, not who may act: the first of the level's roles with a configured contact.
+    let contact: LevelContact["contact"] = null;
+    for (const role of l.roles) {
+      const c = contacts[role];
+      if (c) {
+        contact = { ...c, role, inHoursNow: inHours(c.hours, at) };
+        break;
+      }
+    }
+    return { level: l.level, who: l.who, afterMinutes: l.afterMinutes, contact };
   });
 }
 

@@ -5,7 +5,7 @@ import { AuthorizationError, mayReviewRunbook } from "../auth/permissions";
 import { ROLE_LABELS } from "../auth/roles";
 import { runnerOf } from "../sql";
 import { getRunbook } from "../runbooks";
-import { insertReview } from "../stores/reviews";
+import { insertReview, type ReviewRow } from "../stores/reviews";
 import { recordReviewSchema } from "../validation/followups";
 import { findChangelogEntry } from "./changelog";
 import { addCadence } from "./schedule";
@@ -25,7 +25,7 @@ export const recordReviewAction = defineAction({
     if (!mayReviewRunbook(actor, rb.owners)) {
       throw new AuthorizationError("runbook.review", `Only ${rb.id}'s owners (${rb.owners.map((r) => ROLE_LABELS[r]).join(", ")}) may record its review.`);
     }
-    let changelog = null;
+    let changelog: ReviewRow["changelog"] = null;
     if (input.outcome === "changelog") {
       const entry = findChangelogEntry(rb, input.changelogKey!);
       if (!entry) {

@@ -97,7 +97,7 @@ export async function closeFollowUp(
 
 /** People a follow-up may be given to: everyone not disabled, by name. */
 export function listAssignablePeople(sql: SqlRunner): Promise<{ id: string; name: string; email: string }[]> {
-  return sql(`SELECT "id"::text AS "id", "name", "email" FROM "person" WHERE NOT "disabled" ORDER BY "name"`, []);
+  return sql<{ id: string; name: string; email: string }>(`SELECT "id"::text AS "id", "name", "email" FROM "person" WHERE NOT "disabled" ORDER BY "name"`, []);
 }
 
 /** Whether a person exists and is not disabled. */
