@@ -3,7 +3,8 @@ import { RUNBOOK_ID } from "../runbooks/schema";
 import { freeText } from "./secrets";
 
 const optionalUuid = (error: string) => z.union([z.literal(""), z.uuid({ error })]).optional().transform((v) => v || undefined);
-const date = z.string({ error: "Give a due date." }).regex(/^\d{4}-\d{2}-\d{2}$/, "Give the due date as YYYY-MM-DD.").refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "Not a calendar date.");
+/** A due date: a calendar day, YYYY-MM-DD. */
+export const dueDateSchema = z.string({ error: "Give a due date." }).regex(/^\d{4}-\d{2}-\d{2}$/, "Give the due date as YYYY-MM-DD.").refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "Not a calendar date.");
 
 /** A follow-up of an RCA (runId) or an incident (incidentId); a runbook (and step) makes it a runbook gap. */
 export const addFollowUpSchema = z
@@ -12,7 +13,7 @@ export const addFollowUpSchema = z
     incidentId: optionalUuid("Not an incident id."),
     title: freeText(z.string({ error: "Say what needs doing." }).trim().min(3, "Say what needs doing (at least a few words).").max(300, "Keep the title under 300 characters.")),
     ownerId: z.uuid({ error: "Choose an owner." }),
-    dueOn: date,
+    dueOn: dueDateSchema,
     runbookId: z.union([z.literal(""), z.string().trim().regex(RUNBOOK_ID, "Not a runbook id (expected e.g. RB-CORE-004).")]).optional().transform((v) => v || undefined),
     stepId: z.union([z.literal(""), z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "Not a step id.")]).optional().transform((v) => v || undefined),
   })
