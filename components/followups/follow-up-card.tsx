@@ -100,7 +100,7 @@ function CloseForm({ f }: { f: FollowUpView }) {
 function AddForm({ panel, parent }: { panel: FollowUpPanel; parent: { runId: string } | { incidentId: string } }) {
   const [runbookId, setRunbookId] = useState("");
   const steps = panel.runbooks.find((r) => r.id === runbookId)?.steps ?? [];
-  const hidden = "runId" in parent ? { runId: parent.runId } : { incidentId: parent.incidentId };
+  const hidden: Record<string, string> = "runId" in parent ? { runId: parent.runId } : { incidentId: parent.incidentId };
   return (
     <ActionForm action={addFollowUp} hidden={hidden} className="mt-3 grid gap-2 border-t border-zinc-200 pt-3 sm:grid-cols-2 dark:border-zinc-800" testId="add-follow-up">
       {(pending, err) => (

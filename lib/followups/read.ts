@@ -27,7 +27,20 @@ export type FollowUpPanel = {
 function toView(f: FollowUpRow, now: Date, mayClose: boolean): FollowUpView {
   const rb = f.runbookId ? getRunbook(f.runbookId) : undefined;
   return {
-    ...f,
+    id: f.id,
+    runId: f.runId,
+    incidentId: f.incidentId,
+    title: f.title,
+    ownerId: f.ownerId,
+    ownerName: f.ownerName,
+    dueOn: f.dueOn,
+    state: f.state,
+    runbookId: f.runbookId,
+    stepId: f.stepId,
+    closeReason: f.closeReason,
+    fixedBy: f.fixedBy,
+    closedByName: f.closedByName,
+    version: f.version,
     closedAt: f.closedAt ? new Date(f.closedAt).toISOString() : null,
     overdue: isOverdue(f, now),
     mayClose: f.state === "OPEN" && mayClose,
