@@ -32,6 +32,7 @@ describe("escalationContacts", () => {
     { level: "L2", who: "Incident commander", roles: ["INCIDENT_COMMANDER"] as const, afterMinutes: 10 },
     { level: "L3", who: "Auditor then TL", roles: ["AUDITOR", "ENGINEERING_TL"] as const, afterMinutes: 30 },
     { level: "L4", who: "Nobody", roles: ["REPO_OWNER"] as const, afterMinutes: 60 },
+    { level: "L5", who: "Security, then SRE", roles: ["INFOSEC", "SRE"] as const, afterMinutes: 90 },
   ];
 
   it("names each level's contact (the first of its roles that has one) and whether they are in hours now", () => {
@@ -41,6 +42,7 @@ describe("escalationContacts", () => {
     expect(out[1].contact).toMatchObject({ role: "INCIDENT_COMMANDER", name: "Incident Commander", inHoursNow: true });
     expect(out[2].contact).toMatchObject({ role: "ENGINEERING_TL", name: "Engineering TL", inHoursNow: false, pages: false });
     expect(out[3].contact).toBeNull();
+    expect(out[4].contact).toMatchObject({ role: "INFOSEC", name: "InfoSec" });
     expect(escalationContacts(levels, DEFAULT_CONTACTS.contacts, new Date("2026-11-30T10:00:00Z"))[2].contact?.inHoursNow).toBe(true);
   });
 
