@@ -13,7 +13,18 @@ const STATUS_TONE = { up: "green", degraded: "amber", down: "red" } as const;
 const TOLERANCE_TONE = { operational: "green", "operational-with-failover": "amber", degraded: "orange", offline: "red" } as const;
 
 /** P95 against 120 s, timeouts over 180 s, failure rates, mass failure, quality gates, provider health. */
-export function SloPanel({ model, freshness, runbooks }: { model: PanelsModel; freshness: Freshness; runbooks: Record<string, OfferRunbook> }) {
+export function SloPanel({
+  model,
+  freshness,
+  runbooks,
+  statusPages = {},
+}: {
+  model: PanelsModel;
+  freshness: Freshness;
+  runbooks: Record<string, OfferRunbook>;
+  /** Per provider id, its status page (the contacts file's quick links). */
+  statusPages?: Record<string, { label: string; url: string }>;
+}) {
   const s = model.slo;
   const flows = s.recentFlows
     .filter((f) => f.status !== "running")
@@ -52,7 +63,15 @@ export function SloPanel({ model, freshness, runbooks }: { model: PanelsModel; f
           <tbody>
             {s.providers.map((p) => (
               <tr key={p.provider} className="border-t border-zinc-100 dark:border-zinc-800" data-testid={`provider-${p.provider}`}>
-                <td className="py-1.5 pr-3 font-medium">{p.label}</td>
+                <td className="py-1.5 pr-3 font-medium">
+                  {statusPages[p.provider] ? (
+                    <a href={statusPages[p.provider].url} target="_blank" rel="noreferrer" className="underline decoration-dotted" title={statusPages[p.provider].label} data-testid="provider-status-page">
+                      {p.label}
+                    </a>
+                  ) : (
+                    p.label
+                  )}
+                </td>
                 <td className="py-1.5 pr-3">
                   <Badge tone={p.degraded ? "amber" : STATUS_TONE[p.status]}>{p.degraded && p.status === "up" ? "degraded" : p.status}</Badge>
                 </td>

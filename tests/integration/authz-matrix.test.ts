@@ -211,6 +211,15 @@ const ENDPOINTS: Record<string, Row> = {
   "action (onboarding)#runFirstFlow": { access: { permission: "onboarding.request" }, call: (fx) => action("(onboarding)/actions.ts", "runFirstFlow", { onboardingId: fx.onboardingId }) },
   "action (onboarding)#verifyTelemetry": { access: { permission: "onboarding.request" }, call: (fx) => action("(onboarding)/actions.ts", "verifyTelemetry", { onboardingId: fx.onboardingId }) },
   "action (onboarding)#confirmTraining": { access: { permission: "onboarding.request" }, call: (fx) => action("(onboarding)/actions.ts", "confirmTraining", { onboardingId: fx.onboardingId }) },
+  "action (runbooks)/follow-up-actions#addFollowUp": {
+    access: { permission: "followup.manage" },
+    call: (fx) => action("(runbooks)/follow-up-actions.ts", "addFollowUp", { runId: fx.runId, title: "Matrix follow-up", ownerId: fx.personId, dueOn: "2026-12-31", runbookId: "RB-CORE-004" }),
+  },
+  "action (runbooks)/follow-up-actions#closeFollowUp": {
+    access: { permission: "followup.manage" },
+    call: () => action("(runbooks)/follow-up-actions.ts", "closeFollowUp", { followUpId: crypto.randomUUID(), version: "0", outcome: "wont-do", reason: "matrix close" }),
+  },
+  "action (runbooks)/review-actions#recordReview": { access: { permission: "runbook.review" }, call: () => action("(runbooks)/review-actions.ts", "recordReview", { runbookId: "RB-CORE-004", outcome: "no-change" }) },
   "action (audit)#verifyChain": { access: { permission: "audit.verify" }, call: () => action("(audit)/actions.ts", "verifyChain", {}) },
   "action (audit)#signHead": { access: { permission: "audit.head.sign" }, call: () => action("(audit)/actions.ts", "signHead", { note: "matrix" }) },
   "action (audit)#verifyHead": { access: { permission: "audit.verify" }, call: () => action("(audit)/actions.ts", "verifyHead", { head: "{}" }) },
