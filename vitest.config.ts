@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 import path from "node:path";
 import { tmpdir } from "node:os";
-import { ISOLATED_UNIT_TESTS } from "./tests/support/isolated-unit-tests";
+import { ISOLATED_UNIT_TESTS } from "./tests/support/isolated-unit-tests.mjs";
 
 const alias = { "@": path.resolve(import.meta.dirname) };
 
@@ -23,7 +23,7 @@ export default defineConfig({
         resolve: { alias },
         // Pure modules: one module graph per worker thread, not one per file (13 s instead of 40 s on two cores:
         // docs/benchmarks.md, "CI budget"). Files that mock modules or change process.env run
-        // isolated (tests/support/isolated-unit-tests.ts).
+        // isolated (tests/support/isolated-unit-tests.mjs).
         test: {
           name: "unit",
           ...selfTest(["lib/**/*.test.ts", "scripts/**/*.test.ts"]),

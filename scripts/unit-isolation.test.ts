@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { CHANGES_SHARED_STATE, ISOLATED_UNIT_TESTS } from "../tests/support/isolated-unit-tests";
+import { CHANGES_SHARED_STATE, ISOLATED_UNIT_TESTS } from "../tests/support/isolated-unit-tests.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 const unitTests = [
