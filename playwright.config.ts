@@ -43,6 +43,8 @@ const sharedProjects = [
   { name: "repo-owner", testMatch: /\.repo-owner\.spec\.ts/, dependencies: ["setup"], use: signedInAs("repo-owner") },
   { name: "auditor", testMatch: /\.auditor\.spec\.ts/, dependencies: ["setup"], use: signedInAs("auditor") },
   { name: "anonymous", testMatch: /\.anonymous\.spec\.ts/ },
+  // A phone (390×844, touch) in Chromium, as the seeded SRE.
+  { name: "phone", testMatch: /\.phone\.spec\.ts/, dependencies: ["setup"], use: { ...signedInAs("sre"), viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true } },
   // Several people at once: each test opens one browser context per person from the saved sessions.
   { name: "multi-role", testMatch: /\.multi\.spec\.ts/, dependencies: ["setup"] },
 ];

@@ -148,7 +148,7 @@ export default async function RunbookPage({ params }: { params: Promise<{ id: st
               </li>
             ))}
           </ul>
-          <p className="mt-3 break-all font-mono text-[10px] text-zinc-400" title="Content hash of this version">
+          <p className="mt-3 break-all font-mono text-[10px] text-zinc-500 dark:text-zinc-400" title="Content hash of this version">
             {rb.contentHash.slice(0, 16)}
           </p>
         </Card>
