@@ -43,8 +43,9 @@ const sharedProjects = [
   { name: "repo-owner", testMatch: /\.repo-owner\.spec\.ts/, dependencies: ["setup"], use: signedInAs("repo-owner") },
   { name: "auditor", testMatch: /\.auditor\.spec\.ts/, dependencies: ["setup"], use: signedInAs("auditor") },
   { name: "anonymous", testMatch: /\.anonymous\.spec\.ts/ },
-  // A phone (390×844, touch) in Chromium, as the seeded SRE.
-  { name: "phone", testMatch: /\.phone\.spec\.ts/, dependencies: ["setup"], use: { ...signedInAs("sre"), viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true } },
+  // A phone (390×844 CSS pixels, touch) in Chromium, as the seeded SRE. Layout is in CSS pixels; a device pixel
+  // ratio of 3 would only multiply the raster work by nine.
+  { name: "phone", testMatch: /\.phone\.spec\.ts/, dependencies: ["setup"], use: { ...signedInAs("sre"), viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true } },
   // Several people at once: each test opens one browser context per person from the saved sessions.
   { name: "multi-role", testMatch: /\.multi\.spec\.ts/, dependencies: ["setup"] },
 ];
