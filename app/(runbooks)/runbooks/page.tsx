@@ -32,11 +32,12 @@ export default async function RunbookIndexPage() {
     <>
       <PageHeader title="Runbooks" description="In an incident, follow the runbook step by step. Do not improvise; escalate early." />
       <RunbookIndex entries={runbooks.map(toEntry)} maintenance={maintenance} />
-      <p className="mt-3 text-sm">
+      {/* A link of its own, not running text: on a phone it is a 44 px tap target (app/globals.css). */}
+      <div className="mt-3 text-sm">
         <Link href={paths.runbookMonthlyReview()} className="text-indigo-700 hover:underline dark:text-indigo-300">
           Monthly review: the past month&apos;s incidents, runs and open runbook gaps per runbook
         </Link>
-      </p>
+      </div>
       <Card title="Dependencies" className="mt-8">
         <DependencyGraph layout={layoutDependencyGraph(runbooks)} />
       </Card>
