@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
-import { pageAs, sql } from "./support";
+import { pageAs, postAlert, sql } from "./support";
 
-const TOKEN = process.env.E2E_ALERT_TOKEN ?? "e2e-alertmanager-token";
 const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 
 test("an RCA's runbook gap shows on its runbook and, overdue, on its owner's start page; closing it as done needs a change-log entry", async ({ browser }) => {
@@ -76,23 +75,8 @@ test("an incident from an RB-CORE-004 alert shows the SRE on-call and incident-c
   const name = `ProviderDown${randomUUID().slice(0, 8)}`;
   const labels = { alertname: name, severity: "critical", runbook: "RB-CORE-004", provider: "anthropic" };
   const summary = `Anthropic API unreachable (${name})`;
-  const res = await ic.request.post("/api/alerts/alertmanager", {
-    headers: { authorization: `Bearer ${TOKEN}` },
-    data: {
-      version: "4",
-      groupKey: `{}:{alertname="${name}"}`,
-      status: "firing",
-      receiver: "portal",
-      groupLabels: { alertname: name },
-      commonLabels: labels,
-      commonAnnotations: { summary },
-      externalURL: "http://alertmanager.example",
-      alerts: [{ status: "firing", labels, annotations: { summary }, startsAt: new Date().toISOString(), endsAt: "0001-01-01T00:00:00Z", generatorURL: "", fingerprint: randomUUID().slice(0, 16) }],
-    },
-  });
-  expect(res.status()).toBe(200);
-  const [incident] = (await sql(`SELECT id FROM incident WHERE title = $1`, [summary])).rows;
-  await ic.goto(`/incidents/${incident.id}`);
+  const [incidentId] = await postAlert(ic, labels, summary, new Date());
+  await ic.goto(`/incidents/${incidentId}`);
   const contacts = ic.getByTestId("escalation-contacts");
   await expect(contacts.getByTestId("escalation-L1")).toContainText("SRE On-Call");
   await expect(contacts.getByTestId("escalation-L1")).toContainText("@sre-oncall");
