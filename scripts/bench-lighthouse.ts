@@ -48,11 +48,25 @@ type Report = {
   audits: Record<string, { numericValue?: number; details?: { items?: { resourceType?: string; transferSize?: number }[] } }>;
 };
 const run = promisify(execFile);
+let failedRuns = 0;
 async function measure(url: string, desktop: boolean) {
   const args = [url, "--quiet", "--only-categories=performance", "--output=json", "--output-path=stdout", `--chrome-flags=${chromeFlags}`, `--extra-headers=${headersFile}`];
   if (desktop) args.push("--preset=desktop");
-  const { stdout } = await run(lighthouse, args, { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...(chromePath ? { CHROME_PATH: chromePath } : {}) } });
-  const r = JSON.parse(stdout) as Report;
+  // Lighthouse 12.2.3 reads this Chromium's traces imperfectly: now and then a run ends with NO_NAVSTART and no
+  // score (more often under mobile throttling). Such a run is repeated, up to three times, and counted.
+  let r: Report | null = null;
+  for (let attempt = 1; !r; attempt++) {
+    const stdout = await run(lighthouse, args, { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...(chromePath ? { CHROME_PATH: chromePath } : {}) } }).then(
+      (o) => o.stdout,
+      (e: { stdout?: string }) => e.stdout ?? "",
+    );
+    const parsed = stdout ? (JSON.parse(stdout) as Report & { runtimeError?: { code: string } }) : null;
+    if (parsed && !parsed.runtimeError && parsed.categories.performance.score !== null) r = parsed;
+    else {
+      failedRuns++;
+      if (attempt === 3) throw new Error(`${url}: Lighthouse gave no score three times (${parsed?.runtimeError?.code ?? "no report"})`);
+    }
+  }
   const script = r.audits["resource-summary"]?.details?.items?.find((i) => i.resourceType === "script");
   return {
     score: Math.round(r.categories.performance.score * 100),
@@ -75,4 +89,5 @@ for (const p of ["/", "/runbooks", "/incidents", "/panels", `/runs/${runId}`]) {
     console.log(`| ${p.startsWith("/runs/") ? "/runs/<id>" : p} | ${desktop ? "desktop" : "mobile"} | ${m.score} | ${m.tbt.toFixed(0)} | ${m.lcp.toFixed(0)} | ${m.js.toFixed(0)} |`);
   }
 }
+console.log(`Lighthouse runs repeated for want of a score: ${failedRuns}`);
 console.log(`after: load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
