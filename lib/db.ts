@@ -19,7 +19,11 @@ const SQL_STATEMENT_TIMEOUT = "5s";
  */
 export function createDb(url: string): PrismaClient {
   // Idle connections stay a minute, so a burst of sign-offs after a quiet spell rarely pays for new connections.
-  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 3_000, idleTimeoutMillis: 60_000, max: 20 });
+  // A new connection gets as long as a transaction may wait for one (maxWait below, 10 s): PostgreSQL starting a
+  // backend on a saturated machine took more than the 3 s this used to allow, and 20 concurrent transactions failed
+  // "Connection terminated due to connection timeout" (a loaded test run; tests/integration/db-transactions.test.ts).
+  // A server that refuses connections still fails at once; readiness keeps its own 2 s limit (lib/health.ts).
+  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 10_000, idleTimeoutMillis: 60_000, max: 20 });
   // An idle connection that the server ends (a restart, an administrator) is dropped from the pool; without a
   // listener the error would end the process.
   pool.on("error", (e) => log.warn("db.idle_connection_lost", { err: e }));
