@@ -1,6 +1,7 @@
 import { defineConfig } from "vitest/config";
 import path from "node:path";
 import { tmpdir } from "node:os";
+import { ISOLATED_UNIT_TESTS } from "./tests/support/isolated-unit-tests.mjs";
 
 const alias = { "@": path.resolve(import.meta.dirname) };
 
@@ -10,6 +11,7 @@ const alias = { "@": path.resolve(import.meta.dirname) };
  * one in (and adds a global set-up that can throw), so normal runs never collect them.
  */
 const fixture = process.env.PORTAL_SELF_TEST_FIXTURE;
+const ISOLATED = ISOLATED_UNIT_TESTS;
 const selfTest = (include: string[], globalSetup: string[] = []) =>
   fixture ? { include: [fixture], globalSetup: [...globalSetup, "tests/self-test/fixtures/global-hooks.ts"] } : { include, globalSetup };
 
@@ -19,7 +21,21 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: "unit", ...selfTest(["lib/**/*.test.ts", "scripts/**/*.test.ts", "simulator/**/*.test.ts", "proxy.test.ts"]), environment: "node" },
+        // Pure modules: one module graph per worker thread, not one per file (13 s instead of 40 s on two cores:
+        // docs/benchmarks.md, "CI budget"). Files that mock modules or change process.env run
+        // isolated (tests/support/isolated-unit-tests.mjs).
+        test: {
+          name: "unit",
+          ...selfTest(["lib/**/*.test.ts", "scripts/**/*.test.ts", "simulator/**/*.test.ts"]),
+          exclude: ISOLATED,
+          environment: "node",
+          pool: "threads",
+          isolate: false,
+        },
+      },
+      {
+        resolve: { alias },
+        test: { name: "unit-isolated", ...(fixture ? { include: [] } : { include: ISOLATED }), environment: "node" },
       },
       {
         resolve: { alias },

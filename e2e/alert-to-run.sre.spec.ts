@@ -1,72 +1,16 @@
-import { randomUUID } from "node:crypto";
-import { expect, test, type Locator, type Page } from "@playwright/test";
-import { sql } from "./support";
-
-const TOKEN = process.env.E2E_ALERT_TOKEN ?? "e2e-alertmanager-token";
-
-/** Console errors and warnings, and uncaught errors, of a page from now on. */
-function consoleProblems(page: Page): string[] {
-  const problems: string[] = [];
-  page.on("console", (m) => {
-    if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()} (${m.location().url})`);
-  });
-  page.on("pageerror", (e) => problems.push(`uncaught: ${e.message}`));
-  return problems;
-}
-
-/** An Alertmanager v4 notification with one firing alert, posted to the portal's webhook as Alertmanager would. */
-async function postAlert(page: Page, labels: Record<string, string>, summary: string, startsAt: Date) {
-  const res = await page.request.post("/api/alerts/alertmanager", {
-    headers: { authorization: `Bearer ${TOKEN}` },
-    data: {
-      version: "4",
-      groupKey: `{}:{alertname="${labels.alertname}"}`,
-      status: "firing",
-      receiver: "portal",
-      groupLabels: { alertname: labels.alertname },
-      commonLabels: labels,
-      commonAnnotations: { summary },
-      externalURL: "http://alertmanager.example",
-      alerts: [{ status: "firing", labels, annotations: { summary }, startsAt: startsAt.toISOString(), endsAt: "0001-01-01T00:00:00Z", generatorURL: "", fingerprint: randomUUID().slice(0, 16) }],
-    },
-  });
-  expect(res.status()).toBe(200);
-}
+import { expect, test } from "@playwright/test";
+import { alertToSignedStep, consoleProblems, sql } from "./support";
 
 test("from an Alertmanager alert to the first signed step of RB-CORE-004 in at most 3 clicks and under 20 s, provider prefilled, no console error", async ({ page }) => {
   const problems = consoleProblems(page);
-  const name = `ProviderDown${randomUUID().slice(0, 8)}`;
-  const summary = `Anthropic API unreachable (${name})`;
-  const startsAt = new Date(Date.now() - 3 * 60_000);
-  await postAlert(page, { alertname: name, severity: "critical", runbook: "RB-CORE-004", provider: "anthropic" }, summary, startsAt);
-
-  let clicks = 0;
-  const click = async (target: Locator) => {
-    clicks++;
-    await target.click();
-  };
-  const started = Date.now();
-  await page.goto("/");
-  // The start page shows the incident, and the nav counts it.
-  const incident = page.getByTestId("home-incident").filter({ hasText: summary });
-  await expect(incident).toContainText("P1");
-  await expect(incident).toContainText("RB-CORE-004 Provider Outage");
-  await expect(incident.getByTestId("home-incident-clock")).toContainText("/ 30 min");
-  await expect(page.getByTestId("nav-badge-openIncidents")).toBeVisible();
-
-  await click(incident.getByRole("button", { name: "Start RB-CORE-004 for this incident" }));
-  await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
-  const runId = page.url().split("/").pop()!;
-  // Step 2's parameters come filled in: the provider from the alert, marked as such.
-  const failover = page.getByTestId("prefill-failover");
-  await expect(failover).toContainText("provider = anthropic");
-  await expect(failover).toContainText("from alert");
-  // The alternate provider is proposed from the simulator's live provider health (RB-CORE-004's `propose:` rule).
-  await expect(failover).toContainText(/alternateProvider = (openai|google)proposed from telemetry/);
-
-  await click(page.getByRole("button", { name: "Sign off step 1" }));
-  await expect(page.getByTestId("step-confirm-scope")).toContainText("done");
-  const elapsed = Date.now() - started;
+  const { clicks, elapsed, runId, startsAt } = await alertToSignedStep(page, {
+    beforeSign: async () => {
+      // The nav counts the open incident; the alternate provider is proposed from the simulator's live provider
+      // health (RB-CORE-004's `propose:` rule).
+      await expect(page.getByTestId("nav-badge-openIncidents")).toBeVisible();
+      await expect(page.getByTestId("prefill-failover")).toContainText(/alternateProvider = (openai|google)proposed from telemetry/);
+    },
+  });
 
   expect(clicks).toBeLessThanOrEqual(3);
   expect(elapsed).toBeLessThan(20_000);

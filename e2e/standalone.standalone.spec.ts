@@ -76,7 +76,16 @@ test.afterAll(async () => {
 });
 
 test("the image's server serves the portal: health, static assets, sign-in, runbooks and a run", async ({ browser }) => {
-  expect((await fetch(`${url}/api/health/ready`)).status).toBe(200);
+  // Live is not ready: a cold process's first database query can outlast the readiness probe's 2 s on a saturated
+  // machine (a CI run got one 503 right after "live"). An orchestrator probes until ready; so does this test, for
+  // up to 30 s, and says why if it never is.
+  let ready = { status: 0, body: "" };
+  for (const deadline = Date.now() + 30_000; ready.status !== 200 && Date.now() < deadline; ) {
+    const r = await fetch(`${url}/api/health/ready`);
+    ready = { status: r.status, body: await r.text() };
+    if (ready.status !== 200) await new Promise((r) => setTimeout(r, 500));
+  }
+  expect(ready.status, ready.body).toBe(200);
   const context = await browser.newContext({ baseURL: url });
   const page = await context.newPage();
   const problems: string[] = [];
@@ -87,6 +96,9 @@ test("the image's server serves the portal: health, static assets, sign-in, runb
     if (r.url().includes("/_next/static/") && r.status() !== 200) problems.push(`${r.status()} ${r.url()}`);
   });
   await page.goto("/signin");
+  // The page's own scripts are served: the assembly copied .next/static (without them nothing on a page works).
+  const script = await page.locator('script[src*="/_next/static/"]').first().getAttribute("src");
+  expect((await fetch(new URL(script!, url))).status, `${script}: the assembly must copy .next/static`).toBe(200);
   await page.getByRole("button", { name: new RegExp(`^Sign in as ${PEOPLE.sre.name}`) }).click();
   await page.waitForURL(`${url}/`);
   await page.goto("/runbooks/RB-CORE-001");

@@ -1,5 +1,6 @@
+import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { expect, type Browser, type Page } from "@playwright/test";
+import { expect, type Browser, type Locator, type Page } from "@playwright/test";
 import { databaseUrl } from "../tests/support/test-postgres";
 
 /** The seeded people the role projects sign in as. */
@@ -57,3 +58,81 @@ export async function pageAs(browser: Browser, role: keyof typeof PEOPLE): Promi
 
 /** The text of a CSV export's comment line (meta or end): one quoted cell, `"# {…}"`, unquoted. */
 export const csvComment = (line: string) => (line.startsWith('"') ? line.slice(1, -1).replaceAll('""', '"') : line);
+
+/** Console errors and warnings, and uncaught errors, of a page from now on. */
+export function consoleProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()} (${m.location().url})`);
+  });
+  page.on("pageerror", (e) => problems.push(`uncaught: ${e.message}`));
+  return problems;
+}
+
+const ALERT_TOKEN = process.env.E2E_ALERT_TOKEN ?? "e2e-alertmanager-token";
+
+/** An Alertmanager v4 notification with one firing alert, posted to the portal's webhook as Alertmanager would. */
+export async function postAlert(page: Page, labels: Record<string, string>, summary: string, startsAt: Date) {
+  const res = await page.request.post("/api/alerts/alertmanager", {
+    headers: { authorization: `Bearer ${ALERT_TOKEN}` },
+    data: {
+      version: "4",
+      groupKey: `{}:{alertname="${labels.alertname}"}`,
+      status: "firing",
+      receiver: "portal",
+      groupLabels: { alertname: labels.alertname },
+      commonLabels: labels,
+      commonAnnotations: { summary },
+      externalURL: "http://alertmanager.example",
+      alerts: [{ status: "firing", labels, annotations: { summary }, startsAt: startsAt.toISOString(), endsAt: "0001-01-01T00:00:00Z", generatorURL: "", fingerprint: randomUUID().slice(0, 16) }],
+    },
+  });
+  expect(res.status()).toBe(200);
+  return ((await res.json()) as { incidentIds: string[] }).incidentIds;
+}
+
+/** Clicks counted, for "within N clicks" promises. */
+export function clickCounter() {
+  const counter = {
+    clicks: 0,
+    click: async (target: Locator) => {
+      counter.clicks++;
+      await target.click();
+    },
+  };
+  return counter;
+}
+
+/**
+ * The alert-to-run walk of issue 16 from `/`: posts a `runbook=RB-CORE-004, provider=anthropic` alert, then starts the
+ * run from the start page and signs step 1. Returns the clicks, the time from opening `/`, and the run's id.
+ * `beforeSign` runs on the run page before the sign-off click (e.g. layout checks on a phone).
+ */
+export async function alertToSignedStep(page: Page, opts: { beforeSign?: (signOff: Locator) => Promise<void> } = {}) {
+  const name = `ProviderDown${randomUUID().slice(0, 8)}`;
+  const summary = `Anthropic API unreachable (${name})`;
+  const startsAt = new Date(Date.now() - 3 * 60_000);
+  await postAlert(page, { alertname: name, severity: "critical", runbook: "RB-CORE-004", provider: "anthropic" }, summary, startsAt);
+
+  const counter = clickCounter();
+  const click = counter.click;
+  const started = Date.now();
+  await page.goto("/");
+  const incident = page.getByTestId("home-incident").filter({ hasText: summary });
+  await expect(incident).toContainText("P1");
+  await expect(incident).toContainText("RB-CORE-004 Provider Outage");
+  await expect(incident.getByTestId("home-incident-clock")).toContainText("/ 30 min");
+
+  await click(incident.getByRole("button", { name: "Start RB-CORE-004 for this incident" }));
+  await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
+  const runId = page.url().split("/").pop()!;
+  const failover = page.getByTestId("prefill-failover");
+  await expect(failover).toContainText("provider = anthropic");
+  await expect(failover).toContainText("from alert");
+
+  const signOff = page.getByRole("button", { name: "Sign off step 1" });
+  await opts.beforeSign?.(signOff);
+  await click(signOff);
+  await expect(page.getByTestId("step-confirm-scope")).toContainText("done");
+  return { clicks: counter.clicks, elapsed: Date.now() - started, runId, startsAt, summary };
+}

@@ -3,6 +3,7 @@ import { env } from "./env";
 import { log } from "./log";
 import { metricsAccess } from "./metrics/access";
 import { maxRetryAfterMs } from "./control-plane/config";
+import { getContacts } from "./contacts/load";
 
 /**
  * Ends the process on a configuration that would be unsafe or fail at the first request: an invalid environment
@@ -19,6 +20,8 @@ export function checkConfigurationOrExit(): void {
       log.warn("metrics.disabled", { message: "PORTAL_METRICS_TOKEN is not set and the database is not the embedded one: /metrics answers 404. Set a token and give it to Prometheus (docs/operations.md)." });
     }
     maxRetryAfterMs();
+    // A broken contacts file (PORTAL_CONTACTS_FILE or config/contacts.json) stops the start, naming file and fields.
+    getContacts();
     if (mode.forced) log.warn("auth.dev_sign_in.forced", { message: "Passwordless sign-in is forced on a database that is not the embedded one; every page shows a banner." });
     if (e.DATABASE_OWNER_URL) {
       log.warn("db.owner_credentials_in_portal", { message: "DATABASE_OWNER_URL is set in the portal server's environment. The portal serves as DATABASE_URL and never needs the owner role: keep its credentials with the migration job (docs/deploy.md, \"Database roles\")." });

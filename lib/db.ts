@@ -19,12 +19,20 @@ const SQL_STATEMENT_TIMEOUT = "5s";
  */
 export function createDb(url: string): PrismaClient {
   // Idle connections stay a minute, so a burst of sign-offs after a quiet spell rarely pays for new connections.
-  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 3_000, idleTimeoutMillis: 60_000, max: 20 });
+  // A new connection gets as long as a transaction may wait for one (maxWait below, 10 s): PostgreSQL starting a
+  // backend on a saturated machine took more than the 3 s this used to allow, and 20 concurrent transactions failed
+  // "Connection terminated due to connection timeout" (a loaded test run; tests/integration/db-transactions.test.ts).
+  // A server that refuses connections still fails at once; readiness keeps its own 2 s limit (lib/health.ts).
+  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 10_000, idleTimeoutMillis: 60_000, max: 20 });
   // An idle connection that the server ends (a restart, an administrator) is dropped from the pool; without a
   // listener the error would end the process.
   pool.on("error", (e) => log.warn("db.idle_connection_lost", { err: e }));
   const adapter = new PrismaPg(pool, { statementNameGenerator: (q) => statementName(q.sql), disposeExternalPool: true });
-  const client = new PrismaClient({ adapter });
+  // Prisma's default interactive-transaction timeout (5 s) ran out on a saturated two-core machine, and its rollback
+  // raced the next statement of the transaction, which then ran on the same connection outside any transaction: the
+  // seed's insert failed on a foreign key to rows the rollback had removed (a loaded test run, load 19). A transaction
+  // here is a handful of statements; the limit exists to stop a stuck one, not to cut a slow one in half.
+  const client = new PrismaClient({ adapter, transactionOptions: { timeout: 30_000, maxWait: 10_000 } });
   attachConnection(client, { url, pool });
   return client;
 }

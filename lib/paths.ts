@@ -6,6 +6,8 @@ export const paths = {
   forbidden: () => "/forbidden",
   runbooks: () => "/runbooks",
   runbook: (id: string) => `/runbooks/${id}`,
+  /** The monthly review: the past month's incidents, runs and open runbook gaps, per runbook. */
+  runbookMonthlyReview: () => "/runbooks/review",
   run: (id: string) => `/runs/${id}`,
   /** The run's RCA page; `version` selects whose changes the history shows. */
   rca: (id: string, version?: number) => (version ? `/runs/${id}/rca?version=${version}` : `/runs/${id}/rca`),

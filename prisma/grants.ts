@@ -35,11 +35,15 @@ export const APP_TABLE_PRIVILEGES: Readonly<Record<string, readonly TablePrivile
   access_request: ["SELECT", "INSERT", "UPDATE"],
   // INSERT … ON CONFLICT DO UPDATE.
   rate_window: ["SELECT", "INSERT", "UPDATE"],
+  // Follow-ups of RCAs and incidents (issue 19): closed by a conditional update on their version.
+  follow_up: ["SELECT", "INSERT", "UPDATE"],
   // Written once, never changed.
   runbook_version: ["SELECT", "INSERT"],
   step_request: ["SELECT", "INSERT"],
   rca_version: ["SELECT", "INSERT"],
   decision: ["SELECT", "INSERT"],
+  // Recorded runbook reviews (issue 19).
+  runbook_review: ["SELECT", "INSERT"],
   // Read only: readiness (/api/health/ready) compares the applied migrations with the build's; only the owner migrates.
   _prisma_migrations: ["SELECT"],
 };

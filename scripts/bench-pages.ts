@@ -3,14 +3,56 @@
  * page's transfer size (HTML + every script, style and font it loads, as encoded on the wire) from Chromium.
  *
  *   tsx scripts/bench-pages.ts <url> [<url> …] [--cookie "name=value"] [--requests 200]
+ *
+ * With --throughput, measures instead how many requests per second each page serves under load, one page after the
+ * other in the same run (so a bare static Next page and the portal's pages are compared on the same machine state):
+ * autocannon with --connections (50) for --duration seconds (10) after a 2 s warm-up, every answer must be 200.
+ *
+ *   tsx scripts/bench-pages.ts --throughput <url> [<url> …] [--cookie "name=value"] [--connections 50] [--duration 10]
  */
 import { existsSync } from "node:fs";
-import { cpus } from "node:os";
+import { createRequire } from "node:module";
+import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { chromium } from "@playwright/test";
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { cookie: { type: "string" }, requests: { type: "string", default: "200" } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    cookie: { type: "string" },
+    requests: { type: "string", default: "200" },
+    throughput: { type: "boolean", default: false },
+    connections: { type: "string", default: "50" },
+    duration: { type: "string", default: "10" },
+  },
+});
 const n = Number(values.requests);
+const machine = () => `machine: ${cpus().length} × ${cpus()[0]?.model}, node ${process.version}, ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`;
+
+type Cannon = (opts: { url: string; connections: number; duration: number; headers?: Record<string, string> }) => Promise<{
+  requests: { average: number; total: number };
+  latency: { p50: number; p97_5: number; p99: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}>;
+
+if (values.throughput) {
+  const autocannon = createRequire(import.meta.url)("autocannon") as Cannon;
+  const headers = values.cookie ? { cookie: values.cookie } : undefined;
+  const connections = Number(values.connections);
+  console.log(machine());
+  console.log(`| page | req/s | p50 (ms) | p97.5 (ms) | p99 (ms) | requests | not 200 |`);
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const url of positionals) {
+    await autocannon({ url, connections, duration: 2, headers });
+    const r = await autocannon({ url, connections, duration: Number(values.duration), headers });
+    const bad = r.non2xx + r.errors + r.timeouts;
+    console.log(`| ${url} | ${r.requests.average.toFixed(0)} | ${r.latency.p50} | ${r.latency.p97_5} | ${r.latency.p99} | ${r.requests.total} | ${bad} |`);
+  }
+  console.log(`after: load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  process.exit(0);
+}
 
 function percentile(sorted: number[], p: number) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -36,7 +78,7 @@ const browser = await chromium.launch(
     : {},
 );
 
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}, node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
+console.log(machine());
 console.log("| page | TTFB p50 (ms) | TTFB p95 (ms) | transfer (KiB) | requests |");
 console.log("| --- | ---: | ---: | ---: | ---: |");
 for (const url of positionals) {

@@ -6,11 +6,16 @@ import { paths } from "@/lib/paths";
 import { Card } from "@/components/ui/card";
 import { SeverityBadge } from "@/components/runbooks/severity-badge";
 import { HomeView } from "@/components/home/home-view";
+import { holdsOneOf } from "@/lib/auth/permissions";
+import { overdueWork } from "@/lib/followups/read";
+import { getContacts } from "@/lib/contacts/load";
+import { OverdueCard } from "@/components/followups/overdue-card";
+import { SupportLinks } from "@/components/contacts/support-links";
 
 /** The start page answers "what needs me now": open incidents, steps waiting on me, my runs; then the urgent runbooks. */
 export default async function HomePage() {
   const actor = await requireActor();
-  const view = await homeView(actor);
+  const [view, overdue] = await Promise.all([homeView(actor), overdueWork(actor, "mine")]);
   const urgent = listRunbooks().filter((rb) => rb.severity === "CRITICAL" || rb.severity === "HIGH");
   return (
     <>
@@ -19,6 +24,8 @@ export default async function HomePage() {
       <div className="mt-6">
         <HomeView initial={view} />
       </div>
+      {overdue.followUps.length + overdue.rcas.length > 0 && <OverdueCard work={overdue} title="Overdue: your follow-ups and RCAs" className="mt-6" />}
+      {holdsOneOf(actor, ["REPO_OWNER"]) && <SupportLinks links={getContacts().links} />}
       <Card
         title="Critical and high-severity runbooks"
         className="mt-6"

@@ -27,7 +27,7 @@ const STEP_TONE: Record<StepStatus, string> = {
   waiting: "text-violet-700 dark:text-violet-300",
   failed: "text-red-700 dark:text-red-300",
   ready: "text-sky-700 dark:text-sky-300",
-  todo: "text-zinc-400",
+  todo: "text-zinc-500 dark:text-zinc-400",
 };
 const CRITERION_TONE: Record<CriterionStatus, "green" | "amber" | "red"> = { met: "green", pending: "amber", missed: "red" };
 

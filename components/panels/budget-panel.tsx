@@ -1,12 +1,11 @@
 "use client";
 
-import { Bar, BarChart, CartesianGrid, Rectangle, ReferenceLine, Tooltip, XAxis, YAxis, type BarShapeProps } from "recharts";
 import type { PanelsModel } from "@/lib/telemetry/panels";
 import { budgetLevel } from "@/lib/telemetry/budget";
 import { usd } from "@/lib/telemetry/format";
 import { PHASE_LABELS } from "@/lib/telemetry/thresholds";
 import { Badge } from "../ui/badge";
-import { AXIS, CHART_STYLE, COLORS } from "./chart";
+import { BudgetDaysChart, BudgetReposChart } from "./lazy-charts";
 import { Meter, PanelFrame, Stat, type Freshness } from "./panel-frame";
 import type { OfferRunbook } from "./runbook-offer";
 
@@ -18,7 +17,7 @@ export function BudgetPanel({ model, freshness, runbooks }: { model: PanelsModel
   const b = model.budget;
   const { targetUsd, softUsd, hardUsd } = b.limits;
   const tone = LEVEL_TONE[b.level];
-  const days = b.perDay.map((d) => ({ ...d, day: d.date.slice(5), level: budgetLevel(d.usd, b.limits) }));
+  const days = b.perDay.map((d) => ({ ...d, day: d.date.slice(5), tone: LEVEL_TONE[budgetLevel(d.usd, b.limits)] }));
   const dayMax = Math.max(hardUsd * 1.1, ...days.map((d) => d.usd));
   const repoMax = Math.max(b.repoLimitUsd * 1.5, ...b.repos.map((r) => r.usd));
   return (
@@ -62,21 +61,7 @@ export function BudgetPanel({ model, freshness, runbooks }: { model: PanelsModel
 
       <div>
         <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-zinc-500">Spend per day, last 30 days</h3>
-        <BarChart responsive style={CHART_STYLE(180)} data={days} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} accessibilityLayer>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#a1a1aa33" />
-          <XAxis dataKey="day" tick={AXIS} interval={4} />
-          <YAxis tick={AXIS} width={44} domain={[0, Math.ceil(dayMax / 10) * 10]} tickFormatter={(v: number) => `$${v}`} />
-          <Tooltip formatter={(v) => usd(Number(v))} labelFormatter={(l) => String(l)} />
-          <ReferenceLine y={targetUsd} stroke={COLORS.target} strokeDasharray="4 3" label={{ value: "target", position: "insideTopLeft", fontSize: 10, fill: COLORS.target }} />
-          <ReferenceLine y={softUsd} stroke={COLORS.soft} strokeDasharray="4 3" label={{ value: "soft", position: "insideTopLeft", fontSize: 10, fill: COLORS.soft }} />
-          <ReferenceLine y={hardUsd} stroke={COLORS.hard} strokeDasharray="4 3" label={{ value: "hard", position: "insideTopLeft", fontSize: 10, fill: COLORS.hard }} />
-          <Bar
-            dataKey="usd"
-            name="Spend"
-            isAnimationActive={false}
-            shape={(p: BarShapeProps) => <Rectangle {...p} fill={COLORS[LEVEL_TONE[(p.payload as (typeof days)[number]).level]]} />}
-          />
-        </BarChart>
+        <BudgetDaysChart days={days} dayMax={dayMax} limits={b.limits} />
       </div>
 
       <div>
@@ -84,18 +69,9 @@ export function BudgetPanel({ model, freshness, runbooks }: { model: PanelsModel
         {b.repos.length === 0 ? (
           <p className="text-sm text-zinc-500">No spend yet today.</p>
         ) : (
-          <BarChart responsive layout="vertical" style={CHART_STYLE(Math.max(80, b.repos.length * 22 + 30))} data={b.repos} margin={{ top: 4, right: 16, bottom: 0, left: 0 }}>
-            <XAxis type="number" tick={AXIS} domain={[0, Math.ceil(repoMax)]} allowDecimals={false} tickFormatter={(v: number) => `$${v}`} />
-            <YAxis type="category" dataKey="repo" tick={AXIS} width={120} />
-            <Tooltip formatter={(v) => usd(Number(v))} />
-            <ReferenceLine x={b.repoLimitUsd} stroke={COLORS.hard} strokeDasharray="4 3" label={{ value: `${usd(b.repoLimitUsd)}`, position: "top", fontSize: 10, fill: COLORS.hard }} />
-            <Bar
-              dataKey="usd"
-              name="Spend today"
-              isAnimationActive={false}
-              shape={(p: BarShapeProps) => <Rectangle {...p} fill={(p.payload as (typeof b.repos)[number]).over ? COLORS.critical : COLORS.ok} />}
-            />
-          </BarChart>
+          <div style={{ height: Math.max(80, b.repos.length * 22 + 30) }}>
+            <BudgetReposChart repos={b.repos} repoMax={repoMax} repoLimitUsd={b.repoLimitUsd} />
+          </div>
         )}
         <ul className="sr-only">
           {b.repos.map((r) => (

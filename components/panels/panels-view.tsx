@@ -20,7 +20,7 @@ const PANELS = [
 ] as const;
 
 /** The four live panels, refreshed every 2 s while the tab is visible, with how fresh their numbers are. */
-export function PanelsView({ initial, runbooks }: { initial: PanelsResponse; runbooks: Record<string, OfferRunbook> }) {
+export function PanelsView({ initial, runbooks, statusPages }: { initial: PanelsResponse; runbooks: Record<string, OfferRunbook>; statusPages?: Record<string, { label: string; url: string }> }) {
   const { data = initial, isError, error, dataUpdatedAt } = useQuery({ ...panelsQuery, initialData: initial });
   const model = data.model;
   const freshness: Freshness = { stale: data.stale || isError, unreachable: model === null, error: isError ? (error as Error).message : data.error, fetchedAt: data.fetchedAt };
@@ -71,7 +71,7 @@ export function PanelsView({ initial, runbooks }: { initial: PanelsResponse; run
         {model ? (
           <>
             <BudgetPanel model={model} freshness={freshness} runbooks={runbooks} />
-            <SloPanel model={model} freshness={freshness} runbooks={runbooks} />
+            <SloPanel model={model} freshness={freshness} runbooks={runbooks} statusPages={statusPages} />
             <QuotaPanel model={model} freshness={freshness} runbooks={runbooks} />
             <CapacityPanel model={model} freshness={freshness} runbooks={runbooks} />
           </>

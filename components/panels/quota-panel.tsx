@@ -1,11 +1,9 @@
 "use client";
 
-import { Bar, BarChart, CartesianGrid, Rectangle, ReferenceLine, Tooltip, XAxis, YAxis, type BarShapeProps } from "recharts";
 import type { PanelsModel } from "@/lib/telemetry/panels";
-import type { QuotaRow } from "@/lib/telemetry/quota";
 import { duration, percent, tokens } from "@/lib/telemetry/format";
 import { Badge } from "../ui/badge";
-import { AXIS, CHART_STYLE, COLORS } from "./chart";
+import { QuotaChart } from "./lazy-charts";
 import { PanelFrame, type Freshness } from "./panel-frame";
 import type { OfferRunbook } from "./runbook-offer";
 
@@ -25,24 +23,7 @@ export function QuotaPanel({ model, freshness, runbooks }: { model: PanelsModel;
       freshness={freshness}
       runbooks={runbooks}
     >
-      <BarChart responsive style={CHART_STYLE(170)} data={data} margin={{ top: 12, right: 8, bottom: 0, left: 0 }} accessibilityLayer>
-        <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#a1a1aa33" />
-        <XAxis dataKey="label" tick={AXIS} />
-        <YAxis tick={AXIS} width={40} domain={[0, max]} tickFormatter={(v: number) => `${v}%`} />
-        <Tooltip formatter={(v) => `${v} %`} />
-        <ReferenceLine
-          y={q.breakerPercent}
-          stroke={COLORS.critical}
-          strokeDasharray="4 3"
-          label={{ value: `breaker ${q.breakerPercent} %`, position: "insideTopRight", fontSize: 10, fill: COLORS.critical }}
-        />
-        <Bar
-          dataKey="used"
-          name="Used today"
-          isAnimationActive={false}
-          shape={(p: BarShapeProps) => <Rectangle {...p} fill={(p.payload as QuotaRow).atBreaker ? COLORS.critical : COLORS.ok} />}
-        />
-      </BarChart>
+      <QuotaChart data={data} max={max} breakerPercent={q.breakerPercent} />
       <div className="overflow-x-auto">
         <table className="w-full text-left text-sm" data-testid="quota-table">
           <thead className="text-xs uppercase tracking-wide text-zinc-500">

@@ -1,11 +1,10 @@
 "use client";
 
-import { Bar, BarChart, CartesianGrid, Rectangle, ReferenceLine, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis, type BarShapeProps } from "recharts";
 import type { PanelsModel } from "@/lib/telemetry/panels";
 import { percent, seconds } from "@/lib/telemetry/format";
 import { Badge } from "../ui/badge";
 import { cx } from "../ui/cx";
-import { AXIS, CHART_STYLE, COLORS } from "./chart";
+import { SloDurationChart, SloRatesChart } from "./lazy-charts";
 import { PanelFrame, Stat, type Freshness } from "./panel-frame";
 import type { OfferRunbook } from "./runbook-offer";
 
@@ -13,7 +12,18 @@ const STATUS_TONE = { up: "green", degraded: "amber", down: "red" } as const;
 const TOLERANCE_TONE = { operational: "green", "operational-with-failover": "amber", degraded: "orange", offline: "red" } as const;
 
 /** P95 against 120 s, timeouts over 180 s, failure rates, mass failure, quality gates, provider health. */
-export function SloPanel({ model, freshness, runbooks }: { model: PanelsModel; freshness: Freshness; runbooks: Record<string, OfferRunbook> }) {
+export function SloPanel({
+  model,
+  freshness,
+  runbooks,
+  statusPages = {},
+}: {
+  model: PanelsModel;
+  freshness: Freshness;
+  runbooks: Record<string, OfferRunbook>;
+  /** Per provider id, its status page (the contacts file's quick links). */
+  statusPages?: Record<string, { label: string; url: string }>;
+}) {
   const s = model.slo;
   const flows = s.recentFlows
     .filter((f) => f.status !== "running")
@@ -52,7 +62,15 @@ export function SloPanel({ model, freshness, runbooks }: { model: PanelsModel; f
           <tbody>
             {s.providers.map((p) => (
               <tr key={p.provider} className="border-t border-zinc-100 dark:border-zinc-800" data-testid={`provider-${p.provider}`}>
-                <td className="py-1.5 pr-3 font-medium">{p.label}</td>
+                <td className="py-1.5 pr-3 font-medium">
+                  {statusPages[p.provider] ? (
+                    <a href={statusPages[p.provider].url} target="_blank" rel="noreferrer" className="underline decoration-dotted" title={statusPages[p.provider].label} data-testid="provider-status-page">
+                      {p.label}
+                    </a>
+                  ) : (
+                    p.label
+                  )}
+                </td>
                 <td className="py-1.5 pr-3">
                   <Badge tone={p.degraded ? "amber" : STATUS_TONE[p.status]}>{p.degraded && p.status === "up" ? "degraded" : p.status}</Badge>
                 </td>
@@ -91,17 +109,7 @@ export function SloPanel({ model, freshness, runbooks }: { model: PanelsModel; f
 
       <div>
         <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-zinc-500">Recent flow durations</h3>
-        <ScatterChart responsive style={CHART_STYLE(170)} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#a1a1aa33" />
-          <XAxis dataKey="i" type="number" tick={AXIS} name="flow" allowDecimals={false} domain={[0, flows.length + 1]} hide />
-          <YAxis dataKey="seconds" type="number" tick={AXIS} width={52} domain={[0, 200]} ticks={[0, 60, 120, 180]} tickFormatter={(v: number) => `${v} s`} />
-          <ZAxis range={[28, 28]} />
-          <Tooltip formatter={(v, name) => (name === "seconds" ? `${v} s` : String(v))} />
-          <ReferenceLine y={s.p95SloMs / 1000} stroke={COLORS.warning} strokeDasharray="4 3" label={{ value: "SLO 120 s", position: "insideTopLeft", fontSize: 10, fill: COLORS.warning }} />
-          <ReferenceLine y={s.hardTimeoutMs / 1000} stroke={COLORS.critical} strokeDasharray="4 3" label={{ value: "timeout 180 s", position: "insideTopLeft", fontSize: 10, fill: COLORS.critical }} />
-          <Scatter name="succeeded" data={ok} fill={COLORS.ok} isAnimationActive={false} />
-          <Scatter name="failed" data={bad} fill={COLORS.critical} isAnimationActive={false} />
-        </ScatterChart>
+        <SloDurationChart ok={ok} bad={bad} count={flows.length} sloSeconds={s.p95SloMs / 1000} timeoutSeconds={s.hardTimeoutMs / 1000} />
       </div>
 
       <div>
@@ -111,18 +119,9 @@ export function SloPanel({ model, freshness, runbooks }: { model: PanelsModel; f
         {rates.length === 0 ? (
           <p className="text-sm text-zinc-500">No finished flows in the window.</p>
         ) : (
-          <BarChart responsive layout="vertical" style={CHART_STYLE(Math.max(80, rates.length * 22 + 30))} data={rates} margin={{ top: 4, right: 16, bottom: 0, left: 0 }}>
-            <XAxis type="number" tick={AXIS} domain={[0, 100]} tickFormatter={(v: number) => `${v}%`} />
-            <YAxis type="category" dataKey="repo" tick={AXIS} width={120} />
-            <Tooltip formatter={(v) => `${v} %`} />
-            <ReferenceLine x={s.failureRateLine * 100} stroke={COLORS.critical} strokeDasharray="4 3" />
-            <Bar
-              dataKey="pct"
-              name="Failure rate"
-              isAnimationActive={false}
-              shape={(p: BarShapeProps) => <Rectangle {...p} fill={(p.payload as (typeof rates)[number]).over ? COLORS.critical : COLORS.ok} />}
-            />
-          </BarChart>
+          <div style={{ height: Math.max(80, rates.length * 22 + 30) }}>
+            <SloRatesChart rates={rates} linePercent={s.failureRateLine * 100} />
+          </div>
         )}
         <p className="text-xs text-zinc-500" data-testid="mass-failure-status">
           {s.massFailure.massFailure ? `Mass failure: ${s.massFailure.reasons.join(" ")}` : `No mass failure (${s.massFailure.reposOverRate.length} repos over ${s.failureRateLine * 100} %, ${s.lastHour.count} failures in the last hour).`}

@@ -24,7 +24,7 @@ export function DependencyGraph({ layout }: { layout: GraphLayout }) {
           <path key={`${e.from}-${e.to}`} d={e.path} className="fill-none stroke-current" strokeWidth={1.5} markerEnd="url(#arrow)" />
         ))}
         {layout.nodes.map((n) => (
-          <Link key={n.id} href={paths.runbook(n.id)} aria-label={`${n.id} ${n.title}`} className="group">
+          <Link key={n.id} href={paths.runbook(n.id)} className="group">
             <rect x={n.x} y={n.y} width={w} height={h} rx={8} className={`${FILL[n.severity]} stroke-[1.5] group-hover:stroke-indigo-500 group-focus:stroke-indigo-500`} />
             <text x={n.x + 10} y={n.y + 18} className="fill-zinc-900 text-[12px] font-semibold dark:fill-zinc-100">
               {n.id}

@@ -13,12 +13,15 @@ import { cx } from "../ui/cx";
 import { SeverityBadge } from "./severity-badge";
 
 type View = "severity" | "category";
+/** Per runbook: its review schedule and open runbook-gap follow-ups (from the server; issue 19). */
+export type RunbookMaintenance = { lastReview: string | null; nextReview: string; overdue: boolean; cadence: string; openGaps: number };
 const CATEGORY_LABEL = { launch: "Launch operations", core: "Core operations" } as const;
 const select = "rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900";
 
 /** Reads and writes the filters in the query string, so a filtered view can be shared by link. */
-function useUrlFilters(): [RunbookFilters & { view: View }, (next: Partial<RunbookFilters & { view: View }>) => void] {
-  const [state, setState] = useState<RunbookFilters & { view: View }>({ view: "severity" });
+type Filters = RunbookFilters & { view: View; overdue?: boolean };
+function useUrlFilters(): [Filters, (next: Partial<Filters>) => void] {
+  const [state, setState] = useState<Filters>({ view: "severity" });
   useEffect(() => {
     const q = new URLSearchParams(window.location.search);
     // Deliberately after hydration: the page is prerendered without the query string.
@@ -29,9 +32,10 @@ function useUrlFilters(): [RunbookFilters & { view: View }, (next: Partial<Runbo
       category: (q.get("category") as RunbookFilters["category"]) ?? "",
       role: (q.get("role") as Role) ?? "",
       view: q.get("view") === "category" ? "category" : "severity",
+      overdue: q.get("review") === "overdue",
     });
   }, []);
-  const update = (next: Partial<RunbookFilters & { view: View }>) => {
+  const update = (next: Partial<Filters>) => {
     const merged = { ...state, ...next };
     setState(merged);
     const q = new URLSearchParams();
@@ -40,12 +44,13 @@ function useUrlFilters(): [RunbookFilters & { view: View }, (next: Partial<Runbo
     if (merged.category) q.set("category", merged.category);
     if (merged.role) q.set("role", merged.role);
     if (merged.view !== "severity") q.set("view", merged.view);
+    if (merged.overdue) q.set("review", "overdue");
     window.history.replaceState(null, "", q.size ? `?${q}` : window.location.pathname);
   };
   return [state, update];
 }
 
-export function RunbookIndex({ entries }: { entries: RunbookEntry[] }) {
+export function RunbookIndex({ entries, maintenance = {} }: { entries: RunbookEntry[]; maintenance?: Record<string, RunbookMaintenance> }) {
   const [f, update] = useUrlFilters();
   // Completed drills feed the validation column; the rest of the page stays static.
   const { data: drills } = useQuery({
@@ -55,7 +60,7 @@ export function RunbookIndex({ entries }: { entries: RunbookEntry[] }) {
       return res.ok ? ((await res.json()) as DrillValidation[]) : [];
     },
   });
-  const results = useMemo(() => searchRunbooks(entries, f), [entries, f]);
+  const results = useMemo(() => searchRunbooks(entries, f).filter((e) => !f.overdue || maintenance[e.id]?.overdue), [entries, f, maintenance]);
   const groups: [string, RunbookEntry[]][] =
     f.view === "category" && !f.query
       ? CATEGORIES.map((c) => [CATEGORY_LABEL[c], results.filter((e) => e.category === c)] as [string, RunbookEntry[]]).filter(([, list]) => list.length > 0)
@@ -106,6 +111,10 @@ export function RunbookIndex({ entries }: { entries: RunbookEntry[] }) {
               </option>
             ))}
           </select>
+        </label>
+        <label className="flex items-center gap-2 self-center text-sm">
+          <input type="checkbox" checked={Boolean(f.overdue)} onChange={(e) => update({ overdue: e.target.checked })} />
+          Overdue for review
         </label>
         <div role="group" aria-label="View" className="flex overflow-hidden rounded-md border border-zinc-300 text-sm dark:border-zinc-700">
           {(["severity", "category"] as const).map((v) => (
@@ -165,6 +174,24 @@ export function RunbookIndex({ entries }: { entries: RunbookEntry[] }) {
                       <div className="mt-1 text-xs text-zinc-500">
                         {rb.validation.method}, {rb.validation.date}
                       </div>
+                      {maintenance[rb.id] && (
+                        <div className="mt-1 text-xs" data-testid="review-schedule">
+                          <span className={maintenance[rb.id].overdue ? "font-semibold text-red-700 dark:text-red-300" : "text-zinc-500"} data-testid="next-review">
+                            Next review {maintenance[rb.id].nextReview}
+                            {maintenance[rb.id].overdue ? " (overdue)" : ""}
+                          </span>
+                          <span className="block text-zinc-500">
+                            {maintenance[rb.id].lastReview ? `Last reviewed ${maintenance[rb.id].lastReview}` : "No review recorded"} · {maintenance[rb.id].cadence}
+                          </span>
+                          {maintenance[rb.id].openGaps > 0 && (
+                            <Link href={paths.runbook(rb.id)} className="mt-1 inline-block" data-testid="open-gaps">
+                              <Badge tone="amber">
+                                {maintenance[rb.id].openGaps} open gap{maintenance[rb.id].openGaps === 1 ? "" : "s"}
+                              </Badge>
+                            </Link>
+                          )}
+                        </div>
+                      )}
                       {drills?.find((d) => d.runbookId === rb.id) && (
                         <div className="mt-1 text-xs" data-testid="drill-validation">
                           {(() => {

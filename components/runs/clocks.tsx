@@ -59,7 +59,7 @@ export function RunClocks({ run }: { run: RunView }) {
               <li
                 key={p.fromMinutes}
                 aria-current={active ? "step" : undefined}
-                className={cx("rounded px-2 py-1", active ? "bg-indigo-600 text-white" : past ? "bg-zinc-200 text-zinc-500 dark:bg-zinc-800" : "bg-zinc-100 text-zinc-700 dark:bg-zinc-900 dark:text-zinc-300")}
+                className={cx("rounded px-2 py-1", active ? "bg-indigo-600 text-white" : past ? "bg-zinc-200 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-400" : "bg-zinc-100 text-zinc-700 dark:bg-zinc-900 dark:text-zinc-300")}
                 title={p.label}
               >
                 {p.fromMinutes}–{p.toMinutes} min{active ? `: ${p.label}` : ""}

@@ -164,7 +164,7 @@ export function RunView({ initial }: { initial: RunViewData }) {
               </li>
             ))}
           </ol>
-          <p className="mt-2 text-[10px] text-zinc-400">{now === null ? "Live" : `Updated ${Math.max(0, Math.round((now - dataUpdatedAt) / 1000))} s ago`}</p>
+          <p className="mt-2 text-[10px] text-zinc-500 dark:text-zinc-400">{now === null ? "Live" : `Updated ${Math.max(0, Math.round((now - dataUpdatedAt) / 1000))} s ago`}</p>
         </Card>
       </aside>
     </div>

@@ -16,15 +16,15 @@ export function AppShell({ children }: { children: ReactNode }) {
         Skip to content
       </a>
       <header className="sticky top-0 z-40 border-b border-zinc-200 bg-white/90 backdrop-blur dark:border-zinc-800 dark:bg-zinc-900/90">
-        <div className="mx-auto flex h-14 max-w-7xl items-center gap-6 px-4">
-          <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight">
+        <div className="mx-auto flex h-14 max-w-7xl items-center gap-2 px-4 md:gap-6">
+          <Link href="/" className="flex min-h-11 min-w-11 items-center gap-2 font-semibold tracking-tight">
             <span aria-hidden="true" className="grid h-6 w-6 place-items-center rounded bg-indigo-600 text-xs text-white">
               OP
             </span>
-            Ops Portal
+            <span className="max-sm:sr-only">Ops Portal</span>
           </Link>
           <NavLinks />
-          <div className="ml-auto flex items-center gap-2">
+          <div className="ml-auto flex min-w-0 items-center gap-1 sm:gap-2">
             <ThemeToggle />
             <UserMenu />
           </div>

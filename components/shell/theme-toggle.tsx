@@ -19,7 +19,7 @@ export function ThemeToggle() {
         document.documentElement.classList.toggle("dark", next);
         localStorage.setItem("theme", next ? "dark" : "light");
       }}
-      className="rounded-md p-1.5 text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"
+      className="min-h-11 min-w-11 shrink-0 rounded-md p-1.5 text-zinc-700 md:min-h-0 md:min-w-0 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"
       aria-label={dark ? "Switch to light theme" : "Switch to dark theme"}
       title={dark ? "Light theme" : "Dark theme"}
     >

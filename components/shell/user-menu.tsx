@@ -17,16 +17,16 @@ export function UserMenu() {
       window.location.assign(data.reason === "signed-out" ? paths.signIn(back) : paths.sessionEnded(data.reason));
     }
   }, [data]);
-  if (isError) return <span className="text-xs text-red-600">Session unavailable</span>;
+  if (isError) return <span className="text-xs text-red-700">Session unavailable</span>;
   if (!data?.signedIn) return <span className="h-6 w-32 animate-pulse rounded bg-zinc-200 dark:bg-zinc-800" aria-hidden="true" />;
   const { me } = data;
   return (
-    <div className="flex items-center gap-3">
-      <div className="text-right leading-tight">
-        <div className="text-sm font-medium" data-testid="signed-in-name">
+    <div className="flex min-w-0 items-center gap-1 sm:gap-3">
+      <div className="min-w-0 text-right leading-tight">
+        <div className="truncate text-sm font-medium" data-testid="signed-in-name">
           {me.name}
         </div>
-        <div className="flex justify-end gap-1">
+        <div className="hidden justify-end gap-1 sm:flex">
           {me.roles.map((r) => (
             <Badge key={r} tone="violet" className="px-1.5 py-0 text-[10px]">
               {ROLE_LABELS[r]}
@@ -35,7 +35,7 @@ export function UserMenu() {
         </div>
       </div>
       <form action={signOutAction}>
-        <button type="submit" className="rounded-md px-2 py-1 text-sm text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800">
+        <button type="submit" className="min-h-11 shrink-0 rounded-md px-2 py-1 text-sm text-zinc-700 sm:min-h-0 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800">
           Sign out
         </button>
       </form>

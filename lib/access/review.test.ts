@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { rolesFor } from "../auth/permissions";
 import { getRunbook } from "../runbooks";
 import { rebuildRoleHistory, type HistoryEvent } from "./history";
-import { ROLLBACK_RUNBOOK_ID, approvalSteps, approversCsv, dayWindow, historyCsv, whoCouldApprove, type ReviewMeta } from "./review";
+import { ROLE_LABELS } from "../auth/roles";
+import { REVIEW_FORMAT_ID, ROLLBACK_RUNBOOK_ID, approvalSteps, approversCsv, dayWindow, historyCsv, roleNames, whoCouldApprove, type ReviewMeta } from "./review";
 
 const rollback = getRunbook(ROLLBACK_RUNBOOK_ID)!;
 const signoff = rolesFor("run.step.signoff");
@@ -91,5 +92,38 @@ describe("CSV cells a spreadsheet would run", () => {
     );
     const row = historyCsv(history, meta).split("\n")[2];
     expect(row).toBe(`x,'=cmd|' /C calc'!A0@ops.example,"'@SUM(1,2) ""boss""",SRE,portal,2026-11-01T08:00:00.000Z,,${seq},,yes`);
+  });
+});
+
+describe("the edges of a review's answer", () => {
+  it("a day must be the whole text, nothing before or after it", () => {
+    for (const bad of ["x2026-11-03", "2026-11-03x", " 2026-11-03", "2026-11-03\n"]) expect(dayWindow(bad)).toBeNull();
+  });
+
+  it("one person who held two of a step's roles is one approver, roles in the role table's order, and unrecorded if any stretch was", () => {
+    const history = rebuildRoleHistory(
+      [
+        ev("2026-11-03T10:00:00Z", "access.person.added", "pat", { before: null, after: person("Pat Quinn", ["INCIDENT_COMMANDER"]) }),
+        ev("2026-11-03T11:00:00Z", "access.role.granted", "pat", { before: person("Pat Quinn", ["INCIDENT_COMMANDER"]), after: person("Pat Quinn", ["INCIDENT_COMMANDER", "SRE"]) }),
+      ],
+      // Kim's roles come only from the row (no event): that stretch is not recorded in the log.
+      [{ id: "kim", email: "kim@ops.example", name: "Kim Ito", createdAt: new Date("2026-11-01T00:00:00Z"), roles: ["SRE", "INCIDENT_COMMANDER"], idpRoles: [], disabled: false }],
+    );
+    const [, allowlist] = whoCouldApprove(history, approvalSteps(rollback, { twoPerson: signoff, decision: signoff }), dayWindow("2026-11-03")!);
+    expect(allowlist.people.map((p) => [p.name, p.roles, p.spans.length, p.recorded])).toEqual([
+      ["Kim Ito", ["SRE", "INCIDENT_COMMANDER"], 2, false],
+      ["Pat Quinn", ["SRE", "INCIDENT_COMMANDER"], 2, true],
+    ]);
+  });
+
+  it("the history file leaves the events empty where the log has none, and says the stretch was not recorded", () => {
+    const history = rebuildRoleHistory([], [{ id: "r", email: "r@ops.example", name: "R", createdAt: new Date("2026-11-01T00:00:00Z"), roles: ["AUDITOR"], idpRoles: [], disabled: false }]);
+    expect(historyCsv(history, meta).split("\n")[2]).toBe("r,r@ops.example,R,AUDITOR,portal,2026-11-01T00:00:00.000Z,,,,no");
+  });
+
+  it("names roles as people read them, and the file format by its version", () => {
+    expect(roleNames(["SRE", "INCIDENT_COMMANDER"])).toBe(`${ROLE_LABELS.SRE} or ${ROLE_LABELS.INCIDENT_COMMANDER}`);
+    expect(roleNames([])).toBe("");
+    expect(REVIEW_FORMAT_ID).toBe("orchestrator-access-review/v1");
   });
 });

@@ -37,6 +37,13 @@ export const PERMISSIONS = {
   "access.admin": ["INFOSEC"],
   /** The access review: who held which role when, from the audit log, and its CSV export. */
   "access.review": ["AUDITOR", "INFOSEC"],
+  /**
+   * Add and close follow-ups of RCAs and incidents; the object rule (mayManageFollowUps) narrows it to the people who
+   * work on the run, who manage incidents, or who own the follow-up.
+   */
+  "followup.manage": ["SRE", "INCIDENT_COMMANDER", "INFOSEC", "ENGINEERING_TL", "BUSINESS", "PRODUCT", "REPO_OWNER"],
+  /** Record a runbook review; the object rule (mayReviewRunbook) narrows it to the runbook's owner roles. */
+  "runbook.review": ["SRE", "INCIDENT_COMMANDER", "INFOSEC", "ENGINEERING_TL", "BUSINESS", "PRODUCT"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -79,6 +86,22 @@ export function mayStartRunbook(actor: Pick<Actor, "roles"> | null | undefined, 
 export function mayWorkOnRun(actor: Pick<Actor, "roles"> | null | undefined, signOffRoles: readonly Role[]): boolean {
   if (!actor || !can(actor, "run.step.signoff")) return false;
   return can(actor, "run.manage.any") || holdsOneOf(actor, signOffRoles);
+}
+
+/** Whether a person may record a review of a runbook whose owner roles are `owners`. */
+export function mayReviewRunbook(actor: Pick<Actor, "roles"> | null | undefined, owners: readonly Role[]): boolean {
+  return can(actor, "runbook.review") && holdsOneOf(actor, owners);
+}
+
+/**
+ * Whether a person may add or close follow-ups of an RCA or incident: for a run's RCA, those who may work on the run
+ * (`signOffRoles` as for mayWorkOnRun); for an incident, those who manage incidents. The owner of a follow-up may
+ * also close it (`ownsIt`).
+ */
+export function mayManageFollowUps(actor: Pick<Actor, "roles"> | null | undefined, of: { signOffRoles: readonly Role[] } | { incident: true }, ownsIt = false): boolean {
+  if (!can(actor, "followup.manage")) return false;
+  if (ownsIt) return true;
+  return "incident" in of ? can(actor, "incident.manage") : mayWorkOnRun(actor, of.signOffRoles);
 }
 
 /** A refusal that the action wrapper turns into a typed result and an audit event. */

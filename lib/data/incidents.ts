@@ -3,7 +3,7 @@ import { db } from "../db";
 import { can } from "../auth/permissions";
 import type { Actor, Role } from "../auth/roles";
 import { getRunbook } from "../runbooks";
-import { loadRun } from "../stores/runs";
+import { loadRun, loadRunsInProgress } from "../stores/runs";
 import { approvalState, currentStep } from "../runs/machine";
 import { DEFAULT_RESPONSE_MINUTES } from "../incidents/severity";
 
@@ -35,10 +35,15 @@ export type IncidentSummary = {
   alerts: number;
 };
 
-async function summariseRun(runId: string, now: Date): Promise<RunSummary | null> {
+/** What a summary reads of a run: the dashboard's runs in progress, or one run as the run page loads it. */
+type LoadedRun = Awaited<ReturnType<typeof loadRunsInProgress>>[number];
+
+async function summariseRunById(runId: string, now: Date): Promise<RunSummary | null> {
   const loaded = await loadRun(db(), runId);
-  if (!loaded) return null;
-  const { run, runbook, snapshot } = loaded;
+  return loaded ? summariseRun(loaded, now) : null;
+}
+
+function summariseRun({ run, runbook, snapshot }: LoadedRun, now: Date): RunSummary {
   const cur = run.status === "IN_PROGRESS" ? currentStep(snapshot) : null;
   const step = cur ? runbook.steps.find((s) => s.id === cur.stepId)! : null;
   const row = cur ? run.steps.find((s) => s.stepId === cur.stepId)! : null;
@@ -109,7 +114,7 @@ export async function getIncident(actor: Actor, id: string) {
   if (!incident) return null;
   const now = new Date();
   const runIds = (await db().run.findMany({ where: { incidentId: id }, orderBy: { startedAt: "asc" }, select: { id: true } })).map((r) => r.id);
-  const runs = (await Promise.all(runIds.map((r) => summariseRun(r, now)))).filter((r): r is RunSummary => r !== null);
+  const runs = (await Promise.all(runIds.map((r) => summariseRunById(r, now)))).filter((r): r is RunSummary => r !== null);
   const events = await db().auditEvent.findMany({
     where: { OR: [{ targetType: "incident", targetId: id }, { targetType: "run", targetId: { in: runIds } }] },
     orderBy: { seq: "desc" },
@@ -136,12 +141,13 @@ export type CommanderDashboard = {
 export async function commanderDashboard(actor: Actor): Promise<CommanderDashboard | null> {
   if (!can(actor, "incident.view")) return null;
   const now = new Date();
-  const [incidents, runRows, commands] = await Promise.all([
+  // The runs in progress in one query with their steps, signatures and requests (not one query set per run).
+  const [incidents, loaded, commands] = await Promise.all([
     listIncidents(actor, { open: true }),
-    db().run.findMany({ where: { status: "IN_PROGRESS" }, orderBy: { startedAt: "desc" }, take: 30, select: { id: true } }),
+    loadRunsInProgress(db(), 30),
     db().command.findMany({ orderBy: { updatedAt: "desc" }, take: 10 }),
   ]);
-  const runs = (await Promise.all(runRows.map((r) => summariseRun(r.id, now)))).filter((r): r is RunSummary => r !== null);
+  const runs = loaded.map((r) => summariseRun(r, now));
   return {
     now: now.toISOString(),
     incidents,

@@ -13,7 +13,9 @@ type ManifestRoute = { page: string; regex: string };
 export type RouteTable = { statics: Set<string>; dynamics: { page: string; regex: RegExp }[] };
 
 /** Reads the route table from a build's routes-manifest.json (empty when there is no build, e.g. in tests). */
-export function loadRouteTable(distDir = path.join(process.cwd(), process.env.NEXT_DIST_DIR ?? ".next")): RouteTable {
+// turbopackIgnore: the manifest is read at run time from the server's own build; without it, the bundler traces the
+// whole project (tests, reports, e2e) into the standalone output.
+export function loadRouteTable(distDir = path.join(/*turbopackIgnore: true*/ process.cwd(), process.env.NEXT_DIST_DIR ?? ".next")): RouteTable {
   try {
     const manifest = JSON.parse(readFileSync(path.join(distDir, "routes-manifest.json"), "utf8")) as { staticRoutes?: ManifestRoute[]; dynamicRoutes?: ManifestRoute[] };
     return {

@@ -75,6 +75,11 @@ describe("parseRunbook", () => {
     expect(rb.text).toContain("$50/day");
   });
 
+  it("reviews quarterly unless the front matter names another cadence (issue 19)", () => {
+    expect(parseRunbook("runbooks/q.md", doc("RB-CORE-115", OK_STEP)).reviewCadence).toBe("quarterly");
+    expect(parseRunbook("runbooks/m.md", doc("RB-CORE-116", OK_STEP, "reviewCadence: monthly\n")).reviewCadence).toBe("monthly");
+  });
+
   it("sanitises HTML in runbook text", () => {
     const rb = parseRunbook("runbooks/x.md", doc("RB-CORE-102", OK_STEP.replace("Do the thing.", '<script>alert(1)</script><img src=x onerror="alert(1)">')));
     expect(rb.steps[0].instructionsHtml).not.toMatch(/<script|onerror/);
@@ -90,6 +95,7 @@ describe("parseRunbook", () => {
     ["a decision without criteria", doc("RB-CORE-109", STEP("id: decide\nkind: decision\nsignoff: [INCIDENT_COMMANDER]\nminutes: 1\nonGo: end:completed\nonNoGo: end:aborted")), { step: "decide", field: "criteria" }],
     ["a branch to a step that does not exist", doc("RB-CORE-110", STEP("id: decide\nkind: decision\nsignoff: [INCIDENT_COMMANDER]\nminutes: 1\ncriteria: { go: [{ id: a, label: A }], noGo: [{ id: b, label: B }] }\nonGo: nowhere\nonNoGo: end:aborted")), { step: "decide", field: "onGo" }],
     ["a branch back to an earlier step", doc("RB-CORE-113", OK_STEP + STEP("id: decide\nkind: decision\nsignoff: [INCIDENT_COMMANDER]\nminutes: 1\ncriteria: { go: [{ id: a, label: A }], noGo: [{ id: b, label: B }] }\nonGo: triage\nonNoGo: end:aborted", "Decide")), { step: "decide", field: "onGo", detail: /must come after/ }],
+    ["an unknown review cadence", doc("RB-CORE-114", OK_STEP, "reviewCadence: weekly\n"), { field: "reviewCadence", detail: /unknown review cadence "weekly"/ }],
     ["invalid YAML in a step", doc("RB-CORE-111", STEP("id: [unclosed")), { detail: /not valid YAML/ }],
     ["a step without its step block", doc("RB-CORE-112", "\n### 1. Lonely\n\nJust text.\n"), { step: "Lonely", detail: /no ```yaml step block/ }],
   ])("names the file, step and field for %s", (_what, source, expected) => {

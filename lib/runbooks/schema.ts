@@ -12,6 +12,9 @@ export const STEP_KINDS = ["task", "decision", "action", "verification", "escala
  * - healthiest-other-provider: the healthiest provider on the SLO panel other than `{{provider}}`.
  * - second-failed-provider: a provider down (else degraded) on the SLO panel other than `{{provider}}`.
  */
+/** How often a runbook is reviewed (the seed's Runbook Maintenance schedule); quarterly unless its front matter says otherwise. */
+export const REVIEW_CADENCES = ["monthly", "quarterly", "annually"] as const;
+export type ReviewCadence = (typeof REVIEW_CADENCES)[number];
 export const PROPOSAL_RULES = ["healthiest-other-provider", "second-failed-provider"] as const;
 export type ProposalRule = (typeof PROPOSAL_RULES)[number];
 
@@ -87,6 +90,9 @@ export const frontMatterSchema = z
     validation: z
       .object({ method: z.string().min(1), date: isoDate, status: z.enum(["validated", "pending"]), note: z.string().optional() })
       .strict(),
+    reviewCadence: z
+      .enum(REVIEW_CADENCES, { error: (i) => `unknown review cadence "${String(i.input)}" (expected one of ${REVIEW_CADENCES.join(", ")})` })
+      .default("quarterly"),
     changelog: z.array(z.object({ date: isoDate, author: z.string().min(1), change: z.string().min(1) }).strict()).min(1),
   })
   .strict();

@@ -6,6 +6,8 @@ import type { Runbook } from "../runbooks";
 import { loadRunbookVersion } from "../stores/runbook-versions";
 import { claimAutoEscalation, raiseEscalationLevel, readRunHeader, stepsWaitingSince } from "../stores/runs";
 import { portalLink } from "../notifications/queue";
+import { escalationFor } from "../contacts/view";
+import { contactLine } from "../contacts/hours";
 
 /** The run's URL for notifications (PORTAL_URL, else the default local address). */
 const runUrl = (runId: string) => portalLink(`/runs/${runId}`);
@@ -52,11 +54,14 @@ export async function escalateRun(tx: Tx, input: { runId: string; actor: Actor |
     const latest = await readRunHeader(sql, run.id);
     return reached(latest!.escalationLevel);
   }
-  const text = `${input.automatic ? "Automatic escalation" : `Escalation by ${input.actor?.name ?? "the portal"}`}: ${runbook.id} ${runbook.title} → ${level.level} (${level.who}). ${input.reason}`;
+  // The contact of the level escalated to (lib/contacts: the contacts file, else the seed's table).
+  const reach = escalationFor(runbook).find((l) => l.level === level.level)?.contact ?? null;
+  const contact = reach ? `${contactLine(reach)}${reach.inHoursNow ? "" : " (out of hours now)"}` : null;
+  const text = `${input.automatic ? "Automatic escalation" : `Escalation by ${input.actor?.name ?? "the portal"}`}: ${runbook.id} ${runbook.title} → ${level.level} (${level.who}). ${input.reason}${contact ? ` Contact ${contact}.` : ""}`;
   await tx.notification.create({
     data: {
       kind: "run.escalated",
-      payload: { text, runId: run.id, runbookId: runbook.id, level: level.level, who: level.who, roles: level.roles, reason: input.reason, stepId: input.stepId ?? null, automatic: Boolean(input.automatic), drill: run.drill, url: runUrl(run.id) },
+      payload: { text, runId: run.id, runbookId: runbook.id, level: level.level, who: level.who, roles: level.roles, reason: input.reason, contact, stepId: input.stepId ?? null, automatic: Boolean(input.automatic), drill: run.drill, url: runUrl(run.id) },
     },
   });
   const details = { runbookId: runbook.id, level: level.level, who: level.who, reason: input.reason, stepId: input.stepId ?? null, automatic: Boolean(input.automatic) };

@@ -3,7 +3,8 @@
  * the write that changes a row names the version it was read at (`UPDATE … WHERE id AND version`), bumping it; a
  * write that finds another version lost a race: an action is answered CONFLICT (and its transaction, with
  * everything it did before, rolls back), a system transition (the relay, a page view, a poll) does nothing. The
- * row is also read under FOR UPDATE, as before this store existed, so transitions queue instead of conflicting.
+ * row is also read under FOR UPDATE: the relay records a command's outcome here once, and an outcome that lost a
+ * version race would never be delivered again, so writers queue on the row instead (docs/architecture.md).
  */
 import { ActionError } from "../actions/result";
 import type { Tx } from "../db";

@@ -214,6 +214,15 @@ const ENDPOINTS: Record<string, Row> = {
   "action onboarding#runFirstFlow": { access: { permission: "onboarding.request" }, call: (fx) => action("onboarding.ts", "runFirstFlow", { onboardingId: fx.onboardingId }) },
   "action onboarding#verifyTelemetry": { access: { permission: "onboarding.request" }, call: (fx) => action("onboarding.ts", "verifyTelemetry", { onboardingId: fx.onboardingId }) },
   "action onboarding#confirmTraining": { access: { permission: "onboarding.request" }, call: (fx) => action("onboarding.ts", "confirmTraining", { onboardingId: fx.onboardingId }) },
+  "action followups#addFollowUp": {
+    access: { permission: "followup.manage" },
+    call: (fx) => action("followups.ts", "addFollowUp", { runId: fx.runId, title: "Matrix follow-up", ownerId: fx.personId, dueOn: "2026-12-31", runbookId: "RB-CORE-004" }),
+  },
+  "action followups#closeFollowUp": {
+    access: { permission: "followup.manage" },
+    call: () => action("followups.ts", "closeFollowUp", { followUpId: crypto.randomUUID(), version: "0", outcome: "wont-do", reason: "matrix close" }),
+  },
+  "action reviews#recordReview": { access: { permission: "runbook.review" }, call: () => action("reviews.ts", "recordReview", { runbookId: "RB-CORE-004", outcome: "no-change" }) },
   "action audit#verifyChain": { access: { permission: "audit.verify" }, call: () => action("audit.ts", "verifyChain", {}) },
   "action audit#signHead": { access: { permission: "audit.head.sign" }, call: () => action("audit.ts", "signHead", { note: "matrix" }) },
   "action audit#verifyHead": { access: { permission: "audit.verify" }, call: () => action("audit.ts", "verifyHead", { head: "{}" }) },

@@ -32,6 +32,9 @@ import * as onboardingActions from "@/lib/onboarding/actions";
 import * as runActions from "@/lib/runs/actions";
 import * as startRun from "@/lib/runs/start-run";
 import * as decideCommand from "@/lib/control-plane/decide-command";
+import * as followUpActions from "@/lib/followups/actions";
+import * as reviewActions from "@/lib/reviews/actions";
+import { dueDateSchema } from "@/lib/validation/followups";
 import { defineOwn, hostileField, hostileText, hugeText, notAString, PROTO_KEYS, unknownFields, withExtras } from "../support/fuzz";
 import { actorByEmail, useFreshDatabase } from "./db";
 import { footprint as countRows, tablesOf } from "../support/footprint";
@@ -451,6 +454,50 @@ const SPECS: Record<string, Spec> = {
   ),
   setDisabledAction: spec(accessActions.setDisabledAction, "infosec", [uuid("personId"), choice("state", ["disabled", "enabled"])], (fx) =>
     fc.record({ personId: some(fx.person, newUuid), state: fc.constantFrom("disabled", "enabled") }),
+  ),
+  addFollowUpAction: spec(
+    followUpActions.addFollowUpAction,
+    "sre",
+    [
+      uuid("runId", { optional: true }),
+      { ...uuid("incidentId", { optional: true }), valid: fc.constantFrom(undefined, ""), validText: fc.constant("") },
+      text("title", { min: 3, max: 300, required: true }),
+      uuid("ownerId"),
+      { name: "dueOn", required: true, valid: fc.constantFrom("2026-12-31", "2028-02-29"), validText: fc.constant("2026-12-31"), invalid: fc.oneof(present(notAString), stringsNot(accepts(dueDateSchema)), fc.constantFrom("2026-02-30", "2026-13-01")), invalidText: stringsNot(accepts(dueDateSchema)) },
+      pattern("runbookId", RUNBOOK_ID, fc.constantFrom("RB-CORE-001", ""), { trim: true, optional: true }),
+      { ...pattern("stepId", /^[a-z0-9]+(-[a-z0-9]+)*$/, fc.constantFrom(""), { optional: true }), valid: fc.constantFrom(undefined, "") },
+    ],
+    (fx) =>
+      fc.record({
+        runId: some(fx.endedRun, newUuid),
+        title: hostileField(3, 300),
+        ownerId: some(fx.person, newUuid),
+        dueOn: fc.constantFrom("2026-12-31", "2025-01-01"),
+        runbookId: fc.constantFrom(undefined, "", "RB-CORE-001", "RB-CORE-999"),
+        stepId: fc.constantFrom(undefined, "", "triage", "no-such-step"),
+      }).map((r) => (r.stepId && !r.runbookId ? { ...r, runbookId: "RB-CORE-001" } : r)),
+  ),
+  closeFollowUpAction: spec(
+    followUpActions.closeFollowUpAction,
+    "sre",
+    [
+      uuid("followUpId"),
+      choice("outcome", ["done", "wont-do"]),
+      { ...pattern("changelogKey", /^[0-9a-f]{12}$/, fc.constantFrom(""), { optional: true }), valid: fc.constantFrom(undefined, "") },
+      text("reason", { max: 2000 }),
+    ],
+    () => fc.record({ followUpId: newUuid, version: fc.constantFrom(0, "0", 3), outcome: fc.constantFrom("done", "wont-do"), changelogKey: fc.constantFrom(undefined, "", "0123456789ab"), reason: hostileField(3, 2000) }),
+  ),
+  recordReviewAction: spec(
+    reviewActions.recordReviewAction,
+    "sre",
+    [
+      pattern("runbookId", RUNBOOK_ID, fc.constantFrom("RB-CORE-004", "RB-CORE-001"), { trim: true }),
+      { ...choice("outcome", ["no-change", "changelog"]), valid: fc.constant("no-change"), validText: fc.constant("no-change") },
+      { ...pattern("changelogKey", /^[0-9a-f]{12}$/, fc.constantFrom(""), { optional: true }), valid: fc.constantFrom(undefined, "") },
+      text("note", { max: 2000 }),
+    ],
+    () => fc.record({ runbookId: fc.constantFrom("RB-CORE-004", "RB-CORE-001", "RB-CORE-999", "RB-CORE-005"), outcome: fc.constantFrom("no-change", "changelog"), changelogKey: fc.constantFrom(undefined, "", "0123456789ab"), note: optional(hostileField(1, 2000)) }),
   ),
   exportAccessReviewAction: spec(
     accessActions.exportAccessReviewAction,

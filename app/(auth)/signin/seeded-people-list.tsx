@@ -22,10 +22,13 @@ export function SeededPeopleList({ people, callbackUrl }: { people: { email: str
                 type="submit"
                 disabled={pending}
                 className="flex w-full items-center justify-between gap-3 px-4 py-3 text-left hover:bg-zinc-50 disabled:opacity-60 dark:hover:bg-zinc-800"
-                aria-label={`Sign in as ${p.name} (${p.roles.join(", ")})`}
               >
                 <span>
-                  <span className="block text-sm font-medium">{p.name}</span>
+                  {/* The button's name is what it shows, after "Sign in as" (so voice control can say what is seen). */}
+                  <span className="block text-sm font-medium">
+                    <span className="sr-only">Sign in as </span>
+                    {p.name}
+                  </span>
                   <span className="block text-xs text-zinc-500">{p.email}</span>
                 </span>
                 <span className="text-xs font-medium text-zinc-600 dark:text-zinc-400">{p.roles.join(", ")}</span>

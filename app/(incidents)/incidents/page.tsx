@@ -13,6 +13,8 @@ import { Badge } from "@/components/ui/badge";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
 import { Since } from "@/components/incidents/since";
 import { DeclareIncidentForm } from "@/components/incidents/declare-form";
+import { overdueWork } from "@/lib/followups/read";
+import { OverdueCard } from "@/components/followups/overdue-card";
 
 export const metadata: Metadata = { title: "Incidents" };
 
@@ -30,7 +32,7 @@ async function panelsOrNull() {
 /** The incident commander's screen: open incidents and their clocks, runs and who holds them, what waits, the state of the orchestrator. */
 export default async function IncidentsPage() {
   const actor = await requireActor("incident.view");
-  const [dash, recent, panels] = await Promise.all([commanderDashboard(actor), listIncidents(actor), panelsOrNull()]);
+  const [dash, recent, panels, overdue] = await Promise.all([commanderDashboard(actor), listIncidents(actor), panelsOrNull(), overdueWork(actor, "all")]);
   if (!dash) return null;
   const model = panels?.model ?? null;
   const waiting = dash.runs.filter((r) => r.current && (r.current.status === "AWAITING_SIGNATURES" || r.current.kind === "decision"));
@@ -157,6 +159,7 @@ export default async function IncidentsPage() {
             ))}
           </ul>
         </Card>
+        <OverdueCard work={overdue} title="Overdue follow-ups and RCAs" showOwner />
         {can(actor, "incident.declare") && (
           <Card title="Declare an incident">
             <DeclareIncidentForm runbooks={listRunbooks().map((r) => ({ id: r.id, title: r.title }))} />

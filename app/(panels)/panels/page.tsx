@@ -6,6 +6,7 @@ import { PANEL_RUNBOOK_IDS } from "@/lib/telemetry/thresholds";
 import { PageHeader } from "@/components/ui/page-header";
 import { PanelsView } from "@/components/panels/panels-view";
 import type { OfferRunbook } from "@/components/panels/runbook-offer";
+import { getContacts } from "@/lib/contacts/load";
 
 export const metadata: Metadata = { title: "Live panels" };
 
@@ -16,7 +17,7 @@ export default async function PanelsPage() {
   return (
     <>
       <PageHeader title="Live panels" description="Thresholds from the runbook index; a crossed line offers its runbook. Runs started here are real (tick Drill for practice)." />
-      <PanelsView initial={body} runbooks={offerRunbooks()} />
+      <PanelsView initial={body} runbooks={offerRunbooks()} statusPages={getContacts().links.statusPages} />
     </>
   );
 }

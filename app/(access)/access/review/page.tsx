@@ -24,7 +24,7 @@ const seqLink = (seq: bigint | null) =>
   seq === null ? (
     <span className="text-zinc-500">not in the log</span>
   ) : (
-    <Link href={paths.auditEvent(seq)} className="text-indigo-700 hover:underline dark:text-indigo-300">
+    <Link href={paths.auditEvent(seq)} className="text-indigo-700 underline dark:text-indigo-300">
       #{seq.toString()}
     </Link>
   );

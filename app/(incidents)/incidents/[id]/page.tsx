@@ -13,6 +13,10 @@ import { AutoRefresh } from "@/components/ui/auto-refresh";
 import { Since } from "@/components/incidents/since";
 import { IncidentControls } from "@/components/incidents/incident-controls";
 import { StartRunForm } from "@/components/runbooks/start-run-form";
+import { escalationFor, providersOf, statusPagesFor } from "@/lib/contacts/view";
+import { followUpPanel } from "@/lib/followups/read";
+import { EscalationContacts } from "@/components/contacts/escalation-contacts";
+import { FollowUpCard } from "@/components/followups/follow-up-card";
 
 export const metadata: Metadata = { title: "Incident" };
 
@@ -25,6 +29,8 @@ export default async function IncidentPage({ params }: { params: Promise<{ id: s
   if (!incident) notFound();
   const suggested = incident.suggestedRunbookId ? getRunbook(incident.suggestedRunbookId) : undefined;
   const open = incident.status !== "RESOLVED";
+  const followUps = await followUpPanel(actor, { incidentId: incident.id });
+  const providers = providersOf(incident.alerts);
   return (
     <>
       <AutoRefresh intervalMs={3_000} />
@@ -110,6 +116,12 @@ export default async function IncidentPage({ params }: { params: Promise<{ id: s
           )}
         </Card>
       </div>
+      {suggested && (
+        <div className="mt-4">
+          <EscalationContacts runbookId={suggested.id} levels={escalationFor(suggested)} statusPages={providers.length || suggested.id === "RB-CORE-004" ? statusPagesFor(providers) : undefined} />
+        </div>
+      )}
+      {followUps && <FollowUpCard panel={followUps} parent={{ incidentId: incident.id }} />}
       <Card title="Timeline" className="mt-4">
         <ol className="space-y-1 text-sm" data-testid="incident-timeline">
           {incident.timeline.map((e) => (

@@ -4,6 +4,8 @@ import { z } from "zod";
 import { requireActor } from "@/lib/next/guard";
 import { getRunView } from "@/lib/data/run-view";
 import { RunView } from "@/components/runs/run-view";
+import { escalationFor, statusPagesFor } from "@/lib/contacts/view";
+import { EscalationContacts } from "@/components/contacts/escalation-contacts";
 
 export const metadata: Metadata = { title: "Run" };
 
@@ -14,5 +16,13 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   if (!id.success) notFound();
   const view = await getRunView(actor, id.data);
   if (!view) notFound();
-  return <RunView initial={view} />;
+  const provider = view.prefill.provider?.value;
+  return (
+    <>
+      <RunView initial={view} />
+      <div className="mt-6 max-w-xl">
+        <EscalationContacts runbookId={view.runbookId} levels={escalationFor(view)} statusPages={typeof provider === "string" ? statusPagesFor([provider]) : undefined} />
+      </div>
+    </>
+  );
 }

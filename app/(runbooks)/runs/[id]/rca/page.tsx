@@ -11,6 +11,8 @@ import { rcaDraft, rcaDueAt } from "@/lib/runs/rca";
 import { paths } from "@/lib/paths";
 import { RcaEditor } from "@/components/runs/rca-editor";
 import { RcaHistoryCard } from "@/components/runs/rca-history";
+import { followUpPanel } from "@/lib/followups/read";
+import { FollowUpCard } from "@/components/followups/follow-up-card";
 
 export const metadata: Metadata = { title: "RCA" };
 
@@ -30,6 +32,7 @@ export default async function RcaPage({ params, searchParams }: { params: Promis
   const ended = run.status !== "IN_PROGRESS";
   const mayEdit = mayWorkOnRun(actor, run.signOffRoles);
   const latest = history.versions[0];
+  const followUps = await followUpPanel(actor, { runId: run.id, signOffRoles: run.signOffRoles });
   return (
     <>
       <p className="text-sm text-zinc-500">
@@ -61,6 +64,7 @@ export default async function RcaPage({ params, searchParams }: { params: Promis
         canSave={ended && mayEdit}
         downloadHref={paths.api.rcaMarkdown(run.id)}
       />
+      {followUps && <FollowUpCard panel={followUps} parent={{ runId: run.id }} />}
       <RcaHistoryCard runId={run.id} history={history} />
     </>
   );
