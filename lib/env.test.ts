@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_ANCHOR_FILE, DEFAULT_RELAY_INTERVAL_MS, LAUNCHER_VARIABLES, VALIDATED_VARIABLES, anchorSettings, loopsToStart, parseEnv } from "./env";
@@ -74,5 +74,31 @@ describe("the README's configuration table", () => {
       expect(r, name).toBeDefined();
       expect(r!.split("|")[2], name).toMatch(new RegExp(`\\b${value}\\b`));
     }
+  });
+});
+
+describe("where the portal reads the environment", () => {
+  /** Set by Node and Next.js, inlined at build time, or a test's override; none of them is the operator's to set. */
+  const NOT_CONFIGURATION: Record<string, string> = {
+    NODE_ENV: "Node and Next.js",
+    NEXT_RUNTIME: "Next.js",
+    NEXT_DIST_DIR: "Next.js",
+    PORTAL_BUILD_MIGRATIONS: "inlined by next.config.js at build time",
+    PORTAL_MIGRATIONS_DIR: "tests that run the code unbuilt",
+  };
+  const root = path.join(__dirname, "..");
+  const sources = ["lib", "app", "components", "simulator"]
+    .flatMap((dir) => readdirSync(path.join(root, dir), { recursive: true, encoding: "utf8" }).map((f) => path.join(dir, f)))
+    .filter((f) => /\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f) && !f.startsWith(path.join("lib", "generated")))
+    .concat(["instrumentation.ts", "proxy.ts", "auth.ts", "auth.config.ts"]);
+
+  it("validates every variable the code reads (a new one read elsewhere, unchecked, fails here)", () => {
+    const read = new Map<string, string>();
+    for (const file of sources) {
+      for (const m of readFileSync(path.join(root, file), "utf8").matchAll(/process\.env(?:\.([A-Z_][A-Z0-9_]*)|\[["']([A-Z_][A-Z0-9_]*)["']\])/g)) read.set(m[1] ?? m[2], file);
+    }
+    expect(read.size).toBeGreaterThan(10);
+    const unchecked = [...read].filter(([name]) => !VALIDATED_VARIABLES.includes(name) && !(LAUNCHER_VARIABLES as readonly string[]).includes(name) && !(name in NOT_CONFIGURATION));
+    expect(unchecked.map(([name, file]) => `${name} (${file})`)).toEqual([]);
   });
 });

@@ -110,6 +110,8 @@ const callTimeSchema = z.object({
   PORTAL_TRUSTED_PROXY_HOPS: nonNegativeInt(0),
   AUDIT_VERIFY_PARALLEL_MIN_EVENTS: nonNegativeInt(100_000),
   RUNBOOKS_DIR: z.string().optional(),
+  /** The emergency contacts and quick links file (lib/contacts/load.ts re-reads it when it changes). */
+  PORTAL_CONTACTS_FILE: z.string().optional(),
 });
 
 const schema = z.object({

@@ -8,7 +8,7 @@ import { ALL_REPOS, FLOWS_PER_REPLICA, PROVIDER_PROFILES } from "./catalog";
 import { DAY, type FlowRecord, HOUR, WINDOW_MS, dayKey, iso, percentile, round2, startOfDay } from "./model-state";
 import { ActionModel } from "./model-actions";
 
-export { SCENARIOS, type ActiveScenario, type ApplyResult, type ModelOptions, type ScenarioInput, type ScenarioName } from "./model-state";
+export { SCENARIOS, type ModelOptions, type ScenarioInput, type ScenarioName } from "./model-state";
 
 /** The whole model: traffic, scenarios and actions (traffic.ts, scenarios.ts, model-actions.ts), and the telemetry views below. */
 export class SimulatorModel extends ActionModel {

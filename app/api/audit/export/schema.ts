@@ -10,4 +10,3 @@ export function exportInput(search: URLSearchParams): { format: string | null; f
   return { format: search.get("format"), filter };
 }
 
-export { EXPORT_FORMATS };
