@@ -12,6 +12,7 @@ import { DataTable } from "@/components/ui/data-table";
 import { ChainActions } from "@/components/audit/chain-actions";
 import { VerifyHeadForm } from "@/components/audit/verify-head-form";
 import { signHead, verifyChain, verifyHead } from "@/lib/next/actions/audit";
+import { Breadcrumb } from "@/components/ui/breadcrumb";
 
 export const metadata: Metadata = { title: "Chain heads" };
 
@@ -21,12 +22,7 @@ export default async function ChainHeadsPage() {
   const heads = (await listChainHeads(actor)) ?? [];
   return (
     <>
-      <p className="text-sm text-zinc-500">
-        <Link href={paths.audit()} className="hover:underline">
-          Audit log
-        </Link>{" "}
-        / chain heads
-      </p>
+      <Breadcrumb href={paths.audit()} parent="Audit log">chain heads</Breadcrumb>
       <PageHeader
         title="Chain heads"
         description="A head is the newest event's number and hash, signed with the portal's audit key after the chain was verified. Heads are recorded periodically and on demand; keep exported heads outside the portal. Pasting one back proves the log was only appended to since, or shows where it was changed or cut."
