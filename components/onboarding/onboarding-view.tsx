@@ -16,9 +16,10 @@ import { Card } from "../ui/card";
 import { cx } from "../ui/cx";
 import { FilePanel } from "./file-panel";
 import { ImpactPanel } from "./impact-panel";
-import { OnboardingActionForm } from "./onboarding-action-form";
+import { OnboardingActionButton, OnboardingActionForm } from "./onboarding-action-form";
 import { HeldCommand } from "../control-plane/held-command";
 import { OnboardingStateBadge } from "./state-badge";
+import { Breadcrumb } from "../ui/breadcrumb";
 
 const STEP_ICON: Record<StepStatus, string> = { done: "✓", current: "●", waiting: "…", failed: "✕", ready: "↓", todo: "○" };
 const STEP_TONE: Record<StepStatus, string> = {
@@ -92,12 +93,7 @@ export function OnboardingView({ initial }: { initial: View }) {
     <div className="grid gap-6 lg:grid-cols-[1fr_20rem]">
       <div className="min-w-0 space-y-4">
         <div>
-          <p className="text-sm text-zinc-500">
-            <Link href={paths.onboarding()} className="hover:underline">
-              Onboarding
-            </Link>{" "}
-            / {o.repoName}
-          </p>
+          <Breadcrumb href={paths.onboarding()} parent="Onboarding">{o.repoName}</Breadcrumb>
           <div className="mt-1 flex flex-wrap items-center gap-3">
             <h1 className="text-2xl font-semibold tracking-tight">Onboarding {o.repoName}</h1>
             <OnboardingStateBadge state={o.state} />
@@ -208,13 +204,9 @@ export function OnboardingView({ initial }: { initial: View }) {
             </p>
             {o.allowlistCommand?.state === "NEEDS_DECISION" && <HeldCommand command={o.allowlistCommand} queryKey={["onboarding", o.id]} mayDecide={canReview} />}
             {o.allowlistCommand?.state === "FAILED" && canReview && !approvalRefusal && o.state === "APPROVED" && (
-              <OnboardingActionForm action={approveOnboarding} onboardingId={o.id} className="mt-2">
-                {(pending) => (
-                  <Button type="submit" variant="secondary" disabled={pending}>
-                    Send the allowlist change again
-                  </Button>
-                )}
-              </OnboardingActionForm>
+              <OnboardingActionButton action={approveOnboarding} onboardingId={o.id} className="mt-2" variant="secondary">
+                Send the allowlist change again
+              </OnboardingActionButton>
             )}
           </Card>
         )}
@@ -238,13 +230,9 @@ export function OnboardingView({ initial }: { initial: View }) {
               )}
               {firstFlow}
               {(o.state === "ALLOWLISTED" || o.state === "FIRST_FLOW_FAILED") && (isRequester || canReview) && (
-                <OnboardingActionForm action={runFirstFlow} onboardingId={o.id}>
-                  {(pending) => (
-                    <Button type="submit" disabled={pending}>
-                      {o.state === "FIRST_FLOW_FAILED" ? "Run the first flow again" : "Run the first flow"}
-                    </Button>
-                  )}
-                </OnboardingActionForm>
+                <OnboardingActionButton action={runFirstFlow} onboardingId={o.id}>
+                  {o.state === "FIRST_FLOW_FAILED" ? "Run the first flow again" : "Run the first flow"}
+                </OnboardingActionButton>
               )}
             </div>
           </Card>
@@ -263,13 +251,9 @@ export function OnboardingView({ initial }: { initial: View }) {
                 </p>
               )}
               {!o.telemetryVerifiedAt && o.firstFlowId && o.state !== "FIRST_FLOW_RUNNING" && !closed && (isRequester || canReview) && (
-                <OnboardingActionForm action={verifyTelemetry} onboardingId={o.id}>
-                  {(pending) => (
-                    <Button type="submit" variant="secondary" disabled={pending}>
-                      Check telemetry
-                    </Button>
-                  )}
-                </OnboardingActionForm>
+                <OnboardingActionButton action={verifyTelemetry} onboardingId={o.id} variant="secondary">
+                  Check telemetry
+                </OnboardingActionButton>
               )}
             </div>
           </Card>
@@ -301,13 +285,9 @@ export function OnboardingView({ initial }: { initial: View }) {
                 : `Open until ${when(o.closesAt)}; then it closes as succeeded, or flags what is missing.`}
             </p>
             {isRequester && !o.ownerTrainedAt && !closed && (
-              <OnboardingActionForm action={confirmTraining} onboardingId={o.id} className="mt-3">
-                {(pending) => (
-                  <Button type="submit" variant="secondary" disabled={pending}>
-                    I completed the troubleshooting training
-                  </Button>
-                )}
-              </OnboardingActionForm>
+              <OnboardingActionButton action={confirmTraining} onboardingId={o.id} className="mt-3" variant="secondary">
+                I completed the troubleshooting training
+              </OnboardingActionButton>
             )}
           </Card>
         )}
