@@ -12,6 +12,7 @@ import { Badge } from "../ui/badge";
 import { cx } from "../ui/cx";
 import { DataTable } from "../ui/data-table";
 import { SeverityBadge } from "./severity-badge";
+import { SelectOptions } from "../ui/select-options";
 
 type View = "severity" | "category";
 /** Per runbook: its review schedule and open runbook-gap follow-ups (from the server; issue 19). */
@@ -83,34 +84,19 @@ export function RunbookIndex({ entries, maintenance = {} }: { entries: RunbookEn
         <label className="flex flex-col gap-1 text-xs font-medium text-zinc-600 dark:text-zinc-400">
           Severity
           <select className={select} value={f.severity ?? ""} onChange={(e) => update({ severity: e.target.value as RunbookFilters["severity"] })}>
-            <option value="">All</option>
-            {SEVERITIES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
+            <SelectOptions empty="All" values={SEVERITIES} />
           </select>
         </label>
         <label className="flex flex-col gap-1 text-xs font-medium text-zinc-600 dark:text-zinc-400">
           Category
           <select className={select} value={f.category ?? ""} onChange={(e) => update({ category: e.target.value as RunbookFilters["category"] })}>
-            <option value="">All</option>
-            {CATEGORIES.map((c) => (
-              <option key={c} value={c}>
-                {CATEGORY_LABEL[c]}
-              </option>
-            ))}
+            <SelectOptions empty="All" values={CATEGORIES} label={(c) => CATEGORY_LABEL[c]} />
           </select>
         </label>
         <label className="flex flex-col gap-1 text-xs font-medium text-zinc-600 dark:text-zinc-400">
           Signed off by
           <select className={select} value={f.role ?? ""} onChange={(e) => update({ role: e.target.value as Role })}>
-            <option value="">Any role</option>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {ROLE_LABELS[r]}
-              </option>
-            ))}
+            <SelectOptions empty="Any role" values={ROLES} label={(r) => ROLE_LABELS[r]} />
           </select>
         </label>
         <label className="flex items-center gap-2 self-center text-sm">
