@@ -14,7 +14,7 @@ import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { cx } from "../ui/cx";
-import { FilePanel } from "./file-panel";
+import { FileCard } from "./file-panel";
 import { ImpactPanel } from "./impact-panel";
 import { OnboardingActionButton, OnboardingActionForm } from "./onboarding-action-form";
 import { HeldCommand } from "../control-plane/held-command";
@@ -212,13 +212,10 @@ export function OnboardingView({ initial }: { initial: View }) {
         )}
 
         {o.files && (
-          <Card title="CI/CD integration">
-            <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">
-              Add this workflow to the repo as <code>.github/workflows/orchestrator.yml</code>. It references the organisation secret <code>ORCHESTRATOR_TOKEN</code>{" "}
-              and the variable <code>ORCHESTRATOR_URL</code>; no key ever goes in the repo.
-            </p>
-            <FilePanel name={o.files.workflow.name} text={o.files.workflow.text} href={paths.api.onboardingWorkflow(o.id)} testId="workflow-file" />
-          </Card>
+          <FileCard title="CI/CD integration" file={o.files.workflow} href={paths.api.onboardingWorkflow(o.id)} testId="workflow-file">
+            Add this workflow to the repo as <code>.github/workflows/orchestrator.yml</code>. It references the organisation secret <code>ORCHESTRATOR_TOKEN</code>{" "}
+            and the variable <code>ORCHESTRATOR_URL</code>; no key ever goes in the repo.
+          </FileCard>
         )}
 
         {approved && (
@@ -260,12 +257,9 @@ export function OnboardingView({ initial }: { initial: View }) {
         )}
 
         {o.files && (
-          <Card title="Monitoring alerts">
-            <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">
-              Prometheus alert rules for {o.repoName}; each carries the <code>runbook</code> label of the runbook to follow.
-            </p>
-            <FilePanel name={o.files.alertRules.name} text={o.files.alertRules.text} href={paths.api.onboardingAlertRules(o.id)} testId="alert-rules-file" />
-          </Card>
+          <FileCard title="Monitoring alerts" file={o.files.alertRules} href={paths.api.onboardingAlertRules(o.id)} testId="alert-rules-file">
+            Prometheus alert rules for {o.repoName}; each carries the <code>runbook</code> label of the runbook to follow.
+          </FileCard>
         )}
 
         {approved && (
