@@ -14,6 +14,7 @@ import { Card } from "../ui/card";
 import { Badge } from "../ui/badge";
 import { Button, buttonClass } from "../ui/button";
 import { Since } from "../incidents/since";
+import { RunListItem } from "../runs/run-list-item";
 
 const SEV_TONE: Record<string, "red" | "orange" | "amber"> = { P1: "red", P2: "orange", P3: "amber" };
 
@@ -132,17 +133,13 @@ export function HomeView({ initial }: { initial: HomeViewData }) {
         ) : (
           <ul className="divide-y divide-zinc-200 text-sm dark:divide-zinc-800" data-testid="home-my-runs">
             {data.myRuns.map((r) => (
-              <li key={r.id} className="py-2">
-                <Link href={paths.run(r.id)} className="font-medium hover:underline">
-                  {r.runbookId} {r.title}
-                </Link>
-                {r.drill && <Badge tone="violet" className="ml-2">drill</Badge>}
+              <RunListItem key={r.id} run={r}>
                 {r.current && (
                   <div className="text-xs text-zinc-500">
                     now at step {r.current.number}: {r.current.title}
                   </div>
                 )}
-              </li>
+              </RunListItem>
             ))}
           </ul>
         )}
