@@ -665,18 +665,11 @@ beforeAll(async () => {
   const incident = ok(await executeAction(incidentActions.declareIncidentAction, people.sre, { title: "Fuzzing incident", severity: "P2" })).incidentId;
   const onboarding = ok(
     await executeAction(onboardingActions.requestOnboardingAction, people.owner, {
-      submissionKey: "7d1c1c3e-6a59-4b59-9d51-0c7a3d1b2f10",
+      ...ONBOARDING_FORM,
       repoName: "fuzz-target",
       repoUrl: "https://github.com/acme/fuzz-target",
-      team: "Payments",
       ownerContacts: "rui@ops.example",
       alertContacts: "#payments-alerts",
-      targetPhase: "PHASE_6",
-      expectedFlowsPerDay: "6",
-      estimatedDailySpendUsd: "3.50",
-      trainingCompleted: "on",
-      cicdReady: "on",
-      apiAccessRequested: "on",
     }),
   ).onboardingId;
   const signed = ok(await executeAction(auditActions.signHeadAction, people.auditor, {}));
