@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { TelemetrySnapshot } from "../control-plane/contract";
 import { getRunbook } from "../runbooks";
-import { testRunbook } from "./test-runbook";
+import { procedure, step, testRunbook } from "./test-runbook";
 import { providers } from "../telemetry/test-fixtures";
 import { earliestStart, placeholderNameOf, prefillFor, rankProviders, type PrefillAlert } from "./prefill";
 
@@ -88,17 +88,10 @@ describe("proposals from live telemetry, where the runbook says how", () => {
 
   it("refuses a runbook whose step proposes a name its action does not use, or an unknown rule", () => {
     const make = (propose: string) =>
-      testRunbook("RB-CORE-950", "Prefill Test", `
-### 1. Fail over
-\`\`\`yaml step
-id: failover
-kind: action
-signoff: [SRE]
-minutes: 3
-action: { name: failover-provider, params: { from: "{{provider}}", to: "{{alternateProvider}}" } }
-propose: { ${propose} }
-\`\`\`
-`,
+      testRunbook(
+        "RB-CORE-950",
+        "Prefill Test",
+        procedure(step("Fail over", { id: "failover", kind: "action", signoff: "[SRE]", minutes: 3, action: '{ name: failover-provider, params: { from: "{{provider}}", to: "{{alternateProvider}}" } }', propose: `{ ${propose} }` })),
       );
     const problems = (propose: string) => {
       try {

@@ -37,6 +37,7 @@ import { ROLES, type Actor, type Role } from "@/lib/auth/roles";
 import type { Db } from "@/lib/db";
 import { declareIncidentAction } from "@/lib/incidents/actions";
 import { requestOnboardingAction } from "@/lib/onboarding/actions";
+import { ONBOARDING_FORM } from "@/lib/onboarding/test-fixtures";
 import { startRunAction } from "@/lib/runs/start-run";
 import { actorByEmail, useFreshDatabase } from "./db";
 
@@ -254,18 +255,13 @@ beforeAll(async () => {
   if (!run.ok || !incident.ok || !head.ok) throw new Error(`fixture: ${JSON.stringify([run, incident, head])}`);
   const repoOwner = await actorByEmail(client, "rui.costa@ops.example");
   const onboarding = await executeAction(requestOnboardingAction, repoOwner, {
+    ...ONBOARDING_FORM,
     submissionKey: crypto.randomUUID(),
     repoName: "matrix-api",
     repoUrl: "https://github.com/acme/matrix-api",
     team: "Matrix",
     ownerContacts: "rui.costa@ops.example",
     alertContacts: "#matrix-alerts",
-    targetPhase: "PHASE_6",
-    expectedFlowsPerDay: "6",
-    estimatedDailySpendUsd: "3.50",
-    trainingCompleted: "on",
-    cicdReady: "on",
-    apiAccessRequested: "on",
   });
   if (!onboarding.ok) throw new Error(`fixture: ${JSON.stringify(onboarding)}`);
   const last = await client.auditEvent.findFirstOrThrow({ orderBy: { seq: "desc" } });

@@ -11,15 +11,9 @@ import { createControlPlaneClient } from "@/lib/control-plane/client";
 import { deliverDueCommands } from "@/lib/control-plane/relay";
 import type { Db } from "@/lib/db";
 import { getOnboardingView, listOnboardings } from "@/lib/data/onboarding";
-import {
-  approveOnboardingAction,
-  confirmTrainingAction,
-  requestOnboardingAction,
-  runFirstFlowAction,
-  sendBackOnboardingAction,
-  verifyTelemetryAction,
-} from "@/lib/onboarding/actions";
+import { approveOnboardingAction, confirmTrainingAction, requestOnboardingAction, runFirstFlowAction, sendBackOnboardingAction, verifyTelemetryAction } from "@/lib/onboarding/actions";
 import { refreshOnboarding, settleOnboardingCommand } from "@/lib/onboarding/service";
+import { ONBOARDING_FORM } from "@/lib/onboarding/test-fixtures";
 import { WEEK_MS } from "@/lib/onboarding/week-one";
 import { startSimulator, type SimulatorHandle } from "@/simulator/server";
 import { actorByEmail, useFreshDatabase } from "./db";
@@ -49,18 +43,11 @@ beforeEach(() => {
 
 let repoCounter = 0;
 const request = (overrides: Record<string, unknown> = {}) => ({
+  ...ONBOARDING_FORM,
   submissionKey: randomUUID(),
   repoName: `payments-api-${++repoCounter}`,
-  repoUrl: "https://github.com/acme/payments-api",
-  team: "Payments",
   ownerContacts: "rui.costa@ops.example, #payments",
   alertContacts: "#payments-alerts",
-  targetPhase: "PHASE_6",
-  expectedFlowsPerDay: "6",
-  estimatedDailySpendUsd: "3.50",
-  trainingCompleted: "on",
-  cicdReady: "on",
-  apiAccessRequested: "on",
   ...overrides,
 });
 
