@@ -26,7 +26,7 @@ export default defineConfig({
         // isolated (tests/support/isolated-unit-tests.mjs).
         test: {
           name: "unit",
-          ...selfTest(["lib/**/*.test.ts", "scripts/**/*.test.ts"]),
+          ...selfTest(["lib/**/*.test.ts", "scripts/**/*.test.ts", "simulator/**/*.test.ts"]),
           exclude: ISOLATED,
           environment: "node",
           pool: "threads",

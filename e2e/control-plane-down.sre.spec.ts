@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { simulator } from "./support";
+import { simulator, startRunAndSendPrune } from "./support";
 
 test("when the control plane is unreachable the pages still work, a banner says so, and a queued command is delivered once it is back", async ({ page }) => {
   test.setTimeout(90_000);
@@ -9,13 +9,7 @@ test("when the control plane is unreachable the pages still work, a banner says 
     await page.goto("/runbooks/RB-CORE-002");
     await expect(page.getByTestId("control-plane-banner")).toContainText("Control plane unreachable", { timeout: 15_000 });
     // Everything else keeps working: start a run and request a control-plane action; it waits in the outbox.
-    await page.getByRole("button", { name: "Start run" }).click();
-    await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
-    await page.locator('[aria-current="step"]').getByRole("button", { name: "Sign off step 1" }).click();
-    const prune = page.locator('[aria-current="step"]');
-    await expect(prune).toContainText("Enable context pruning for the repo");
-    await prune.getByLabel("repo").fill("reporting-etl");
-    await prune.getByRole("button", { name: "Send command" }).click();
+    const prune = await startRunAndSendPrune(page);
     await expect(prune.getByTestId("command-state")).toContainText(/pending|sending/);
     // On its way: the step says so, and offers no second "Send command" (which would only be refused).
     await expect(prune.getByTestId("command-on-its-way")).toBeVisible();

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { simulator } from "./support";
+import { simulator, startRunAndSendPrune } from "./support";
 
 test("a command the control plane asks to wait an hour for is held for a person, who retries it now", async ({ page }) => {
   test.setTimeout(90_000);
@@ -7,13 +7,7 @@ test("a command the control plane asks to wait an hour for is held for a person,
   await simulator("/admin/faults", { body: { rules: [{ target: "actions", kind: "rate-limit", retryAfterSeconds: 3600, provider: "openai" }] } });
   try {
     await page.goto("/runbooks/RB-CORE-002");
-    await page.getByRole("button", { name: "Start run" }).click();
-    await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
-    await page.locator('[aria-current="step"]').getByRole("button", { name: "Sign off step 1" }).click();
-    const prune = page.locator('[aria-current="step"]');
-    await expect(prune).toContainText("Enable context pruning for the repo");
-    await prune.getByLabel("repo").fill("reporting-etl");
-    await prune.getByRole("button", { name: "Send command" }).click();
+    const prune = await startRunAndSendPrune(page);
 
     // Held, said plainly; nothing on the step offers to send it again meanwhile.
     await expect(prune.getByTestId("held-reason")).toHaveText("The control plane asked to wait 3600 s; retry now or abandon.", { timeout: 20_000 });

@@ -9,7 +9,8 @@ import { spawnSync } from "node:child_process";
 import net from "node:net";
 import { expect, test } from "@playwright/test";
 import pg from "pg";
-import { RELAY_LOCK_ID, enqueueCommand } from "../lib/control-plane/relay";
+import { enqueueCommand } from "../lib/stores/commands";
+import { LOCK_IDS } from "../lib/locks";
 import { createDb, type Db } from "../lib/db";
 import { freePort } from "../scripts/lib/ports";
 import { startSimulator, type SimulatorHandle } from "../simulator/server";
@@ -161,7 +162,7 @@ test("SIGTERM during a slow delivery: no new connections, the delivery finishes 
   const other = new pg.Client({ connectionString: portal.databaseUrl });
   await other.connect();
   try {
-    const held = await other.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`, [RELAY_LOCK_ID]);
+    const held = await other.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`, [LOCK_IDS.relay]);
     expect(held.rows[0].n).toBe(0);
   } finally {
     await other.end();

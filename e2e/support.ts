@@ -136,3 +136,15 @@ export async function alertToSignedStep(page: Page, opts: { beforeSign?: (signOf
   await expect(page.getByTestId("step-confirm-scope")).toContainText("done");
   return { clicks: counter.clicks, elapsed: Date.now() - started, runId, startsAt, summary };
 }
+
+/** From RB-CORE-002's page: starts a run, signs step 1 and sends step 2's context-pruning command for reporting-etl; returns step 2. */
+export async function startRunAndSendPrune(page: Page): Promise<Locator> {
+  await page.getByRole("button", { name: "Start run" }).click();
+  await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
+  await page.locator('[aria-current="step"]').getByRole("button", { name: "Sign off step 1" }).click();
+  const prune = page.locator('[aria-current="step"]');
+  await expect(prune).toContainText("Enable context pruning for the repo");
+  await prune.getByLabel("repo").fill("reporting-etl");
+  await prune.getByRole("button", { name: "Send command" }).click();
+  return prune;
+}

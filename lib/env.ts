@@ -17,6 +17,30 @@ const positiveInt = (fallback: number) =>
       return n;
     });
 
+/** A whole number ≥ 0, or its default when unset or empty. */
+const nonNegativeInt = (fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === "") return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) {
+        ctx.addIssue({ code: "custom", message: `must be a whole number of at least 0, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+/** A loop that runs unless set to "off" (README, "Configuration"). */
+const onUnlessOff = z
+  .enum(["on", "off", ""], { message: 'must be "on" or "off"' })
+  .optional()
+  .transform((v) => v !== "off");
+
+/** How often the relay looks for commands to deliver, unless PORTAL_RELAY_INTERVAL_MS says otherwise. */
+export const DEFAULT_RELAY_INTERVAL_MS = 500;
+
 /** Passwordless sign-in: off, on (embedded database only) or forced on any database (with a banner). */
 const devSignIn = z
   .enum(["true", "false", "1", "0", "force", ""], { message: 'must be "true", "false" or "force"' })
@@ -55,6 +79,39 @@ const anchorSchema = z.object({
   /** Optional webhook that every signed chain head is POSTed to. */
   AUDIT_ANCHOR_WEBHOOK_URL: webhookUrl,
   AUDIT_ANCHOR_WEBHOOK_TIMEOUT_MS: positiveInt(5_000),
+});
+
+/** The replica's background loops (instrumentation.ts); each is turned off on its own. */
+const loopsSchema = z.object({
+  /** `off`: this replica delivers no control-plane commands (another replica's relay takes the lock). */
+  PORTAL_RELAY: onUnlessOff,
+  /** `off`: this replica runs no periodic jobs (escalation, overdue steps, notifications, detector). */
+  PORTAL_JOBS: onUnlessOff,
+  /** `off`: this replica signs no audit-chain heads. */
+  PORTAL_AUDIT_HEADS: onUnlessOff,
+  PORTAL_RELAY_INTERVAL_MS: positiveInt(DEFAULT_RELAY_INTERVAL_MS),
+  PORTAL_JOBS_INTERVAL_MS: positiveInt(10_000),
+  PORTAL_AUDIT_HEAD_INTERVAL_MS: positiveInt(15 * 60_000),
+  /** A current step waiting longer than this escalates its run once, by itself. */
+  PORTAL_AUTO_ESCALATE_MINUTES: positiveInt(15),
+  PORTAL_NOTIFY_WEBHOOK_URL: webhookUrl,
+  /** The control plane (lib/control-plane/config.ts validates it in full); without it no relay runs. */
+  CONTROL_PLANE_URL: z.string().optional().transform((v) => v?.trim() || undefined),
+});
+
+/** Variables read where they are used, at call time (tests and scripts change them per process); validated here at start. */
+const callTimeSchema = z.object({
+  CONTROL_PLANE_TOKEN: z.string().optional(),
+  CONTROL_PLANE_TIMEOUT_MS: positiveInt(5_000),
+  CONTROL_PLANE_MAX_RETRY_AFTER_SECONDS: positiveInt(300),
+  SIMULATOR_URL: webhookUrl,
+  ALERTMANAGER_WEBHOOK_TOKEN: z.string().optional(),
+  PORTAL_URL: webhookUrl,
+  PORTAL_TRUSTED_PROXY_HOPS: nonNegativeInt(0),
+  AUDIT_VERIFY_PARALLEL_MIN_EVENTS: nonNegativeInt(100_000),
+  RUNBOOKS_DIR: z.string().optional(),
+  /** The emergency contacts and quick links file (lib/contacts/load.ts re-reads it when it changes). */
+  PORTAL_CONTACTS_FILE: z.string().optional(),
 });
 
 const schema = z.object({
@@ -112,6 +169,8 @@ const schema = z.object({
   /** On SIGTERM, the longest the portal waits for requests and deliveries in flight before it exits, in ms. */
   PORTAL_SHUTDOWN_TIMEOUT_MS: positiveInt(8_000),
   ...anchorSchema.shape,
+  ...loopsSchema.shape,
+  ...callTimeSchema.shape,
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).optional(),
 }).superRefine((e, ctx) => {
   if (e.DATABASE_OWNER_URL && !e.DATABASE_URL) {
@@ -123,6 +182,15 @@ const schema = z.object({
 });
 
 export type Env = z.infer<typeof schema>;
+
+/**
+ * Variables the launcher (`npm start`, scripts/launch.ts), Next.js, Auth.js or the simulator read, not the portal's
+ * own code: documented in the README's configuration table beside the ones `schema` validates.
+ */
+export const LAUNCHER_VARIABLES = ["PORT", "HOSTNAME", "AUTH_URL", "SIMULATOR_PORT", "SIMULATOR_SEED", "SIMULATOR_SPEED", "SIMULATOR_PHASE", "SIMULATOR_START_AT"] as const;
+
+/** Every variable the portal validates at start (README, "Configuration", documents each). */
+export const VALIDATED_VARIABLES: readonly string[] = Object.keys(schema.shape);
 
 let cached: Env | undefined;
 
@@ -154,6 +222,22 @@ export function anchorSettings(source: Record<string, string | undefined> = proc
 export function env(): Env {
   cached ??= parseEnv(process.env);
   return cached;
+}
+
+export type Loops = { jobs: boolean; headSigner: boolean; relay: boolean };
+
+/**
+ * Which background loops this replica starts. Each has its own switch: PORTAL_JOBS=off stops only the periodic
+ * jobs, never the relay or the head signer. Without a database none runs; the head signer needs AUDIT_HMAC_KEY and
+ * the relay CONTROL_PLANE_URL.
+ */
+export function loopsToStart(e: Env = env()): Loops {
+  const database = Boolean(e.DATABASE_URL);
+  return {
+    jobs: database && e.PORTAL_JOBS,
+    headSigner: database && Boolean(e.AUDIT_HMAC_KEY) && e.PORTAL_AUDIT_HEADS,
+    relay: database && Boolean(e.CONTROL_PLANE_URL) && e.PORTAL_RELAY,
+  };
 }
 
 export function oidcConfigured(e: Env = env()): boolean {

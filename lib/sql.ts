@@ -6,16 +6,27 @@
  * counts to int, and read uuids and enums as text.
  */
 import { hash } from "node:crypto";
+import type pg from "pg";
 import type { Prisma } from "./generated/prisma/client";
+import { copyAccessForDatabase, copyAccessForPg, type CopyAccess } from "./audit/copy";
 
-export type SqlRunner = <T extends Record<string, unknown>>(sql: string, params: unknown[]) => Promise<T[]>;
+/**
+ * The one way the stores reach PostgreSQL in SQL: a statement and its parameters in, rows out. `copy`, where
+ * present, reads the same database with binary COPY (the audit chain verification's fast path).
+ */
+export type SqlRunner = (<T extends Record<string, unknown>>(sql: string, params: unknown[]) => Promise<T[]>) & { copy?: CopyAccess };
 
 type PrismaLike = { $queryRawUnsafe: <T = unknown>(query: string, ...values: unknown[]) => Promise<T> };
-type PgLike = { query: (config: { text: string; values?: unknown[]; name?: string }) => Promise<{ rows: unknown[] }> };
 
-/** A runner over the Prisma client or a Prisma transaction. */
+/**
+ * A runner over the Prisma client or a Prisma transaction. A client built by createDb can also COPY (over its own
+ * connections to the same database); a transaction cannot, as those connections would not see it.
+ */
 export function prismaRunner(client: PrismaLike): SqlRunner {
-  return <T,>(sql: string, params: unknown[]) => client.$queryRawUnsafe<T[]>(sql, ...params);
+  const run: SqlRunner = <T,>(sql: string, params: unknown[]) => client.$queryRawUnsafe<T[]>(sql, ...params);
+  const copy = copyAccessForDatabase(client);
+  if (copy) run.copy = copy;
+  return run;
 }
 
 /**
@@ -47,9 +58,14 @@ export function statementName(sql: string): string {
   return name ?? "";
 }
 
-/** A runner over a `pg` Client, PoolClient or Pool, with named prepared statements. */
-export function pgRunner(client: PgLike): SqlRunner {
-  return async <T,>(sql: string, params: unknown[]) => (await client.query({ name: statementName(sql), text: sql, values: params })).rows as T[];
+/**
+ * A runner over a `pg` Client, PoolClient or Pool, with named prepared statements. A Client COPYs over itself, so
+ * a verification sees what that connection sees (its open transaction, say); a Pool COPYs over connections of its own.
+ */
+export function pgRunner(client: pg.ClientBase | pg.Pool): SqlRunner {
+  const run: SqlRunner = async <T,>(sql: string, params: unknown[]) => (await client.query({ name: statementName(sql), text: sql, values: params })).rows as T[];
+  run.copy = copyAccessForPg(client);
+  return run;
 }
 
 export function isSqlRunner(x: unknown): x is SqlRunner {

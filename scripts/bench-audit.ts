@@ -313,7 +313,7 @@ try {
     const p95 = percentile(times, 95);
     if (p95 >= 50) {
       // The plan of the slow ones, to say which index would help.
-      const { buildWhere } = await import("../lib/audit/query");
+      const { buildWhere } = await import("../lib/audit/filter-sql");
       const scope = sc.actor === sre ? { kind: "own" as const, actorId: sre.id } : { kind: "all" as const };
       const where = buildWhere(scope, filter);
       const plan = await client.query(`EXPLAIN (ANALYZE, BUFFERS) SELECT e.seq FROM audit_event e WHERE ${where.sql} ORDER BY e.seq DESC LIMIT 51`, where.params);

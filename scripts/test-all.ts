@@ -1,7 +1,7 @@
 /**
  * `npm test`: every check, sized for a 2-core machine, in two lanes that run side by side:
  *
- *   checks:  lint → runbooks → unit → integration → self-test* → e2e-own*
+ *   checks:  lint → deadcode → runbooks → unit → integration → self-test* → e2e-own*
  *   browser: build → e2e
  *
  * (* waits for the build.) `build` is `next build`, which type-checks the whole project (every file tsconfig.json
@@ -38,6 +38,8 @@ type Step = { name: string; cmd: string[]; lane: Lane; needsPg?: boolean; after?
 const STEPS: Step[] = [
   { name: "typecheck", cmd: ["npx", "tsc", "--noEmit"], lane: "checks" },
   { name: "lint", cmd: ["npx", "eslint", "--max-warnings", "0", "."], lane: "checks" },
+  // Files, exports and dependencies nothing uses (knip.jsonc says what counts as an entry point).
+  { name: "deadcode", cmd: ["npx", "knip", "--no-progress"], lane: "checks" },
   { name: "runbooks", cmd: ["npx", "tsx", "scripts/runbooks-check.ts"], lane: "checks" },
   { name: "unit", cmd: ["npx", "vitest", "run", "--project", "unit", "--project", "unit-isolated", ...TIMED], lane: "checks" },
   { name: "integration", cmd: ["npx", "vitest", "run", "--project", "integration", ...TIMED], lane: "checks", needsPg: true },

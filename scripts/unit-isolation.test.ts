@@ -5,7 +5,7 @@ import { CHANGES_SHARED_STATE, ISOLATED_UNIT_TESTS } from "../tests/support/isol
 
 const root = path.resolve(import.meta.dirname, "..");
 const unitTests = [
-  ...["lib", "scripts"].flatMap((dir) =>
+  ...["lib", "scripts", "simulator"].flatMap((dir) =>
     readdirSync(path.join(root, dir), { recursive: true, encoding: "utf8" })
       .filter((f) => f.endsWith(".test.ts") && !f.startsWith("generated"))
       .map((f) => path.join(dir, f)),

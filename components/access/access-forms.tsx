@@ -1,6 +1,6 @@
 "use client";
 
-import { addPerson, decideGrant, grantRole, revokeRole, setDisabled } from "@/app/(access)/actions";
+import { addPerson, decideGrant, grantRole, revokeRole, setDisabled } from "@/lib/next/actions/access";
 import { ROLES, ROLE_LABELS, type Role } from "@/lib/auth/roles";
 import { isPrivileged } from "@/lib/access/rules";
 import { ActionForm } from "../ui/action-form";

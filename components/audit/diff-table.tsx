@@ -1,5 +1,6 @@
 import type { DiffRow } from "@/lib/audit/diff";
 import { cx } from "@/components/ui/cx";
+import { DataTable } from "@/components/ui/data-table";
 
 const show = (v: unknown) => (v === undefined ? "" : typeof v === "string" ? v : JSON.stringify(v));
 
@@ -13,28 +14,19 @@ const ROW: Record<DiffRow["change"], string> = {
 /** Before and after, key by key; changed keys first catch the eye, unchanged ones are kept for context. */
 export function DiffTable({ rows }: { rows: DiffRow[] }) {
   return (
-    <table className="w-full text-left text-sm" data-testid="audit-diff">
-      <thead className="text-xs uppercase tracking-wide text-zinc-500">
-        <tr>
-          <th className="px-2 py-1">Field</th>
-          <th className="px-2 py-1">Before</th>
-          <th className="px-2 py-1">After</th>
-          <th className="px-2 py-1">
-            <span className="sr-only">Change</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
-        {rows.map((r) => (
-          <tr key={r.path} className={cx("align-top", ROW[r.change])} data-testid="diff-row" data-change={r.change}>
-            <td className="px-2 py-1 font-mono text-xs">{r.path}</td>
-            <td className={cx("break-all px-2 py-1 font-mono text-xs", r.change !== "same" && r.change !== "added" && "line-through decoration-red-400")}>{show(r.before)}</td>
-            <td className="break-all px-2 py-1 font-mono text-xs">{show(r.after)}</td>
-            <td className="px-2 py-1 text-xs text-zinc-500">{r.change === "same" ? "" : r.change}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      variant="plain"
+      testId="audit-diff"
+      rows={rows}
+      rowKey={(r) => r.path}
+      rowProps={(r) => ({ className: cx("align-top", ROW[r.change]), "data-testid": "diff-row", "data-change": r.change })}
+      columns={[
+        { header: "Field", className: "font-mono text-xs", cell: (r) => r.path },
+        { header: "Before", className: (r) => cx("break-all font-mono text-xs", r.change !== "same" && r.change !== "added" && "line-through decoration-red-400"), cell: (r) => show(r.before) },
+        { header: "After", className: "break-all font-mono text-xs", cell: (r) => show(r.after) },
+        { header: "Change", hideHeader: true, className: "text-xs text-zinc-500", cell: (r) => (r.change === "same" ? "" : r.change) },
+      ]}
+    />
   );
 }
 

@@ -3,6 +3,7 @@ import { ROLES, ROLE_LABELS } from "@/lib/auth/roles";
 import { OUTCOMES } from "@/lib/validation/audit";
 import { paths } from "@/lib/paths";
 import { buttonClass } from "@/components/ui/button";
+import { SelectOptions } from "@/components/ui/select-options";
 
 const input = "mt-1 block w-full rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-950";
 
@@ -37,23 +38,13 @@ export function AuditFilterForm({ values, errors, actions, people, scope }: { va
       {scope === "all" ? text("actor", "Actor (email, id or “system”)", { list: "audit-people", placeholder: "ada.mensah@ops.example" }) : <input type="hidden" name="actor" value="" />}
       <Field name="role" label="Actor's role" error={errors.role}>
         <select id="f-role" name="role" defaultValue={values.role ?? ""} className={input}>
-          <option value="">Any role</option>
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {ROLE_LABELS[r]}
-            </option>
-          ))}
+          <SelectOptions empty="Any role" values={ROLES} label={(r) => ROLE_LABELS[r]} />
         </select>
       </Field>
       {text("action", "Action (exact, or a prefix like run.)", { list: "audit-actions", placeholder: "run.step.signed" })}
       <Field name="outcome" label="Outcome" error={errors.outcome}>
         <select id="f-outcome" name="outcome" defaultValue={values.outcome ?? ""} className={input}>
-          <option value="">Any outcome</option>
-          {OUTCOMES.map((o) => (
-            <option key={o} value={o}>
-              {o}
-            </option>
-          ))}
+          <SelectOptions empty="Any outcome" values={OUTCOMES} />
         </select>
       </Field>
       {text("targetType", "Target type", { placeholder: "run, command, incident…" })}

@@ -1,6 +1,7 @@
 import type { LevelContact } from "@/lib/contacts/hours";
 import { Badge } from "../ui/badge";
 import { Card } from "../ui/card";
+import { ExternalLinks } from "../ui/external-links";
 
 const CHANNEL_LABEL = { slack: "Slack", email: "email", pagerduty: "PagerDuty", phone: "phone", url: "link" } as const;
 
@@ -57,14 +58,7 @@ export function EscalationContacts({ runbookId, levels, statusPages }: { runbook
       {statusPages && statusPages.length > 0 && (
         <div className="mt-4 border-t border-zinc-200 pt-3 text-sm dark:border-zinc-800" data-testid="status-pages">
           <span className="font-medium">Provider status: </span>
-          {statusPages.map((s, i) => (
-            <span key={s.provider}>
-              {i > 0 && " · "}
-              <a href={s.url} target="_blank" rel="noreferrer" className="text-indigo-700 underline dark:text-indigo-300">
-                {s.label}
-              </a>
-            </span>
-          ))}
+          <ExternalLinks links={statusPages} />
         </div>
       )}
     </Card>

@@ -1,5 +1,6 @@
 import type { ContactsConfig } from "@/lib/contacts/schema";
 import { Card } from "../ui/card";
+import { ExternalLinks } from "../ui/external-links";
 
 /** Where a repo owner gets help (the seed's "Support" and "Need help?"), and the dashboards. */
 export function SupportLinks({ links }: { links: ContactsConfig["links"] }) {
@@ -22,14 +23,7 @@ export function SupportLinks({ links }: { links: ContactsConfig["links"] }) {
       {links.dashboards.length > 0 && (
         <p className="mt-3 text-sm">
           Dashboards:{" "}
-          {links.dashboards.map((d, i) => (
-            <span key={d.url}>
-              {i > 0 && " · "}
-              <a href={d.url} target="_blank" rel="noreferrer" className="text-indigo-700 underline dark:text-indigo-300">
-                {d.label}
-              </a>
-            </span>
-          ))}
+          <ExternalLinks links={links.dashboards} />
         </p>
       )}
     </Card>

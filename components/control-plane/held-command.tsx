@@ -1,6 +1,6 @@
 "use client";
 
-import { decideCommand } from "@/app/(runbooks)/runs/[id]/actions";
+import { decideCommand } from "@/lib/next/actions/runs";
 import { ActionForm } from "../ui/action-form";
 import { Button } from "../ui/button";
 

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useState } from "react";
-import { addFollowUp, closeFollowUp } from "@/app/(runbooks)/follow-up-actions";
+import { addFollowUp, closeFollowUp } from "@/lib/next/actions/followups";
 import type { FollowUpPanel, FollowUpView } from "@/lib/followups/read";
 import { STATE_LABELS } from "@/lib/followups/rules";
 import { paths } from "@/lib/paths";

@@ -4,16 +4,17 @@ import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { useActionState } from "react";
 import type { HomeIncident, HomeView as HomeViewData } from "@/lib/data/home";
-import { homeQuery } from "@/lib/queries/home";
+import { homeQuery } from "@/lib/client/home";
 import type { WaitKind } from "@/lib/runs/waiting";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import { paths } from "@/lib/paths";
-import { startRun } from "@/app/(runbooks)/actions";
+import { startRun } from "@/lib/next/actions/runs";
 import type { ActionResult } from "@/lib/actions/result";
 import { Card } from "../ui/card";
 import { Badge } from "../ui/badge";
 import { Button, buttonClass } from "../ui/button";
 import { Since } from "../incidents/since";
+import { RunListItem } from "../runs/run-list-item";
 
 const SEV_TONE: Record<string, "red" | "orange" | "amber"> = { P1: "red", P2: "orange", P3: "amber" };
 
@@ -132,17 +133,13 @@ export function HomeView({ initial }: { initial: HomeViewData }) {
         ) : (
           <ul className="divide-y divide-zinc-200 text-sm dark:divide-zinc-800" data-testid="home-my-runs">
             {data.myRuns.map((r) => (
-              <li key={r.id} className="py-2">
-                <Link href={paths.run(r.id)} className="font-medium hover:underline">
-                  {r.runbookId} {r.title}
-                </Link>
-                {r.drill && <Badge tone="violet" className="ml-2">drill</Badge>}
+              <RunListItem key={r.id} run={r}>
                 {r.current && (
                   <div className="text-xs text-zinc-500">
                     now at step {r.current.number}: {r.current.title}
                   </div>
                 )}
-              </li>
+              </RunListItem>
             ))}
           </ul>
         )}

@@ -1,6 +1,6 @@
 "use client";
 
-import { declareIncident } from "@/app/(incidents)/incidents/actions";
+import { declareIncident } from "@/lib/next/actions/incidents";
 import { ActionForm } from "../ui/action-form";
 import { Button } from "../ui/button";
 

@@ -1,9 +1,9 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { setIncidentStatus, takeCommand } from "@/app/(incidents)/incidents/actions";
+import { setIncidentStatus, takeCommand } from "@/lib/next/actions/incidents";
 import { can } from "@/lib/auth/permissions";
-import { meQuery } from "@/lib/queries/me";
+import { meQuery } from "@/lib/client/me";
 import { ActionForm } from "../ui/action-form";
 import { Button } from "../ui/button";
 

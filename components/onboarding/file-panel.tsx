@@ -1,7 +1,8 @@
 "use client";
 
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { buttonClass } from "../ui/button";
+import { Card } from "../ui/card";
 
 /** A generated file shown in full, with Copy (to the clipboard) and Download (from the authorised route). */
 export function FilePanel({ name, text, href, testId }: { name: string; text: string; href: string; testId: string }) {
@@ -35,5 +36,15 @@ export function FilePanel({ name, text, href, testId }: { name: string; text: st
         <code>{text}</code>
       </pre>
     </div>
+  );
+}
+
+/** A card for one generated file: where it goes and what it does (`children`), then the file itself. */
+export function FileCard({ title, file, href, testId, children }: { title: string; file: { name: string; text: string }; href: string; testId: string; children: ReactNode }) {
+  return (
+    <Card title={title}>
+      <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">{children}</p>
+      <FilePanel name={file.name} text={file.text} href={href} testId={testId} />
+    </Card>
   );
 }

@@ -4,21 +4,22 @@ import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import type { OnboardingView as View } from "@/lib/data/onboarding";
-import { onboardingQuery } from "@/lib/onboarding/query";
+import { onboardingQuery } from "@/lib/client/onboarding";
 import { PHASE_LABELS } from "@/lib/onboarding/impact";
 import type { StepStatus } from "@/lib/onboarding/progress";
 import type { CriterionStatus } from "@/lib/onboarding/week-one";
 import { paths } from "@/lib/paths";
-import { approveOnboarding, confirmTraining, runFirstFlow, sendBackOnboarding, verifyTelemetry } from "@/app/(onboarding)/actions";
+import { approveOnboarding, confirmTraining, runFirstFlow, sendBackOnboarding, verifyTelemetry } from "@/lib/next/actions/onboarding";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { cx } from "../ui/cx";
-import { FilePanel } from "./file-panel";
+import { FileCard } from "./file-panel";
 import { ImpactPanel } from "./impact-panel";
-import { OnboardingActionForm } from "./onboarding-action-form";
+import { OnboardingActionButton, OnboardingActionForm } from "./onboarding-action-form";
 import { HeldCommand } from "../control-plane/held-command";
 import { OnboardingStateBadge } from "./state-badge";
+import { Breadcrumb } from "../ui/breadcrumb";
 
 const STEP_ICON: Record<StepStatus, string> = { done: "✓", current: "●", waiting: "…", failed: "✕", ready: "↓", todo: "○" };
 const STEP_TONE: Record<StepStatus, string> = {
@@ -92,12 +93,7 @@ export function OnboardingView({ initial }: { initial: View }) {
     <div className="grid gap-6 lg:grid-cols-[1fr_20rem]">
       <div className="min-w-0 space-y-4">
         <div>
-          <p className="text-sm text-zinc-500">
-            <Link href={paths.onboarding()} className="hover:underline">
-              Onboarding
-            </Link>{" "}
-            / {o.repoName}
-          </p>
+          <Breadcrumb href={paths.onboarding()} parent="Onboarding">{o.repoName}</Breadcrumb>
           <div className="mt-1 flex flex-wrap items-center gap-3">
             <h1 className="text-2xl font-semibold tracking-tight">Onboarding {o.repoName}</h1>
             <OnboardingStateBadge state={o.state} />
@@ -208,25 +204,18 @@ export function OnboardingView({ initial }: { initial: View }) {
             </p>
             {o.allowlistCommand?.state === "NEEDS_DECISION" && <HeldCommand command={o.allowlistCommand} queryKey={["onboarding", o.id]} mayDecide={canReview} />}
             {o.allowlistCommand?.state === "FAILED" && canReview && !approvalRefusal && o.state === "APPROVED" && (
-              <OnboardingActionForm action={approveOnboarding} onboardingId={o.id} className="mt-2">
-                {(pending) => (
-                  <Button type="submit" variant="secondary" disabled={pending}>
-                    Send the allowlist change again
-                  </Button>
-                )}
-              </OnboardingActionForm>
+              <OnboardingActionButton action={approveOnboarding} onboardingId={o.id} className="mt-2" variant="secondary">
+                Send the allowlist change again
+              </OnboardingActionButton>
             )}
           </Card>
         )}
 
         {o.files && (
-          <Card title="CI/CD integration">
-            <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">
-              Add this workflow to the repo as <code>.github/workflows/orchestrator.yml</code>. It references the organisation secret <code>ORCHESTRATOR_TOKEN</code>{" "}
-              and the variable <code>ORCHESTRATOR_URL</code>; no key ever goes in the repo.
-            </p>
-            <FilePanel name={o.files.workflow.name} text={o.files.workflow.text} href={paths.api.onboardingWorkflow(o.id)} testId="workflow-file" />
-          </Card>
+          <FileCard title="CI/CD integration" file={o.files.workflow} href={paths.api.onboardingWorkflow(o.id)} testId="workflow-file">
+            Add this workflow to the repo as <code>.github/workflows/orchestrator.yml</code>. It references the organisation secret <code>ORCHESTRATOR_TOKEN</code>{" "}
+            and the variable <code>ORCHESTRATOR_URL</code>; no key ever goes in the repo.
+          </FileCard>
         )}
 
         {approved && (
@@ -238,13 +227,9 @@ export function OnboardingView({ initial }: { initial: View }) {
               )}
               {firstFlow}
               {(o.state === "ALLOWLISTED" || o.state === "FIRST_FLOW_FAILED") && (isRequester || canReview) && (
-                <OnboardingActionForm action={runFirstFlow} onboardingId={o.id}>
-                  {(pending) => (
-                    <Button type="submit" disabled={pending}>
-                      {o.state === "FIRST_FLOW_FAILED" ? "Run the first flow again" : "Run the first flow"}
-                    </Button>
-                  )}
-                </OnboardingActionForm>
+                <OnboardingActionButton action={runFirstFlow} onboardingId={o.id}>
+                  {o.state === "FIRST_FLOW_FAILED" ? "Run the first flow again" : "Run the first flow"}
+                </OnboardingActionButton>
               )}
             </div>
           </Card>
@@ -263,25 +248,18 @@ export function OnboardingView({ initial }: { initial: View }) {
                 </p>
               )}
               {!o.telemetryVerifiedAt && o.firstFlowId && o.state !== "FIRST_FLOW_RUNNING" && !closed && (isRequester || canReview) && (
-                <OnboardingActionForm action={verifyTelemetry} onboardingId={o.id}>
-                  {(pending) => (
-                    <Button type="submit" variant="secondary" disabled={pending}>
-                      Check telemetry
-                    </Button>
-                  )}
-                </OnboardingActionForm>
+                <OnboardingActionButton action={verifyTelemetry} onboardingId={o.id} variant="secondary">
+                  Check telemetry
+                </OnboardingActionButton>
               )}
             </div>
           </Card>
         )}
 
         {o.files && (
-          <Card title="Monitoring alerts">
-            <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">
-              Prometheus alert rules for {o.repoName}; each carries the <code>runbook</code> label of the runbook to follow.
-            </p>
-            <FilePanel name={o.files.alertRules.name} text={o.files.alertRules.text} href={paths.api.onboardingAlertRules(o.id)} testId="alert-rules-file" />
-          </Card>
+          <FileCard title="Monitoring alerts" file={o.files.alertRules} href={paths.api.onboardingAlertRules(o.id)} testId="alert-rules-file">
+            Prometheus alert rules for {o.repoName}; each carries the <code>runbook</code> label of the runbook to follow.
+          </FileCard>
         )}
 
         {approved && (
@@ -301,13 +279,9 @@ export function OnboardingView({ initial }: { initial: View }) {
                 : `Open until ${when(o.closesAt)}; then it closes as succeeded, or flags what is missing.`}
             </p>
             {isRequester && !o.ownerTrainedAt && !closed && (
-              <OnboardingActionForm action={confirmTraining} onboardingId={o.id} className="mt-3">
-                {(pending) => (
-                  <Button type="submit" variant="secondary" disabled={pending}>
-                    I completed the troubleshooting training
-                  </Button>
-                )}
-              </OnboardingActionForm>
+              <OnboardingActionButton action={confirmTraining} onboardingId={o.id} className="mt-3" variant="secondary">
+                I completed the troubleshooting training
+              </OnboardingActionButton>
             )}
           </Card>
         )}

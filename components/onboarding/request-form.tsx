@@ -1,7 +1,7 @@
 "use client";
 
 import { startTransition, useActionState, useRef, useState, type FormEvent, type ReactNode } from "react";
-import { requestOnboarding } from "@/app/(onboarding)/actions";
+import { requestOnboarding } from "@/lib/next/actions/onboarding";
 import type { ActionResult } from "@/lib/actions/result";
 import { PHASE_BUDGETS, PHASE_CAPACITY, PHASE_LABELS, ONBOARDING_PHASES, REPO_DAILY_LIMIT_USD, type OnboardingPhase } from "@/lib/onboarding/impact";
 import { onboardingRequestSchema, REQUEST_FIELDS } from "@/lib/validation/onboarding";

@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import type { PanelsResponse } from "@/lib/telemetry/panels";
-import { panelsQuery } from "@/lib/queries/panels";
+import { panelsQuery } from "@/lib/client/panels";
 import { BudgetPanel } from "./budget-panel";
 import { CapacityPanel } from "./capacity-panel";
 import { PanelFrame, type Freshness } from "./panel-frame";

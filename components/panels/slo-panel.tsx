@@ -4,6 +4,7 @@ import type { PanelsModel } from "@/lib/telemetry/panels";
 import { percent, seconds } from "@/lib/telemetry/format";
 import { Badge } from "../ui/badge";
 import { cx } from "../ui/cx";
+import { DataTable } from "../ui/data-table";
 import { SloDurationChart, SloRatesChart } from "./lazy-charts";
 import { PanelFrame, Stat, type Freshness } from "./panel-frame";
 import type { OfferRunbook } from "./runbook-offer";
@@ -47,42 +48,32 @@ export function SloPanel({
           {s.providersDown} of {s.providers.length} providers down
         </span>
       </div>
-      <div className="overflow-x-auto">
-        <table className="w-full text-left text-sm" data-testid="provider-health">
-          <thead className="text-xs uppercase tracking-wide text-zinc-500">
-            <tr>
-              <th className="py-1 pr-3">Provider</th>
-              <th className="py-1 pr-3">Status</th>
-              <th className="py-1 pr-3 text-right">Latency</th>
-              <th className="py-1 pr-3 text-right">Errors</th>
-              <th className="py-1 pr-3">Breaker</th>
-              <th className="py-1 text-right">Traffic</th>
-            </tr>
-          </thead>
-          <tbody>
-            {s.providers.map((p) => (
-              <tr key={p.provider} className="border-t border-zinc-100 dark:border-zinc-800" data-testid={`provider-${p.provider}`}>
-                <td className="py-1.5 pr-3 font-medium">
-                  {statusPages[p.provider] ? (
-                    <a href={statusPages[p.provider].url} target="_blank" rel="noreferrer" className="underline decoration-dotted" title={statusPages[p.provider].label} data-testid="provider-status-page">
-                      {p.label}
-                    </a>
-                  ) : (
-                    p.label
-                  )}
-                </td>
-                <td className="py-1.5 pr-3">
-                  <Badge tone={p.degraded ? "amber" : STATUS_TONE[p.status]}>{p.degraded && p.status === "up" ? "degraded" : p.status}</Badge>
-                </td>
-                <td className="py-1.5 pr-3 text-right tabular-nums">{p.latencyMs === null ? "—" : `${(p.latencyMs / 1000).toFixed(1)} s`}</td>
-                <td className="py-1.5 pr-3 text-right tabular-nums">{percent(p.errorRate * 100)}</td>
-                <td className="py-1.5 pr-3">{p.breaker}</td>
-                <td className="py-1.5 text-right tabular-nums">{percent(p.trafficShare * 100, 0)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        variant="compact"
+        testId="provider-health"
+        rows={s.providers}
+        rowKey={(p) => p.provider}
+        rowProps={(p) => ({ "data-testid": `provider-${p.provider}` })}
+        columns={[
+          {
+            header: "Provider",
+            className: "font-medium",
+            cell: (p) =>
+              statusPages[p.provider] ? (
+                <a href={statusPages[p.provider].url} target="_blank" rel="noreferrer" className="underline decoration-dotted" title={statusPages[p.provider].label} data-testid="provider-status-page">
+                  {p.label}
+                </a>
+              ) : (
+                p.label
+              ),
+          },
+          { header: "Status", cell: (p) => <Badge tone={p.degraded ? "amber" : STATUS_TONE[p.status]}>{p.degraded && p.status === "up" ? "degraded" : p.status}</Badge> },
+          { header: "Latency", numeric: true, className: "tabular-nums", cell: (p) => (p.latencyMs === null ? "—" : `${(p.latencyMs / 1000).toFixed(1)} s`) },
+          { header: "Errors", numeric: true, className: "tabular-nums", cell: (p) => percent(p.errorRate * 100) },
+          { header: "Breaker", cell: (p) => p.breaker },
+          { header: "Traffic", numeric: true, className: "tabular-nums", cell: (p) => percent(p.trafficShare * 100, 0) },
+        ]}
+      />
 
       <dl className="grid grid-cols-2 gap-4 sm:grid-cols-4">
         <Stat

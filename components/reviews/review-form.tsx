@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { recordReview } from "@/app/(runbooks)/review-actions";
+import { recordReview } from "@/lib/next/actions/reviews";
 import { ActionForm } from "../ui/action-form";
 import { Button } from "../ui/button";
 

@@ -3,14 +3,16 @@
 import Link from "next/link";
 import { useMemo, useState, useEffect } from "react";
 import { useQuery } from "@tanstack/react-query";
-import type { DrillValidation } from "@/app/api/runbooks/validation/route";
+import type { DrillValidation } from "@/lib/data/drills";
 import { ROLES, ROLE_LABELS, type Role } from "@/lib/auth/roles";
 import { searchRunbooks, type RunbookEntry, type RunbookFilters } from "@/lib/runbooks/search";
 import { SEVERITIES, CATEGORIES } from "@/lib/runbooks/schema";
 import { paths } from "@/lib/paths";
 import { Badge } from "../ui/badge";
 import { cx } from "../ui/cx";
+import { DataTable } from "../ui/data-table";
 import { SeverityBadge } from "./severity-badge";
+import { SelectOptions } from "../ui/select-options";
 
 type View = "severity" | "category";
 /** Per runbook: its review schedule and open runbook-gap follow-ups (from the server; issue 19). */
@@ -82,34 +84,19 @@ export function RunbookIndex({ entries, maintenance = {} }: { entries: RunbookEn
         <label className="flex flex-col gap-1 text-xs font-medium text-zinc-600 dark:text-zinc-400">
           Severity
           <select className={select} value={f.severity ?? ""} onChange={(e) => update({ severity: e.target.value as RunbookFilters["severity"] })}>
-            <option value="">All</option>
-            {SEVERITIES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
+            <SelectOptions empty="All" values={SEVERITIES} />
           </select>
         </label>
         <label className="flex flex-col gap-1 text-xs font-medium text-zinc-600 dark:text-zinc-400">
           Category
           <select className={select} value={f.category ?? ""} onChange={(e) => update({ category: e.target.value as RunbookFilters["category"] })}>
-            <option value="">All</option>
-            {CATEGORIES.map((c) => (
-              <option key={c} value={c}>
-                {CATEGORY_LABEL[c]}
-              </option>
-            ))}
+            <SelectOptions empty="All" values={CATEGORIES} label={(c) => CATEGORY_LABEL[c]} />
           </select>
         </label>
         <label className="flex flex-col gap-1 text-xs font-medium text-zinc-600 dark:text-zinc-400">
           Signed off by
           <select className={select} value={f.role ?? ""} onChange={(e) => update({ role: e.target.value as Role })}>
-            <option value="">Any role</option>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {ROLE_LABELS[r]}
-              </option>
-            ))}
+            <SelectOptions empty="Any role" values={ROLES} label={(r) => ROLE_LABELS[r]} />
           </select>
         </label>
         <label className="flex items-center gap-2 self-center text-sm">
@@ -138,78 +125,79 @@ export function RunbookIndex({ entries, maintenance = {} }: { entries: RunbookEn
       {groups.map(([label, list]) => (
         <section key={label || "all"} className="mt-3">
           {label && <h2 className="mb-2 mt-4 text-sm font-semibold">{label}</h2>}
-          <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
-            <table className="w-full text-left text-sm" data-testid="runbook-results">
-              <thead className="border-b border-zinc-200 text-xs uppercase tracking-wide text-zinc-500 dark:border-zinc-800">
-                <tr>
-                  <th className="px-4 py-2">Runbook</th>
-                  <th className="px-4 py-2">Severity</th>
-                  <th className="px-4 py-2">Use when</th>
-                  <th className="px-4 py-2">Response</th>
-                  <th className="px-4 py-2">Validation</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
-                {list.map((rb) => (
-                  <tr key={rb.id} data-testid="runbook-row" data-runbook={rb.id} className="align-top hover:bg-zinc-50 dark:hover:bg-zinc-800/50">
-                    <td className="px-4 py-3">
-                      <Link href={paths.runbook(rb.id)} className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">
-                        {rb.id}
-                      </Link>
-                      <div className="text-zinc-700 dark:text-zinc-300">{rb.title}</div>
-                    </td>
-                    <td className="px-4 py-3">
-                      <SeverityBadge severity={rb.severity} note={rb.severityNote} />
-                    </td>
-                    <td className="px-4 py-3 text-zinc-600 dark:text-zinc-400">
-                      <ul className="list-disc pl-4">
-                        {rb.useWhen.slice(0, 3).map((u) => (
-                          <li key={u}>{u}</li>
-                        ))}
-                      </ul>
-                    </td>
-                    <td className="whitespace-nowrap px-4 py-3">{rb.responseTime}</td>
-                    <td className="px-4 py-3">
-                      <Badge tone={rb.validation.status === "validated" ? "green" : "amber"}>{rb.validation.status}</Badge>
-                      <div className="mt-1 text-xs text-zinc-500">
-                        {rb.validation.method}, {rb.validation.date}
+          <DataTable
+            testId="runbook-results"
+            rows={list}
+            rowKey={(rb) => rb.id}
+            rowProps={(rb) => ({ "data-testid": "runbook-row", "data-runbook": rb.id, className: "align-top hover:bg-zinc-50 dark:hover:bg-zinc-800/50" })}
+            columns={[
+              {
+                header: "Runbook",
+                cell: (rb) => (
+                  <>
+                    <Link href={paths.runbook(rb.id)} className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">
+                      {rb.id}
+                    </Link>
+                    <div className="text-zinc-700 dark:text-zinc-300">{rb.title}</div>
+                  </>
+                ),
+              },
+              { header: "Severity", cell: (rb) => <SeverityBadge severity={rb.severity} note={rb.severityNote} /> },
+              {
+                header: "Use when",
+                className: "text-zinc-600 dark:text-zinc-400",
+                cell: (rb) => (
+                  <ul className="list-disc pl-4">
+                    {rb.useWhen.slice(0, 3).map((u) => (
+                      <li key={u}>{u}</li>
+                    ))}
+                  </ul>
+                ),
+              },
+              { header: "Response", className: "whitespace-nowrap", cell: (rb) => rb.responseTime },
+              {
+                header: "Validation",
+                cell: (rb) => (
+                  <>
+                    <Badge tone={rb.validation.status === "validated" ? "green" : "amber"}>{rb.validation.status}</Badge>
+                    <div className="mt-1 text-xs text-zinc-500">
+                      {rb.validation.method}, {rb.validation.date}
+                    </div>
+                    {maintenance[rb.id] && (
+                      <div className="mt-1 text-xs" data-testid="review-schedule">
+                        <span className={maintenance[rb.id].overdue ? "font-semibold text-red-700 dark:text-red-300" : "text-zinc-500"} data-testid="next-review">
+                          Next review {maintenance[rb.id].nextReview}
+                          {maintenance[rb.id].overdue ? " (overdue)" : ""}
+                        </span>
+                        <span className="block text-zinc-500">
+                          {maintenance[rb.id].lastReview ? `Last reviewed ${maintenance[rb.id].lastReview}` : "No review recorded"} · {maintenance[rb.id].cadence}
+                        </span>
+                        {maintenance[rb.id].openGaps > 0 && (
+                          <Link href={paths.runbook(rb.id)} className="mt-1 inline-block" data-testid="open-gaps">
+                            <Badge tone="amber">
+                              {maintenance[rb.id].openGaps} open gap{maintenance[rb.id].openGaps === 1 ? "" : "s"}
+                            </Badge>
+                          </Link>
+                        )}
                       </div>
-                      {maintenance[rb.id] && (
-                        <div className="mt-1 text-xs" data-testid="review-schedule">
-                          <span className={maintenance[rb.id].overdue ? "font-semibold text-red-700 dark:text-red-300" : "text-zinc-500"} data-testid="next-review">
-                            Next review {maintenance[rb.id].nextReview}
-                            {maintenance[rb.id].overdue ? " (overdue)" : ""}
-                          </span>
-                          <span className="block text-zinc-500">
-                            {maintenance[rb.id].lastReview ? `Last reviewed ${maintenance[rb.id].lastReview}` : "No review recorded"} · {maintenance[rb.id].cadence}
-                          </span>
-                          {maintenance[rb.id].openGaps > 0 && (
-                            <Link href={paths.runbook(rb.id)} className="mt-1 inline-block" data-testid="open-gaps">
-                              <Badge tone="amber">
-                                {maintenance[rb.id].openGaps} open gap{maintenance[rb.id].openGaps === 1 ? "" : "s"}
-                              </Badge>
+                    )}
+                    {drills?.find((d) => d.runbookId === rb.id) && (
+                      <div className="mt-1 text-xs" data-testid="drill-validation">
+                        {(() => {
+                          const d = drills.find((x) => x.runbookId === rb.id)!;
+                          return (
+                            <Link href={paths.run(d.runId)} className="text-emerald-700 hover:underline dark:text-emerald-300">
+                              Drill{d.scenario ? ` (${d.scenario})` : ""}, {d.date}: {d.result}
                             </Link>
-                          )}
-                        </div>
-                      )}
-                      {drills?.find((d) => d.runbookId === rb.id) && (
-                        <div className="mt-1 text-xs" data-testid="drill-validation">
-                          {(() => {
-                            const d = drills.find((x) => x.runbookId === rb.id)!;
-                            return (
-                              <Link href={paths.run(d.runId)} className="text-emerald-700 hover:underline dark:text-emerald-300">
-                                Drill{d.scenario ? ` (${d.scenario})` : ""}, {d.date}: {d.result}
-                              </Link>
-                            );
-                          })()}
-                        </div>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                          );
+                        })()}
+                      </div>
+                    )}
+                  </>
+                ),
+              },
+            ]}
+          />
         </section>
       ))}
     </div>

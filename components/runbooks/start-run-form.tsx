@@ -3,13 +3,14 @@
 import { useQuery } from "@tanstack/react-query";
 import { useActionState, useState } from "react";
 import { DEFAULT_SCENARIO, DRILL_SCENARIOS } from "@/lib/runs/drills";
-import { startRun } from "@/app/(runbooks)/actions";
+import { startRun } from "@/lib/next/actions/runs";
 import type { ActionResult } from "@/lib/actions/result";
 import { mayStartRunbook } from "@/lib/auth/permissions";
 import type { Role } from "@/lib/auth/roles";
 import { ROLE_LABELS } from "@/lib/auth/roles";
-import { meQuery } from "@/lib/queries/me";
+import { meQuery } from "@/lib/client/me";
 import { Button } from "../ui/button";
+import { SelectOptions } from "../ui/select-options";
 
 /**
  * "Start run" for people whose role may start this runbook. Showing it is a convenience; the server action
@@ -46,12 +47,7 @@ export function StartRunForm({ runbookId, startRoles, incidentId, label = "Start
           <label className="flex items-center gap-1.5 text-sm text-zinc-600 dark:text-zinc-400">
             Scenario
             <select name="scenario" defaultValue={DEFAULT_SCENARIO[runbookId] ?? ""} className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900">
-              <option value="">none</option>
-              {DRILL_SCENARIOS.map((s) => (
-                <option key={s} value={s}>
-                  {s}
-                </option>
-              ))}
+              <SelectOptions empty="none" values={DRILL_SCENARIOS} />
             </select>
           </label>
         )}

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { saveRca } from "@/app/(runbooks)/runs/[id]/actions";
+import { saveRca } from "@/lib/next/actions/runs";
 import { buttonClass, Button } from "../ui/button";
 import { ActionForm } from "../ui/action-form";
 

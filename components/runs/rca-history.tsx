@@ -4,6 +4,7 @@ import { paths } from "@/lib/paths";
 import { Card } from "../ui/card";
 import { Time } from "../ui/time";
 import { cx } from "../ui/cx";
+import { DataTable } from "../ui/data-table";
 
 const MARK = { same: " ", added: "+", removed: "-" } as const;
 
@@ -16,30 +17,23 @@ export function RcaHistoryCard({ runId, history }: { runId: string; history: Rca
         <p className="text-sm text-zinc-500">No version saved yet.</p>
       ) : (
         <>
-          <table className="w-full text-left text-sm" data-testid="rca-history">
-            <thead className="text-xs text-zinc-500">
-              <tr>
-                <th className="py-1 pr-3 font-medium">Version</th>
-                <th className="py-1 pr-3 font-medium">Saved by</th>
-                <th className="py-1 pr-3 font-medium">When</th>
-                <th className="py-1 pr-3 font-medium">sha256</th>
-                <th className="py-1 font-medium">
-                  <span className="sr-only">Changes</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {versions.map((v) => (
-                <tr key={v.version} className="border-t border-zinc-100 dark:border-zinc-800" aria-current={diff?.version === v.version ? "true" : undefined}>
-                  <td className="py-1 pr-3">{v.version}</td>
-                  <td className="py-1 pr-3">{v.author}</td>
-                  <td className="py-1 pr-3">
-                    <Time value={new Date(v.createdAt)} />
-                  </td>
-                  <td className="py-1 pr-3 font-mono text-xs" title={v.sha256}>
-                    {v.sha256.slice(0, 12)}
-                  </td>
-                  <td className="py-1 text-xs">
+          <DataTable
+            variant="compact"
+            testId="rca-history"
+            rows={versions}
+            rowKey={(v) => String(v.version)}
+            rowProps={(v) => ({ "aria-current": diff?.version === v.version ? "true" : undefined })}
+            columns={[
+              { header: "Version", cell: (v) => v.version },
+              { header: "Saved by", cell: (v) => v.author },
+              { header: "When", cell: (v) => <Time value={new Date(v.createdAt)} /> },
+              { header: "sha256", className: "font-mono text-xs", cell: (v) => <span title={v.sha256}>{v.sha256.slice(0, 12)}</span> },
+              {
+                header: "Changes",
+                hideHeader: true,
+                className: "text-xs",
+                cell: (v) => (
+                  <>
                     <Link href={paths.rca(runId, v.version)} className="text-indigo-700 underline dark:text-indigo-300">
                       Changes in version {v.version}
                     </Link>{" "}
@@ -47,11 +41,11 @@ export function RcaHistoryCard({ runId, history }: { runId: string; history: Rca
                     <a href={paths.api.rcaMarkdown(runId, v.version)} className="text-indigo-700 underline dark:text-indigo-300" download>
                       Markdown
                     </a>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+            ]}
+          />
           {diff && (
             <section className="mt-4" data-testid="rca-diff" aria-label={`Changes in version ${diff.version}`}>
               <h3 className="text-sm font-semibold">

@@ -3,11 +3,11 @@
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import type { RunView as RunViewData } from "@/lib/data/run-view";
-import { meQuery } from "@/lib/queries/me";
-import { runQuery } from "@/lib/queries/run";
+import { meQuery } from "@/lib/client/me";
+import { runQuery } from "@/lib/client/run";
 import { paths } from "@/lib/paths";
 import { can, mayWorkOnRun } from "@/lib/auth/permissions";
-import { abortRun, escalateRun } from "@/app/(runbooks)/runs/[id]/actions";
+import { abortRun, escalateRun } from "@/lib/next/actions/runs";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
@@ -15,6 +15,7 @@ import { SeverityBadge } from "../runbooks/severity-badge";
 import { ActionForm } from "../ui/action-form";
 import { RunClocks, useNow } from "./clocks";
 import { StepCard } from "./step-card";
+import { Breadcrumb } from "../ui/breadcrumb";
 
 const STATUS_TONE = { IN_PROGRESS: "blue", COMPLETED: "green", ABORTED: "zinc", ROLLED_BACK: "orange" } as const;
 
@@ -37,11 +38,8 @@ export function RunView({ initial }: { initial: RunViewData }) {
   return (
     <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
       <div className="min-w-0">
-        <p className="text-sm text-zinc-500">
-          <Link href={paths.runbook(run.runbookId)} className="hover:underline">
-            {run.runbookId}
-          </Link>{" "}
-          / run {run.id.slice(0, 8)}
+        <Breadcrumb href={paths.runbook(run.runbookId)} parent={run.runbookId}>
+          run {run.id.slice(0, 8)}
           {run.parent && (
             <>
               {" "}
@@ -51,7 +49,7 @@ export function RunView({ initial }: { initial: RunViewData }) {
               </Link>
             </>
           )}
-        </p>
+        </Breadcrumb>
         <div className="mt-1 flex flex-wrap items-center gap-3">
           <h1 className="text-2xl font-semibold tracking-tight">
             {run.runbookId} {run.title}

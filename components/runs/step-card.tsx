@@ -1,10 +1,10 @@
 "use client";
 
-import type { Me } from "@/lib/queries/me";
+import type { Me } from "@/lib/client/me";
 import type { RunView, StepView } from "@/lib/data/run-view";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import { can, holdsOneOf, mayWorkOnRun } from "@/lib/auth/permissions";
-import { approveStep, decideStep, requestStep, signStep, skipStep, addEvidence } from "@/app/(runbooks)/runs/[id]/actions";
+import { approveStep, decideStep, requestStep, signStep, skipStep, addEvidence } from "@/lib/next/actions/runs";
 import { paths } from "@/lib/paths";
 import { PREFILL_LABELS, type PrefillValue } from "@/lib/runs/prefill-values";
 import { Badge } from "../ui/badge";

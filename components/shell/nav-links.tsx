@@ -4,8 +4,8 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState } from "react";
-import { homeQuery } from "@/lib/queries/home";
-import { meQuery } from "@/lib/queries/me";
+import { homeQuery } from "@/lib/client/home";
+import { meQuery } from "@/lib/client/me";
 import { cx } from "../ui/cx";
 import { navItemsFor } from "./nav";
 

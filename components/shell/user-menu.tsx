@@ -2,9 +2,9 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useEffect } from "react";
-import { signOutAction } from "@/app/(auth)/actions";
+import { signOutAction } from "@/lib/next/actions/auth";
 import { ROLE_LABELS } from "@/lib/auth/roles";
-import { meQuery } from "@/lib/queries/me";
+import { meQuery } from "@/lib/client/me";
 import { paths } from "@/lib/paths";
 import { Badge } from "../ui/badge";
 

@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
 import pg from "pg";
 import { createDb } from "../../lib/db";
-import { RELAY_LOCK_ID } from "../../lib/control-plane/relay";
+import { LOCK_IDS } from "../../lib/locks";
 import { seedDatabase } from "../../prisma/seed-db";
 import { startSimulator, type SimulatorHandle } from "../../simulator/server";
 import { freePort } from "../../scripts/lib/ports";
@@ -58,7 +58,7 @@ export async function startCluster(): Promise<Cluster> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   const sql = async <T extends pg.QueryResultRow>(text: string, params: unknown[] = []) => (await pool.query<T>(text, params)).rows;
   const relayLockHeld = async () =>
-    (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = $1 AND classid = 0`, [RELAY_LOCK_ID]))[0].n > 0;
+    (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = $1 AND classid = 0`, [LOCK_IDS.relay]))[0].n > 0;
 
   const env = {
     DATABASE_URL: databaseUrl,

@@ -9,8 +9,8 @@ import type { Db } from "../db";
 import { signHead, type StoredEvent, type VerifyResult } from "./chain";
 import { verifyChain } from "./log";
 import { loadAnchors } from "./heads";
-import { latestSeq, scanFiltered } from "./query";
-import { prismaRunner } from "./source";
+import { latestSeq, scanFiltered } from "./filter-sql";
+import { prismaRunner } from "../sql";
 import { eventJson } from "./export";
 
 export const BUNDLE_FORMAT_ID = "orchestrator-evidence-bundle/v1";

@@ -3,21 +3,11 @@ import { core } from "./hash-core";
 
 export const GENESIS_HASH = "0".repeat(64);
 
-/** The hashed content of one audit event (everything but its own hash). */
-export type ChainedEvent = {
-  seq: bigint;
-  at: Date;
-  actorId: string | null;
-  actorEmail: string | null;
-  actorRoles: string[];
-  action: string;
-  outcome: string;
-  targetType: string | null;
-  targetId: string | null;
-  details: unknown;
-  requestId: string | null;
-  prevHash: string;
-};
+/**
+ * The hashed content of one audit event (everything but its own hash): the fields eventBody hashes (seq, at, actorId,
+ * actorEmail, actorRoles, action, outcome, targetType, targetId, details, requestId), seq as stored, and prevHash.
+ */
+export type ChainedEvent = Omit<Parameters<typeof core.eventBody>[0], "seq"> & { seq: bigint; prevHash: string };
 
 export type StoredEvent = ChainedEvent & { hash: string };
 

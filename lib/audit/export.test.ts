@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { csvCell, csvRow, exportFileName, exportStream, jsonlRow, EXPORT_FORMAT_ID, type ExportMeta } from "./export";
-import { buildWhere, likeEscape } from "./query";
+import { buildWhere, likeEscape } from "./filter-sql";
 import type { StoredEvent } from "./chain";
 
 const event: StoredEvent = {

@@ -15,8 +15,8 @@
  */
 import type { StoredEvent } from "./chain";
 import { canonicalJson } from "./canonical";
-import { scanFiltered, type AuditScope } from "./query";
-import type { SqlRunner } from "./source";
+import { scanFiltered, type AuditScope } from "./filter-sql";
+import type { SqlRunner } from "../sql";
 import type { AuditFilter, ExportFormat } from "../validation/audit";
 
 export const EXPORT_FORMAT_ID = "orchestrator-audit-export/v1";

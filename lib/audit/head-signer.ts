@@ -5,12 +5,11 @@
  */
 import { db as defaultDb, type Db } from "../db";
 import { log } from "../log";
+import { LOCK_IDS } from "../locks";
 import { startLeaderLoop, type LeaderLoopHandle } from "../jobs/leader-loop";
 import { insertHead, prepareHead } from "./heads";
 import { anchorHead, flushWebhook } from "./anchor";
 
-/** Lock id of the head signer (the audit chain uses 7_231_001, the relay 7_231_002, the background jobs 7_231_003). */
-export const HEAD_SIGNER_LOCK_ID = 7_231_004;
 
 /** One pass: signs a head over the events appended since the last one. Returns the new head's seq, or null. */
 export async function signHeadIfAdvanced(key: string, client: Db = defaultDb(), reason = "periodic"): Promise<bigint | null> {
@@ -33,7 +32,7 @@ export async function signHeadIfAdvanced(key: string, client: Db = defaultDb(), 
 export function startHeadSigner(opts: { key: string; intervalMs: number; databaseUrl?: string }): LeaderLoopHandle {
   return startLeaderLoop({
     name: "audit head signer",
-    lockId: HEAD_SIGNER_LOCK_ID,
+    lockId: LOCK_IDS.headSigner,
     intervalMs: opts.intervalMs,
     databaseUrl: opts.databaseUrl,
     pass: async () => {

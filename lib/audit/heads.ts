@@ -7,7 +7,7 @@
 import type { Db, Tx } from "../db";
 import { headSignatureValid, signHead, type ChainAnchor, type VerifyResult } from "./chain";
 import { verifyChain } from "./log";
-import { isSqlRunner, prismaRunner, type SqlRunner } from "./source";
+import { runnerOf, type SqlRunner } from "../sql";
 import type { ExportedHead } from "../validation/audit";
 import { anchorSettings } from "../env";
 import { lastAnchored, readAnchorFile } from "./anchor";
@@ -64,7 +64,7 @@ export type PreparedHead =
  * rewrite with recomputed hashes and re-signed heads in the database gets no fresh signature from the portal.
  */
 export async function prepareHead(client: Db | Tx | SqlRunner, heads: Db | Tx, key: string, anchorFile: string = anchorSettings().AUDIT_ANCHOR_FILE): Promise<PreparedHead> {
-  const run = isSqlRunner(client) ? client : prismaRunner(client);
+  const run = runnerOf(client);
   const all = await heads.chainHead.findMany({ orderBy: [{ seq: "desc" }, { id: "desc" }], take: 20 });
   const previous = all.find((h) => headSignatureValid(key, h.seq, h.hash, h.hmac)) ?? null;
   const file = await readAnchorFile(anchorFile).catch((e: unknown) => {
@@ -124,7 +124,7 @@ export type HeadCheck = {
  * event at its seq, and the whole chain verified with the head as an anchor (which also catches truncation).
  */
 export async function verifyAgainstHead(client: Db | Tx | SqlRunner, key: string, head: ExportedHead, more: ChainAnchor[] = []): Promise<HeadCheck> {
-  const run = isSqlRunner(client) ? client : prismaRunner(client);
+  const run = runnerOf(client);
   const seq = BigInt(head.seq);
   const signature = headSignatureValid(key, seq, head.hash, head.hmac) ? "valid" : "invalid";
   const [row] = await run<{ hash: string }>(`SELECT hash FROM audit_event WHERE seq = $1::bigint`, [seq.toString()]);

@@ -1,9 +1,9 @@
 import type { Db, Tx } from "../db";
 import { Prisma } from "../generated/prisma/client";
-import { query, runnerOf } from "../sql";
+import { query, runnerOf, type SqlRunner } from "../sql";
 import { core } from "./hash-core";
 import { ChainVerifier, GENESIS_HASH, hashEvent, type ChainAnchor, type StoredEvent, type VerifyResult } from "./chain";
-import { isSqlRunner, prismaRunner, scanEvents, type SqlRunner } from "./source";
+import { scanEvents } from "./source";
 import { fastScan } from "./parallel";
 import { log } from "../log";
 import { countAuditAppended, recordChainVerification } from "../metrics/record";
@@ -101,7 +101,7 @@ export function parallelMinEvents(): bigint {
  * batch on, the sequential verifier reads and diagnoses.
  */
 export async function verifyChain(client: Db | Tx | SqlRunner, opts: VerifyChainOptions = {}): Promise<VerifyResult> {
-  const run = isSqlRunner(client) ? client : prismaRunner(client);
+  const run = runnerOf(client);
   const origin = opts.start ?? { seq: 0n, hash: GENESIS_HASH };
   let resume: { seq: bigint; hash: string; prevHash: string | null } | null = null;
   let offset = 0;

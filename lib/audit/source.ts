@@ -4,39 +4,9 @@
  * Only the columns needed are read, and the time comes back as ISO text, which is cheaper than the driver's date
  * parsing at a million rows.
  */
-import type pg from "pg";
 import type { StoredEvent } from "./chain";
 import { core } from "./hash-core";
-import { copyAccessForDatabase, copyAccessForPg, type CopyAccess } from "./copy";
-import { PLANNED_PER_CALL, isSqlRunner, pgRunner as plainPgRunner, prismaRunner as plainPrismaRunner, type SqlRunner as PlainRunner } from "../sql";
-
-/**
- * A SqlRunner (lib/sql.ts) that may also read the same database with binary COPY (`copy`, verification's fast path).
- */
-export type SqlRunner = PlainRunner & { copy?: CopyAccess };
-
-export { isSqlRunner };
-
-/**
- * A runner over the Prisma client or a Prisma transaction. A client built by createDb can also COPY (over its own
- * connections to the same database); a transaction cannot, as those connections would not see it.
- */
-export function prismaRunner(client: Parameters<typeof plainPrismaRunner>[0]): SqlRunner {
-  const run: SqlRunner = plainPrismaRunner(client);
-  const copy = copyAccessForDatabase(client);
-  if (copy) run.copy = copy;
-  return run;
-}
-
-/**
- * A runner over a `pg` Client or Pool (used by the benchmark and tests that hold their own connection). A Client
- * COPYs over itself, so a verification sees what that connection sees (its open transaction, say).
- */
-export function pgRunner(client: pg.ClientBase | pg.Pool): SqlRunner {
-  const run: SqlRunner = plainPgRunner(client);
-  run.copy = copyAccessForPg(client);
-  return run;
-}
+import { PLANNED_PER_CALL, type SqlRunner } from "../sql";
 
 /** The selected columns of an event, in a form both drivers return the same way (bigint and uuid as text). */
 export const EVENT_COLUMNS = `e.seq::text AS seq, to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at,

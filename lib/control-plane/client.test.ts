@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type SimulatorHandle } from "@/simulator/server";
 import { createControlPlaneClient } from "./client";
-import { ControlPlaneError, backoffDelayMs, isRetryableStatus, parseRetryAfter } from "./errors";
+import { backoffDelayMs, isRetryableStatus, parseRetryAfter } from "./errors";
+import { failure } from "./test-fixtures";
 
 let sim: SimulatorHandle;
 
@@ -17,16 +18,6 @@ afterEach(() => {
 
 const client = (opts: Partial<Parameters<typeof createControlPlaneClient>[0]> = {}) =>
   createControlPlaneClient({ baseUrl: sim.url, timeoutMs: 1_000, backoff: { baseMs: 5, maxMs: 20 }, ...opts });
-
-async function failure(p: Promise<unknown>): Promise<ControlPlaneError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ControlPlaneError) return e;
-    throw e;
-  }
-  throw new Error("expected the call to fail");
-}
 
 describe("error messages a person can act on", () => {
   it("names the provider and the wait on a provider rate limit, and does not wait out a long Retry-After", async () => {

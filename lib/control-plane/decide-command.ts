@@ -10,7 +10,10 @@ import { AuthorizationError, can, holdsOneOf } from "../auth/permissions";
 import { ROLE_LABELS, type Actor } from "../auth/roles";
 import type { Tx } from "../db";
 import { runnerOf } from "../sql";
-import { loadRunbookVersion, settleRun } from "../runs/service";
+import { loadRunbookVersion } from "../stores/runbook-versions";
+import { settleRun } from "../stores/run-plans";
+import { readCommand } from "../stores/commands";
+import { readRunHeader } from "../stores/runs";
 import { settleOnboardingCommand } from "../onboarding/service";
 import { decideCommandSchema } from "../validation/commands";
 import { decideHeldCommand } from "./relay";
@@ -19,9 +22,10 @@ import { decideHeldCommand } from "./relay";
 async function requireMayDecide(tx: Tx, actor: Actor, cmd: { runId: string | null; stepId: string | null }): Promise<void> {
   if (can(actor, "run.manage.any")) return;
   if (cmd.runId) {
-    const run = await tx.run.findUnique({ where: { id: cmd.runId }, select: { runbookId: true, contentHash: true } });
+    const sql = runnerOf(tx);
+    const run = await readRunHeader(sql, cmd.runId);
     if (!run) throw new ActionError("NOT_FOUND", "There is no such command.");
-    const runbook = await loadRunbookVersion(runnerOf(tx), run);
+    const runbook = await loadRunbookVersion(sql, run);
     const step = runbook.steps.find((s) => s.id === cmd.stepId);
     if (step && holdsOneOf(actor, step.signoff)) return;
     const who = step ? step.signoff.map((r) => ROLE_LABELS[r]).join(" or ") : "the people who sign its step";
@@ -38,7 +42,7 @@ export const decideCommandAction = defineAction({
   permission: "command.decide",
   target: (input) => ({ type: "command", id: input.commandId }),
   async run({ actor, input, tx }) {
-    const cmd = await tx.command.findUnique({ where: { id: input.commandId }, select: { runId: true, stepId: true } });
+    const cmd = await readCommand(runnerOf(tx), input.commandId);
     if (!cmd) throw new ActionError("NOT_FOUND", "There is no such command.");
     await requireMayDecide(tx, actor, cmd);
     const decided = await decideHeldCommand(tx, { commandId: input.commandId, decision: input.decision, actor, reason: input.reason });

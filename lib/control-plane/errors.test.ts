@@ -1,19 +1,10 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { log } from "../log";
 import { createControlPlaneClient } from "./client";
-import { ControlPlaneError, withoutAddresses } from "./errors";
+import { withoutAddresses } from "./errors";
+import { failure } from "./test-fixtures";
 
 const BASE = "http://10.1.2.3:9999";
-
-async function failure(p: Promise<unknown>): Promise<ControlPlaneError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ControlPlaneError) return e;
-    throw e;
-  }
-  throw new Error("expected the call to fail");
-}
 
 /** What a person sees must not tell them where the control plane lives. */
 function expectNoAddress(message: string) {

@@ -1,6 +1,6 @@
 /**
  * The outbox relay: control-plane actions are written as Command rows in the same transaction as the person's
- * action (enqueueCommand), then delivered by the relay with their idempotency key (deliverDueCommands), which
+ * action (enqueueCommand, lib/stores/commands.ts, which owns every write of the table), then delivered by the relay with their idempotency key (deliverDueCommands), which
  * records each outcome together with its audit event. A row is marked SENDING (committed) before its HTTP call, with
  * a short lease that the relay renews while it works on the row (a heartbeat); a crash mid-send leaves it SENDING,
  * and once its lease runs out (seconds, not minutes) it is sent again with the same key, and the control plane
@@ -10,23 +10,21 @@
  * idempotency key, or a 2xx that breaks the contract. Such a command is held (NEEDS_DECISION) until someone retries
  * it now or abandons it (decideHeldCommand): it is neither parked for hours nor recorded as a success.
  */
-import { randomUUID } from "node:crypto";
 import { appendAudit } from "../audit/log";
 import { db as defaultDb, type Db, type Tx } from "../db";
-import { Prisma } from "../generated/prisma/client";
-import { query, runnerOf, type SqlRunner } from "../sql";
+import { runnerOf } from "../sql";
+import { claimDueCommands, decideHold, readCommand, recordAttempt, renewLeases, type ClaimedCommand, type CommandChange } from "../stores/commands";
 import { log } from "../log";
+import { DEFAULT_RELAY_INTERVAL_MS } from "../env";
+import { LOCK_IDS } from "../locks";
 import { timedDelivery } from "../metrics/record";
 import { startLeaderLoop, type LeaderLoopHandle } from "../jobs/leader-loop";
 import type { ControlPlaneAction } from "./actions";
 import type { ControlPlaneClient } from "./client";
 import { controlPlaneClient, maxRetryAfterMs as configuredMaxRetryAfterMs } from "./config";
-import { ActionParamsError, isControlPlaneAction, safeParseActionParams, type ActionParamsInput, type ActionResponse, type Problem } from "./contract";
+import { ActionParamsError, isControlPlaneAction, type ActionParamsInput, type ActionResponse, type Problem } from "./contract";
 import { ControlPlaneError, backoffDelayMs } from "./errors";
-import { canonicalRequestHash } from "./request-hash";
 
-/** Advisory lock id held by the one relay that delivers (the audit chain uses 7_231_001). */
-export const RELAY_LOCK_ID = 7_231_002;
 export const DEFAULT_MAX_ATTEMPTS = 8;
 /** How long a claimed row is left alone before another relay may send it again; renewed every third of it. */
 export const DEFAULT_LEASE_MS = 5_000;
@@ -34,40 +32,6 @@ export const DEFAULT_LEASE_MS = 5_000;
 /** Why a command waits for a person (Command.holdReason). */
 export const HOLD_REASONS = ["retry-after-too-long", "key-mismatch", "invalid-response"] as const;
 export type HoldReason = (typeof HOLD_REASONS)[number];
-
-export type EnqueueCommandInput = {
-  action: ControlPlaneAction;
-  /** As written (lenient); stored in canonical form. */
-  params: unknown;
-  runId?: string | null;
-  stepId?: string | null;
-  /** The person who asked (their id), or null for the system. */
-  requestedBy: { id: string } | string | null;
-};
-
-/** A command as written by enqueueCommand (PENDING, not attempted yet). */
-export type EnqueuedCommand = { id: string; action: ControlPlaneAction; params: Record<string, unknown>; requestHash: string; idempotencyKey: string };
-
-/**
- * Validates the parameters with the action's schema and writes a PENDING command inside the caller's transaction,
- * with its request hash and a fresh idempotency key. The caller appends its own audit event in the same transaction.
- * Throws ActionParamsError (with `fieldErrors`) when the parameters are invalid.
- */
-export async function enqueueCommand(client: Tx | SqlRunner, input: EnqueueCommandInput): Promise<EnqueuedCommand> {
-  const parsed = safeParseActionParams(input.action, input.params);
-  if (!parsed.ok) throw parsed.error;
-  const requestHash = canonicalRequestHash(input.action, parsed.params);
-  const requestedById = input.requestedBy === null ? null : typeof input.requestedBy === "string" ? input.requestedBy : input.requestedBy.id;
-  const idempotencyKey = randomUUID();
-  const [row] = await query<{ id: string }>(
-    runnerOf(client),
-    Prisma.sql`INSERT INTO "command" ("id", "action", "params", "requestHash", "idempotencyKey", "runId", "stepId", "requestedById", "updatedAt")
-               VALUES (gen_random_uuid(), ${input.action}, ${JSON.stringify(parsed.params)}::jsonb, ${requestHash}, ${idempotencyKey}, ${input.runId ?? null}::uuid,
-                       ${input.stepId ?? null}::text, ${requestedById}::uuid, now())
-               RETURNING "id"::text AS "id"`,
-  );
-  return { id: row.id, action: input.action, params: parsed.params, requestHash, idempotencyKey };
-}
 
 export type DeliverOptions = {
   db?: Db;
@@ -104,17 +68,6 @@ export type DeliverOptions = {
 };
 
 export type DeliverReport = { claimed: number; succeeded: number; retried: number; failed: number; held: number; unrecorded: number };
-
-type ClaimedRow = {
-  id: string;
-  action: string;
-  params: unknown;
-  idempotencyKey: string;
-  attempts: number;
-  requestHash: string;
-  runId: string | null;
-  stepId: string | null;
-};
 
 type Outcome =
   | { kind: "succeeded"; response: ActionResponse }
@@ -157,16 +110,7 @@ export async function deliverDueCommands(opts: DeliverOptions = {}): Promise<Del
   const report: DeliverReport = { claimed: 0, succeeded: 0, retried: 0, failed: 0, held: 0, unrecorded: 0 };
 
   const leaseUntil = new Date(now.getTime() + leaseMs);
-  const rows = await database.$queryRaw<ClaimedRow[]>`
-    UPDATE "command"
-       SET "state" = 'SENDING', "attempts" = "attempts" + 1, "nextAttemptAt" = ${leaseUntil}, "updatedAt" = ${now}
-     WHERE "id" IN (
-       SELECT "id" FROM "command"
-        WHERE "state" IN ('PENDING', 'SENDING') AND "nextAttemptAt" <= ${now}
-        ORDER BY "nextAttemptAt", "createdAt"
-        LIMIT ${limit}
-        FOR UPDATE SKIP LOCKED)
-    RETURNING "id", "action", "params", "idempotencyKey", "attempts", "requestHash", "runId", "stepId"`;
+  const rows = await claimDueCommands(runnerOf(database), now, leaseUntil, limit);
   report.claimed = rows.length;
   if (rows.length === 0) return report;
 
@@ -177,12 +121,8 @@ export async function deliverDueCommands(opts: DeliverOptions = {}): Promise<Del
   const renew = async () => {
     if (open.size === 0) return;
     const until = new Date(now.getTime() + (performance.now() - startedAt) + leaseMs);
-    const claimed = JSON.stringify([...open].map(([id, attempts]) => ({ id, attempts })));
     try {
-      await database.$executeRaw`
-        UPDATE "command" c SET "nextAttemptAt" = ${until}
-          FROM jsonb_to_recordset(${claimed}::jsonb) AS r("id" uuid, "attempts" int)
-         WHERE c."id" = r."id" AND c."attempts" = r."attempts" AND c."state" = 'SENDING'`;
+      await renewLeases(runnerOf(database), until, [...open].map(([id, attempts]) => ({ id, attempts })));
     } catch (e) {
       log.warn("control-plane relay could not renew its lease", { err: e });
     }
@@ -192,7 +132,7 @@ export async function deliverDueCommands(opts: DeliverOptions = {}): Promise<Del
     renewing = renewing.then(renew);
   }, Math.max(50, Math.floor(leaseMs / 3)));
 
-  const send = async (row: ClaimedRow): Promise<Outcome> => {
+  const send = async (row: ClaimedCommand): Promise<Outcome> => {
     if (!isControlPlaneAction(row.action)) return { kind: "failed", error: `Unknown control-plane action "${row.action}"`, errorKind: "refused" };
     try {
       // Stored params are the canonical JSON written by enqueueCommand; act() validates them again before sending.
@@ -220,20 +160,18 @@ export async function deliverDueCommands(opts: DeliverOptions = {}): Promise<Del
     }
   };
 
-  const record = (row: ClaimedRow, outcome: Outcome) =>
+  const record = (row: ClaimedCommand, outcome: Outcome) =>
     database.$transaction(async (tx) => {
       const base = { action: row.action, idempotencyKey: row.idempotencyKey, attempts: row.attempts };
-      const data =
+      const change: CommandChange =
         outcome.kind === "succeeded"
-          ? { state: "SUCCEEDED" as const, response: outcome.response as object, lastError: null, completedAt: now, updatedAt: now }
+          ? { state: "SUCCEEDED", response: outcome.response, lastError: null, completedAt: now, updatedAt: now }
           : outcome.kind === "retry"
-            ? { state: "PENDING" as const, lastError: outcome.error, nextAttemptAt: outcome.nextAttemptAt, updatedAt: now }
+            ? { state: "PENDING", lastError: outcome.error, nextAttemptAt: outcome.nextAttemptAt, updatedAt: now }
             : outcome.kind === "held"
-              ? { state: "NEEDS_DECISION" as const, lastError: outcome.error, holdReason: outcome.reason, retryAfterSeconds: outcome.retryAfterSeconds ?? null, updatedAt: now }
-              : { state: "FAILED" as const, lastError: outcome.error, response: outcome.problem ?? undefined, completedAt: now, updatedAt: now };
-      // The attempts check is a version check: a relay whose lease ran out must not overwrite a newer attempt.
-      const updated = await tx.command.updateMany({ where: { id: row.id, state: "SENDING", attempts: row.attempts }, data });
-      if (updated.count === 0) return false;
+              ? { state: "NEEDS_DECISION", lastError: outcome.error, holdReason: outcome.reason, retryAfterSeconds: outcome.retryAfterSeconds ?? null, updatedAt: now }
+              : { state: "FAILED", lastError: outcome.error, response: outcome.problem ?? undefined, completedAt: now, updatedAt: now };
+      if (!(await recordAttempt(runnerOf(tx), row, change))) return false;
       const where = { requestHash: row.requestHash, runId: row.runId, stepId: row.stepId };
       const details =
         outcome.kind === "succeeded"
@@ -307,7 +245,8 @@ export type DecideHeldResult =
  */
 export async function decideHeldCommand(tx: Tx, input: { commandId: string; decision: HeldDecision; actor: { id: string; name: string }; reason: string; now?: Date }): Promise<DecideHeldResult> {
   const now = input.now ?? new Date();
-  const cmd = await tx.command.findUnique({ where: { id: input.commandId } });
+  const sql = runnerOf(tx);
+  const cmd = await readCommand(sql, input.commandId);
   if (!cmd) return { ok: false, code: "NOT_FOUND", message: "There is no such command." };
   if (cmd.state !== "NEEDS_DECISION") {
     return { ok: false, code: "CONFLICT", message: `This command is no longer waiting for a decision (it is ${cmd.state.toLowerCase().replace("_", " ")}).` };
@@ -316,8 +255,7 @@ export async function decideHeldCommand(tx: Tx, input: { commandId: string; deci
     input.decision === "retry"
       ? { state: "PENDING" as const, nextAttemptAt: now, holdReason: null, retryAfterSeconds: null, lastError: null, updatedAt: now }
       : { state: "FAILED" as const, holdReason: null, retryAfterSeconds: null, lastError: `Abandoned by ${input.actor.name}: ${input.reason}`, completedAt: now, updatedAt: now };
-  const updated = await tx.command.updateMany({ where: { id: cmd.id, state: "NEEDS_DECISION", updatedAt: cmd.updatedAt }, data });
-  if (updated.count === 0) return { ok: false, code: "CONFLICT", message: "Someone else decided on this command at the same moment: reload the page." };
+  if (!(await decideHold(sql, cmd, data))) return { ok: false, code: "CONFLICT", message: "Someone else decided on this command at the same moment: reload the page." };
   return {
     ok: true,
     command: { id: cmd.id, action: cmd.action, runId: cmd.runId, stepId: cmd.stepId, state: data.state, holdReason: cmd.holdReason, lastError: cmd.lastError, idempotencyKey: cmd.idempotencyKey },
@@ -325,7 +263,7 @@ export async function decideHeldCommand(tx: Tx, input: { commandId: string; deci
 }
 
 export type RelayOptions = Omit<DeliverOptions, "now"> & {
-  /** Pause between passes when nothing is due (default 1000 ms). */
+  /** Pause between passes when nothing is due (default DEFAULT_RELAY_INTERVAL_MS, 500 ms). */
   intervalMs?: number;
   /** Connection for the advisory lock (default DATABASE_URL). */
   databaseUrl?: string;
@@ -336,15 +274,15 @@ export type RelayOptions = Omit<DeliverOptions, "now"> & {
 export type RelayHandle = LeaderLoopHandle;
 
 /**
- * Starts the delivery loop. Only the process holding the Postgres advisory lock RELAY_LOCK_ID delivers (see
+ * Starts the delivery loop. Only the process holding the Postgres advisory lock LOCK_IDS.relay delivers (see
  * startLeaderLoop); other replicas keep trying for the lock. Returns the stop function.
  */
 export function startRelay(opts: RelayOptions = {}): RelayHandle {
   const limit = Math.max(1, opts.limit ?? 20);
   return startLeaderLoop({
     name: "control-plane relay",
-    lockId: RELAY_LOCK_ID,
-    intervalMs: opts.intervalMs ?? 1_000,
+    lockId: LOCK_IDS.relay,
+    intervalMs: opts.intervalMs ?? DEFAULT_RELAY_INTERVAL_MS,
     databaseUrl: opts.databaseUrl,
     pass: async () => {
       const report = await deliverDueCommands({ ...opts, now: new Date() });

@@ -4,19 +4,13 @@ import { can, holdsOneOf } from "../auth/permissions";
 import type { Actor } from "../auth/roles";
 import { getRunbook } from "../runbooks";
 import { currentStep } from "../runs/machine";
-import { loadRunsInProgress } from "../runs/service";
+import { loadRunsInProgress } from "../stores/runs";
 import { waitingOn, type WaitingStep } from "../runs/waiting";
 import { orderIncidents } from "../incidents/severity";
-import { listIncidents } from "./incidents";
+import { listIncidents, type IncidentSummary } from "./incidents";
 
-export type HomeIncident = {
-  id: string;
-  title: string;
-  severity: string;
-  status: string;
-  source: string;
-  detectedAt: string;
-  responseMinutes: number;
+/** An open incident as the start page lists it: the list's fields, with the suggested runbook spelled out. */
+export type HomeIncident = Pick<IncidentSummary, "id" | "title" | "severity" | "status" | "source" | "detectedAt" | "responseMinutes"> & {
   suggested: { id: string; title: string; responseLabel: string } | null;
   /** The person may start the suggested runbook (run.start and one of its start roles). */
   mayStart: boolean;

@@ -3,7 +3,7 @@ import { db } from "../db";
 import { can } from "../auth/permissions";
 import type { Actor, Role } from "../auth/roles";
 import { getRunbook } from "../runbooks";
-import { loadRun, loadRunsInProgress } from "../runs/service";
+import { loadRun, loadRunsInProgress } from "../stores/runs";
 import { approvalState, currentStep } from "../runs/machine";
 import { DEFAULT_RESPONSE_MINUTES } from "../incidents/severity";
 
@@ -35,7 +35,8 @@ export type IncidentSummary = {
   alerts: number;
 };
 
-type LoadedRun = NonNullable<Awaited<ReturnType<typeof loadRun>>>;
+/** What a summary reads of a run: the dashboard's runs in progress, or one run as the run page loads it. */
+type LoadedRun = Awaited<ReturnType<typeof loadRunsInProgress>>[number];
 
 async function summariseRunById(runId: string, now: Date): Promise<RunSummary | null> {
   const loaded = await loadRun(db(), runId);

@@ -2,7 +2,7 @@ import "server-only";
 import { db } from "../db";
 import { can } from "../auth/permissions";
 import type { Actor, Role } from "../auth/roles";
-import { loadRun } from "../runs/service";
+import { loadRun } from "../stores/runs";
 import { signOffRoles } from "../runs/ownership";
 import { approvalState, currentStep, effectiveStatus, signersShown, type Disqualification, type EffectiveStatus } from "../runs/machine";
 import { listPlaceholders } from "../control-plane/placeholders";
@@ -124,11 +124,11 @@ export async function getRunView(actor: Actor, runId: string, telemetry: Telemet
   const loaded = await loadRun(client, runId);
   if (!loaded) return null;
   const { run, runbook, snapshot } = loaded;
-  const [people, commands, children, startedBy, events] = await Promise.all([
+  // loadRun read the run's commands, children, starter and parent with it; only people and events remain to read.
+  const { commands, startedBy, parent } = run;
+  const children = run.children.map((c) => ({ id: c.id, runbookId: c.runbookId, status: c.status }));
+  const [people, events] = await Promise.all([
     client.person.findMany({ where: { id: { in: [...new Set(run.steps.flatMap((s) => [s.completedById, s.requestedById]).filter((x): x is string => Boolean(x)))] } }, select: { id: true, name: true } }),
-    client.command.findMany({ where: { runId } }),
-    client.run.findMany({ where: { parentRunId: runId }, select: { id: true, runbookId: true, status: true } }),
-    client.person.findUnique({ where: { id: run.startedById }, select: { name: true } }),
     client.auditEvent.findMany({
       where: { OR: [{ targetType: "run", targetId: runId }, { targetType: "command", targetId: { in: run.commands.map((c) => c.id) } }] },
       orderBy: { seq: "desc" },
@@ -196,7 +196,6 @@ export async function getRunView(actor: Actor, runId: string, telemetry: Telemet
   });
   const actorIds = [...new Set(events.map((e) => e.actorId).filter((x): x is string => Boolean(x)))];
   const actors = new Map((await client.person.findMany({ where: { id: { in: actorIds } }, select: { id: true, name: true } })).map((p) => [p.id, p.name]));
-  const parent = run.parentRunId ? await client.run.findUnique({ where: { id: run.parentRunId }, select: { id: true, runbookId: true } }) : null;
   return {
     id: run.id,
     version: run.version,

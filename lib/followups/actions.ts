@@ -10,7 +10,7 @@ import type { Actor } from "../auth/roles";
 import type { Tx } from "../db";
 import { runnerOf } from "../sql";
 import { getRunbook } from "../runbooks";
-import { loadRunbookVersion } from "../runs/service";
+import { loadRunbookVersion } from "../stores/runbook-versions";
 import { signOffRoles } from "../runs/ownership";
 import { findChangelogEntry } from "../reviews/changelog";
 import { closeFollowUp, getFollowUp, insertFollowUp, isAssignable, type FollowUpRow } from "../stores/followups";

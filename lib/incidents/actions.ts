@@ -1,6 +1,7 @@
 import { defineAction } from "../actions/safe-action";
 import { ActionError } from "../actions/result";
 import { AuthorizationError, can } from "../auth/permissions";
+import { incidentOrNotFound, updateIncident } from "../stores/incidents";
 import { declareIncidentSchema, incidentStatusSchema, takeCommandSchema } from "../validation/incidents";
 
 const incidentTarget = (input: { incidentId: string }) => ({ type: "incident", id: input.incidentId });
@@ -36,23 +37,22 @@ export const setIncidentStatusAction = defineAction({
   permission: "incident.manage",
   target: incidentTarget,
   async run({ actor, input, tx }) {
-    const incident = await tx.incident.findUnique({ where: { id: input.incidentId } });
-    if (!incident) throw new ActionError("NOT_FOUND", "There is no such incident.");
+    const incident = await incidentOrNotFound(tx, input.incidentId);
     if (incident.status === input.status) throw new ActionError("CONFLICT", `The incident is already ${input.status.toLowerCase()}.`);
     if (ORDER[input.status] < ORDER[incident.status] && !can(actor, "incident.reopen")) {
       throw new AuthorizationError("incident.reopen", "Only the incident commander may reopen an incident.");
     }
     const now = new Date();
-    const updated = await tx.incident.updateMany({
-      where: { id: incident.id, version: incident.version },
-      data: {
+    await updateIncident(
+      tx,
+      incident,
+      {
         status: input.status,
         mitigatedAt: input.status === "MITIGATED" ? now : incident.mitigatedAt,
         resolvedAt: input.status === "RESOLVED" ? now : input.status === "OPEN" ? null : incident.resolvedAt,
-        version: { increment: 1 },
       },
-    });
-    if (updated.count === 0) throw new ActionError("CONFLICT", "Someone else changed this incident just now; the page shows the latest state.");
+      "Someone else changed this incident just now; the page shows the latest state.",
+    );
     return { data: { incidentId: incident.id }, audit: { details: { before: { status: incident.status }, after: { status: input.status }, note: input.note ?? null } } };
   },
 });
@@ -64,11 +64,9 @@ export const takeCommandAction = defineAction({
   permission: "incident.command",
   target: incidentTarget,
   async run({ actor, input, tx }) {
-    const incident = await tx.incident.findUnique({ where: { id: input.incidentId } });
-    if (!incident) throw new ActionError("NOT_FOUND", "There is no such incident.");
+    const incident = await incidentOrNotFound(tx, input.incidentId);
     if (incident.commanderId === actor.id) throw new ActionError("CONFLICT", "You already command this incident.");
-    const updated = await tx.incident.updateMany({ where: { id: incident.id, version: incident.version }, data: { commanderId: actor.id, version: { increment: 1 } } });
-    if (updated.count === 0) throw new ActionError("CONFLICT", "Someone else changed this incident just now.");
+    await updateIncident(tx, incident, { commanderId: actor.id }, "Someone else changed this incident just now.");
     return { data: { incidentId: incident.id }, audit: { details: { before: { commanderId: incident.commanderId }, after: { commanderId: actor.id } } } };
   },
 });

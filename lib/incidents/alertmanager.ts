@@ -1,5 +1,6 @@
 import { appendAudit } from "../audit/log";
 import type { Db } from "../db";
+import { KEYED_LOCKS } from "../locks";
 import { getRunbook } from "../runbooks";
 import type { AlertmanagerPayload } from "../validation/incidents";
 import { notifyIncidentOpened } from "../notifications/queue";
@@ -18,7 +19,7 @@ export async function ingestAlertmanager(client: Db, payload: AlertmanagerPayloa
   return client.$transaction(async (tx) => {
     const result: IngestResult = { incidentIds: [], created: 0, updated: 0, unchanged: 0 };
     // Serialise notifications of one group, so two deliveries racing cannot open two incidents.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${payload.groupKey}))`;
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${KEYED_LOCKS.alertGroup + payload.groupKey}))`;
     const existing = await tx.alert.findMany({ where: { groupKey: payload.groupKey } });
     let incidentId = existing.find((a) => a.incidentId)?.incidentId ?? null;
     if (incidentId) {

@@ -8,6 +8,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { portalMetrics } from "./registry";
+import { ISSUE_METRICS } from "./test-fixtures";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -45,25 +46,7 @@ describe("ops files refer to real metrics", () => {
 
   it("the dashboard covers every portal metric the issue names", async () => {
     const text = readFileSync(path.join(ROOT, "ops/grafana/portal-dashboard.json"), "utf8");
-    for (const name of [
-      "portal_http_request_duration_seconds",
-      "portal_runs_in_progress",
-      "portal_steps_waiting",
-      "portal_steps_waiting_oldest_seconds",
-      "portal_outbox_pending_commands",
-      "portal_outbox_oldest_pending_seconds",
-      "portal_relay_deliveries_total",
-      "portal_relay_delivery_duration_seconds",
-      "portal_relay_leader",
-      "portal_control_plane_up",
-      "portal_control_plane_request_duration_seconds",
-      "portal_audit_events_appended_total",
-      "portal_audit_chain_last_verified_seq",
-      "portal_audit_chain_verification_failures_total",
-      "portal_incidents_open",
-      "portal_sign_ins_total",
-      "portal_anonymous_refusals_total",
-    ]) {
+    for (const name of ISSUE_METRICS) {
       expect(text, name).toMatch(new RegExp(`\\b${name}(_bucket|_count|_sum)?\\b`));
     }
   });

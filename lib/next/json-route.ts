@@ -8,9 +8,12 @@ import type { Actor } from "../auth/roles";
 import { db } from "../db";
 import { poolOf } from "../db-connection";
 import { pgRunner } from "../sql";
-import { recordAnonymousRefusal, requestSource } from "../http/anonymous-refusals";
+import { readRefusal } from "../http/read-access";
 import { crossSiteRefusal, jsonContentTypeRefusal, ownHosts, parseJson, readCapped, type PerimeterFailure } from "../http/perimeter";
 import { hit, type RateLimit } from "../http/rate-limit";
+import { executeAction, type AnyActionDefinition } from "../actions/safe-action";
+import { HTTP_STATUS, type ActionSuccess } from "../actions/result";
+import type { z } from "zod";
 
 export type JsonRouteOptions = {
   /** Names the endpoint in logs and refusal summaries, e.g. "POST /api/runs". */
@@ -51,10 +54,8 @@ export function jsonRoute<P>(options: JsonRouteOptions, handler: (input: { actor
     const crossSite = crossSiteRefusal(req.headers, ownHosts(req.headers, process.env.PORTAL_URL));
     if (crossSite) return refuse(crossSite);
     const actor = await currentActor().catch(() => null);
-    if (!actor) {
-      await recordAnonymousRefusal({ ...requestSource(req.headers), endpoint: options.endpoint, reason: "not signed in" });
-      return NextResponse.json({ ok: false, code: "UNAUTHENTICATED", message: "Sign in first." }, { status: 401 });
-    }
+    // The same 401 as every reading route (logged, counted, at most one audit summary per source a minute).
+    if (!actor) return (await readRefusal(null, null, options.endpoint, req.headers))!;
     if (options.rateLimit) {
       const limited = await rateLimited(options.rateLimit, actor.id, "requests from you this minute");
       if (limited) return limited;
@@ -63,6 +64,32 @@ export function jsonRoute<P>(options: JsonRouteOptions, handler: (input: { actor
     if ("status" in body) return refuse(body);
     return withRefreshedSession(req, await handler({ actor, body: body.value, text: body.text, req }, context));
   };
+}
+
+/** How routeAction builds the action's input and its answer; each has a default. */
+export type RouteActionOptions<T, C> = {
+  /** The action's input from the body (default: the parsed body) and the route's context (its params). */
+  input?: (request: { body: unknown; text: string }, context: C) => unknown | Promise<unknown>;
+  /** The status of a success (default 200). */
+  status?: (data: T) => number;
+  /** The body of a success (default: the result itself). */
+  body?: (result: ActionSuccess<T>) => unknown;
+  /** Serialises the answer (default NextResponse.json; the audit API's `json` writes bigints as strings). */
+  respond?: (value: unknown, init: ResponseInit) => Response;
+};
+
+/**
+ * A JSON route handler that runs one action definition: jsonRoute's checks (Origin, session, rate limit, content
+ * type, size cap, JSON), then the action (permission, input, one transaction with its audit event), answered with
+ * the action's result and the status of its code (HTTP_STATUS). The route file states only what differs.
+ */
+export function routeAction<S extends z.ZodType, T, P, C = unknown>(options: JsonRouteOptions, def: AnyActionDefinition<S, T, P>, how: RouteActionOptions<T, C> = {}) {
+  const respond = how.respond ?? ((value: unknown, init: ResponseInit) => NextResponse.json(value, init));
+  return jsonRoute<C>(options, async ({ actor, body, text }, context) => {
+    const result = await executeAction(def, actor, how.input ? await how.input({ body, text }, context) : body);
+    if (!result.ok) return respond(result, { status: HTTP_STATUS[result.code] });
+    return respond(how.body ? how.body(result) : result, { status: how.status?.(result.data) ?? 200 });
+  });
 }
 
 /**

@@ -15,3 +15,11 @@ export async function runServerAction<S extends z.ZodType, T, P>(
   const actor = await currentActor().catch(() => null);
   return executeAction(def, actor, input instanceof FormData ? formDataToObject(input) : input);
 }
+
+/**
+ * The `(previous state, FormData)` server action a form's useActionState calls, for one action definition. Export
+ * it from a `"use server"` module: `export const signStep = serverAction(signStepAction);`.
+ */
+export function serverAction<S extends z.ZodType, T, P>(def: AnyActionDefinition<S, T, P>) {
+  return async (_prev: ActionResult<unknown> | null, form: FormData): Promise<ActionResult<T>> => runServerAction(def, form);
+}

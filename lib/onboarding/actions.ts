@@ -9,9 +9,10 @@ import { ActionError } from "../actions/result";
 import { AuthorizationError, type Permission } from "../auth/permissions";
 import type { Actor } from "../auth/roles";
 import { db, type Tx } from "../db";
+import { KEYED_LOCKS } from "../locks";
 import { Prisma } from "../generated/prisma/client";
 import { controlPlaneClient } from "../control-plane/config";
-import { enqueueCommand } from "../control-plane/relay";
+import { enqueueCommand } from "../stores/commands";
 import { sharedTelemetry } from "../control-plane/telemetry";
 import type { Flow, TelemetrySnapshot } from "../control-plane/contract";
 import { approveOnboardingSchema, onboardingRefSchema, onboardingRequestSchema, sendBackOnboardingSchema } from "../validation/onboarding";
@@ -19,14 +20,14 @@ import { canSeeOnboarding, onboardingApprovalRefusal } from "./access";
 import { CONTROL_PLANE_PHASE, REPO_DAILY_LIMIT_USD, type OnboardingPhase } from "./impact";
 import { ACTIVE_STATES, OPEN_STATES, STATE_LABELS, type OnboardingState } from "./progress";
 import { impactForOnboarding } from "./review";
-import { lockOnboarding } from "./service";
+import { decideOnboarding, readOnboarding } from "../stores/onboarding";
 import { WEEK_MS } from "./week-one";
 
 const onboardingTarget = (input: { onboardingId: string }) => ({ type: "onboarding", id: input.onboardingId });
 
-/** Locks and loads the onboarding, refusing people who may not see it (audited as a refusal by the wrapper). */
+/** Loads the onboarding, refusing people who may not see it (audited as a refusal by the wrapper). */
 async function loadForActor(tx: Tx, actor: Actor, id: string, permission: Permission) {
-  const o = await lockOnboarding(tx, id);
+  const o = await readOnboarding(tx, id);
   if (!o) throw new ActionError("NOT_FOUND", "There is no such onboarding.");
   if (!canSeeOnboarding(actor, o)) throw new AuthorizationError(permission, "This onboarding is not yours: repo owners see and act on their own requests only.");
   return o;
@@ -52,7 +53,7 @@ export const requestOnboardingAction = defineAction({
   permission: "onboarding.request",
   async run({ actor, input, tx }) {
     // Requests for one repo are serialised, so two people (or two tabs) cannot both open one.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`onboarding-repo:${input.repoName.toLowerCase()}`}))`;
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${KEYED_LOCKS.onboardingRepo + input.repoName.toLowerCase()}))`;
     const same = await tx.onboarding.findUnique({ where: { submissionKey: input.submissionKey }, select: { id: true, requestedById: true } });
     if (same) {
       if (same.requestedById !== actor.id) throw new ActionError("CONFLICT", "This form was already used. Reload the page and submit again.");
@@ -151,21 +152,19 @@ export const approveOnboardingAction = defineAction({
       });
     }
 
-    if (registered) {
-      await tx.repo.update({ where: { id: registered.id }, data: { url: o.repoUrl, ownerId: o.requestedById, phase } });
-    } else {
-      await tx.repo.create({ data: { name: o.repoName, url: o.repoUrl, ownerId: o.requestedById, phase, allowlisted: false, dailyCapUsd: REPO_DAILY_LIMIT_USD } });
-    }
     const command = await enqueueCommand(tx, {
       action: "set-allowlist",
       params: { add: [o.repoName], phase: CONTROL_PLANE_PHASE[phase], dailyCapUsd: REPO_DAILY_LIMIT_USD },
       requestedBy: actor,
     });
     const now = new Date();
-    await tx.onboarding.update({
-      where: { id: o.id },
-      data: resend
-        ? { allowlistCommandId: command.id, version: { increment: 1 } }
+    // The decision is taken here (a second approver loses at this write); the repo is registered after it, so a
+    // loser never waits on, or collides with, the winner's new repo row.
+    await decideOnboarding(
+      tx,
+      o,
+      resend
+        ? { allowlistCommandId: command.id }
         : {
             state: "APPROVED",
             reviewedById: actor.id,
@@ -173,9 +172,13 @@ export const approveOnboardingAction = defineAction({
             approvedAt: now,
             closesAt: new Date(now.getTime() + WEEK_MS),
             allowlistCommandId: command.id,
-            version: { increment: 1 },
           },
-    });
+    );
+    if (registered) {
+      await tx.repo.update({ where: { id: registered.id }, data: { url: o.repoUrl, ownerId: o.requestedById, phase } });
+    } else {
+      await tx.repo.create({ data: { name: o.repoName, url: o.repoUrl, ownerId: o.requestedById, phase, allowlisted: false, dailyCapUsd: REPO_DAILY_LIMIT_USD } });
+    }
     return {
       data: { onboardingId: o.id, commandId: command.id },
       audit: {
@@ -205,7 +208,7 @@ export const sendBackOnboardingAction = defineAction({
   async run({ actor, input, tx }) {
     const o = await loadForActor(tx, actor, input.onboardingId, "onboarding.approve");
     requireState(o, ["REQUESTED"], "Only a request awaiting review can be sent back");
-    await tx.onboarding.update({ where: { id: o.id }, data: { state: "CHANGES_REQUESTED", reviewedById: actor.id, reviewReason: input.reason, version: { increment: 1 } } });
+    await decideOnboarding(tx, o, { state: "CHANGES_REQUESTED", reviewedById: actor.id, reviewReason: input.reason });
     return { data: { onboardingId: o.id }, audit: { details: { repo: o.repoName, reason: input.reason } } };
   },
 });
@@ -220,10 +223,7 @@ export const runFirstFlowAction = defineAction({
     const o = await loadForActor(tx, actor, input.onboardingId, "onboarding.request");
     requireState(o, ["ALLOWLISTED", "FIRST_FLOW_FAILED"], "The first flow can run once the repo is allowlisted, and again after a failure");
     const command = await enqueueCommand(tx, { action: "run-flow", params: { repo: o.repoName, reason: "Onboarding first flow (RB-LAUNCH-001)" }, requestedBy: actor });
-    await tx.onboarding.update({
-      where: { id: o.id },
-      data: { state: "FIRST_FLOW_RUNNING", firstFlowCommandId: command.id, firstFlowId: null, firstFlowResult: Prisma.DbNull, version: { increment: 1 } },
-    });
+    await decideOnboarding(tx, o, { state: "FIRST_FLOW_RUNNING", firstFlowCommandId: command.id, firstFlowId: null, firstFlowResult: Prisma.DbNull });
     return { data: { onboardingId: o.id, commandId: command.id }, audit: { details: { repo: o.repoName, commandId: command.id, retry: o.state === "FIRST_FLOW_FAILED" } } };
   },
 });
@@ -257,10 +257,7 @@ export const verifyTelemetryAction = defineAction({
     if (flows.length === 0) throw new ActionError("CONFLICT", `No flows of ${o.repoName} appear in telemetry yet. Try again in a minute.`);
     const firstFlowSeen = flows.some((f) => f.id === o.firstFlowId);
     const now = new Date();
-    await tx.onboarding.update({
-      where: { id: o.id },
-      data: { telemetryVerifiedAt: now, ...(o.state === "FIRST_FLOW_PASSED" ? { state: "TELEMETRY_VERIFIED" as const } : {}), version: { increment: 1 } },
-    });
+    await decideOnboarding(tx, o, { telemetryVerifiedAt: now, ...(o.state === "FIRST_FLOW_PASSED" ? { state: "TELEMETRY_VERIFIED" as const } : {}) });
     return {
       data: { onboardingId: o.id, flowsSeen: flows.length, firstFlowSeen },
       audit: { details: { repo: o.repoName, flowsSeen: flows.length, firstFlowSeen, latestFlowId: flows[0]?.id ?? null } },
@@ -279,7 +276,7 @@ export const confirmTrainingAction = defineAction({
     if (o.requestedById !== actor.id) throw new AuthorizationError("onboarding.request", "Only the repo owner who requested this onboarding can confirm their own training.");
     if (!ACTIVE_STATES.includes(o.state)) throw new ActionError("CONFLICT", "Training is confirmed during week 1, after approval.");
     if (o.ownerTrainedAt) throw new ActionError("CONFLICT", "Your training is already confirmed.");
-    await tx.onboarding.update({ where: { id: o.id }, data: { ownerTrainedAt: new Date(), version: { increment: 1 } } });
+    await decideOnboarding(tx, o, { ownerTrainedAt: new Date() });
     return { data: { onboardingId: o.id }, audit: { details: { repo: o.repoName } } };
   },
 });

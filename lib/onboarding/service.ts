@@ -2,25 +2,20 @@
  * The onboarding's system-driven transitions, each in a transaction with its audit event (actor: the system):
  * the allowlist command succeeding (→ ALLOWLISTED), the first-flow command answering with its flow id or failing,
  * the first flow finishing (→ FIRST_FLOW_PASSED / FIRST_FLOW_FAILED), and week 1 ending (→ SUCCEEDED /
- * NEEDS_ATTENTION). Every function re-reads the row under a lock and does nothing when the transition no longer
- * applies, so the relay, a page view and a poll can all call them without doing anything twice.
+ * NEEDS_ATTENTION). Every function re-reads the row and writes it only if it is still at the version it read
+ * (lib/stores/onboarding.ts), and does nothing when the transition no longer applies or another write came first,
+ * so the relay, a page view and a poll can all call them without doing anything twice.
  */
 import { appendAudit } from "../audit/log";
 import { db as defaultDb, type Db, type Tx } from "../db";
-import type { Onboarding } from "../generated/prisma/client";
 import type { ControlPlaneClient } from "../control-plane/client";
 import { controlPlaneClient } from "../control-plane/config";
 import type { Flow } from "../control-plane/contract";
+import { readOnboarding, updateOnboarding } from "../stores/onboarding";
 import { ACTIVE_STATES, type OnboardingState } from "./progress";
 import { evaluateWeekOne, firstFlowPassed, parseFirstFlowResult, type FirstFlowResult } from "./week-one";
 
 const target = (id: string) => ({ type: "onboarding", id });
-
-/** Locks the onboarding's row for the rest of the transaction and reads it (null when there is none). */
-export async function lockOnboarding(tx: Tx, id: string): Promise<Onboarding | null> {
-  await tx.$queryRaw`SELECT "id" FROM "onboarding" WHERE "id" = ${id}::uuid FOR UPDATE`;
-  return tx.onboarding.findUnique({ where: { id } });
-}
 
 function flowIdFrom(response: unknown): string | null {
   const id = (response as { result?: { flowId?: unknown } } | null)?.result?.flowId;
@@ -34,12 +29,12 @@ function flowIdFrom(response: unknown): string | null {
  * send it again.
  */
 export async function settleOnboarding(tx: Tx, id: string, now = new Date()): Promise<void> {
-  const o = await lockOnboarding(tx, id);
+  const o = await readOnboarding(tx, id);
   if (!o) return;
   if (o.state === "APPROVED" && o.allowlistCommandId) {
     const cmd = await tx.command.findUnique({ where: { id: o.allowlistCommandId } });
     if (cmd?.state === "SUCCEEDED") {
-      await tx.onboarding.update({ where: { id }, data: { state: "ALLOWLISTED", version: { increment: 1 } } });
+      if (!(await updateOnboarding(tx, o, { state: "ALLOWLISTED" }))) return;
       await tx.repo.updateMany({ where: { name: o.repoName }, data: { allowlisted: true } });
       await appendAudit(tx, {
         actor: null,
@@ -55,7 +50,7 @@ export async function settleOnboarding(tx: Tx, id: string, now = new Date()): Pr
     if (cmd?.state === "SUCCEEDED") {
       const flowId = flowIdFrom(cmd.response);
       if (!flowId) return;
-      await tx.onboarding.update({ where: { id }, data: { firstFlowId: flowId, version: { increment: 1 } } });
+      if (!(await updateOnboarding(tx, o, { firstFlowId: flowId }))) return;
       await appendAudit(tx, { actor: null, action: "onboarding.first_flow.started", target: target(id), details: { repo: o.repoName, flowId, commandId: cmd.id } });
     } else if (cmd?.state === "FAILED") {
       const result: FirstFlowResult = {
@@ -69,7 +64,7 @@ export async function settleOnboarding(tx: Tx, id: string, now = new Date()): Pr
         error: cmd.lastError ?? "The control plane refused to start the flow.",
         recordedAt: now.toISOString(),
       };
-      await tx.onboarding.update({ where: { id }, data: { state: "FIRST_FLOW_FAILED", firstFlowResult: result, version: { increment: 1 } } });
+      if (!(await updateOnboarding(tx, o, { state: "FIRST_FLOW_FAILED", firstFlowResult: result }))) return;
       await appendAudit(tx, { actor: null, action: "onboarding.first_flow.failed", target: target(id), details: { repo: o.repoName, commandId: cmd.id, error: result.error } });
     }
   }
@@ -84,7 +79,7 @@ export async function settleOnboardingCommand(tx: Tx, command: { id: string; run
 
 /** Records how the first flow ended (5/5 gates and success → passed, anything else → failed). */
 export async function recordFirstFlowOutcome(tx: Tx, id: string, flow: Flow, now = new Date()): Promise<boolean> {
-  const o = await lockOnboarding(tx, id);
+  const o = await readOnboarding(tx, id);
   if (!o || o.state !== "FIRST_FLOW_RUNNING" || o.firstFlowId !== flow.id || flow.status === "running") return false;
   const passed = firstFlowPassed(flow);
   const result: FirstFlowResult = {
@@ -98,7 +93,7 @@ export async function recordFirstFlowOutcome(tx: Tx, id: string, flow: Flow, now
     error: null,
     recordedAt: now.toISOString(),
   };
-  await tx.onboarding.update({ where: { id }, data: { state: passed ? "FIRST_FLOW_PASSED" : "FIRST_FLOW_FAILED", firstFlowResult: result, version: { increment: 1 } } });
+  if (!(await updateOnboarding(tx, o, { state: passed ? "FIRST_FLOW_PASSED" : "FIRST_FLOW_FAILED", firstFlowResult: result }))) return false;
   await appendAudit(tx, {
     actor: null,
     action: passed ? "onboarding.first_flow.passed" : "onboarding.first_flow.failed",
@@ -110,17 +105,14 @@ export async function recordFirstFlowOutcome(tx: Tx, id: string, flow: Flow, now
 
 /** Closes week 1 once `closesAt` has come: SUCCEEDED when every criterion is met, else NEEDS_ATTENTION. */
 export async function closeWeekOne(tx: Tx, id: string, now = new Date()): Promise<OnboardingState | null> {
-  const o = await lockOnboarding(tx, id);
+  const o = await readOnboarding(tx, id);
   if (!o || o.closedAt || !o.closesAt || o.closesAt > now || !ACTIVE_STATES.includes(o.state)) return null;
   const evaluation = evaluateWeekOne(
     { approvedAt: o.approvedAt, closesAt: o.closesAt, firstFlowResult: parseFirstFlowResult(o.firstFlowResult), telemetryVerifiedAt: o.telemetryVerifiedAt, ownerTrainedAt: o.ownerTrainedAt },
     now,
   );
   const state = evaluation.outcome ?? "NEEDS_ATTENTION";
-  await tx.onboarding.update({
-    where: { id },
-    data: { state, closedAt: now, outcome: { ...evaluation, evaluatedAt: now.toISOString() } as object, version: { increment: 1 } },
-  });
+  if (!(await updateOnboarding(tx, o, { state, closedAt: now, outcome: { ...evaluation, evaluatedAt: now.toISOString() } as object }))) return null;
   await appendAudit(tx, { actor: null, action: "onboarding.closed", target: target(id), details: { repo: o.repoName, outcome: state, missing: evaluation.missing } });
   return state;
 }

@@ -2,22 +2,10 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { repoNameSchema } from "../control-plane/contract";
 import { fakeSecrets } from "../validation/fake-secrets";
+import { ONBOARDING_FORM } from "./test-fixtures";
 import { approveOnboardingSchema, onboardingRequestSchema, repoNameField, sendBackOnboardingSchema } from "../validation/onboarding";
 
-const form = {
-  submissionKey: "7d1c1c3e-6a59-4b59-9d51-0c7a3d1b2f10",
-  repoName: "payments-api",
-  repoUrl: "https://github.com/acme/payments-api",
-  team: "Payments",
-  ownerContacts: "rui@ops.example, #payments",
-  alertContacts: "#payments-alerts\n@oncall",
-  targetPhase: "PHASE_6",
-  expectedFlowsPerDay: "6",
-  estimatedDailySpendUsd: "$3.50",
-  trainingCompleted: "on",
-  cicdReady: "on",
-  apiAccessRequested: "on",
-};
+const form = { ...ONBOARDING_FORM, estimatedDailySpendUsd: "$3.50" };
 const errors = (input: Record<string, unknown>) => {
   const r = onboardingRequestSchema.safeParse(input);
   return r.success ? {} : z.flattenError(r.error).fieldErrors;

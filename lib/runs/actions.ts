@@ -11,7 +11,9 @@ import type { Tx } from "../db";
 import { readTelemetryOrNull } from "../control-plane/telemetry";
 import { abortRunSchema, saveRcaSchema, escalateRunSchema, approveStepSchema, decideStepSchema, evidenceSchema, requestStepSchema, signStepSchema, skipStepSchema } from "../validation/runs";
 import { abort, approveStep, decide, requestStep, signOff, skip, type CriterionSnapshot, type Outcome } from "./machine";
-import { applyPlan, loadRunbookVersion, loadRunState, type RunState } from "./service";
+import { applyPlan } from "../stores/run-plans";
+import { loadRunbookVersion } from "../stores/runbook-versions";
+import { appendEvidence, loadRunState, readRunHeader, type RunState } from "../stores/runs";
 import { liveValues } from "./live-values";
 import { escalateRun } from "./escalation";
 import { requireRunWork } from "./ownership";
@@ -111,9 +113,10 @@ export const abortRunAction = defineSqlAction({
  * on it: only people who sign its steps, or who may manage any run, add evidence, escalate it or write its RCA.
  */
 async function runToWorkOn(tx: Tx, actor: Actor, runId: string, what: string) {
-  const run = await tx.run.findUnique({ where: { id: runId }, select: { status: true, runbookId: true, contentHash: true } });
+  const sql = runnerOf(tx);
+  const run = await readRunHeader(sql, runId);
   if (!run) throw new ActionError("NOT_FOUND", "There is no such run.");
-  const runbook = await loadRunbookVersion(runnerOf(tx), run);
+  const runbook = await loadRunbookVersion(sql, run);
   requireRunWork(actor, runbook, what);
   return run;
 }
@@ -128,10 +131,7 @@ export const addEvidenceAction = defineAction({
     const run = await runToWorkOn(tx, actor, input.runId, "add evidence to this run");
     if (run.status !== "IN_PROGRESS") throw new ActionError("CONFLICT", "This run has ended; its record can no longer change.");
     const item = { text: input.text, url: input.url ?? null, by: actor.name, at: new Date().toISOString() };
-    // Appended in the database, so two people adding evidence at the same moment both keep theirs.
-    const appended = await tx.$executeRaw`UPDATE "step_state" SET "evidence" = "evidence" || jsonb_build_array(${JSON.stringify(item)}::jsonb)
-                                          WHERE "runId" = ${input.runId}::uuid AND "stepId" = ${input.stepId}`;
-    if (appended === 0) throw new ActionError("NOT_FOUND", "This run has no such step.");
+    if (!(await appendEvidence(runnerOf(tx), input.runId, input.stepId, item))) throw new ActionError("NOT_FOUND", "This run has no such step.");
     return { data: { runId: input.runId }, audit: { details: { runbookId: run.runbookId, stepId: input.stepId, ...item } } };
   },
 });

@@ -3,7 +3,8 @@ import type { Actor } from "../auth/roles";
 import type { Db, Tx } from "../db";
 import { runnerOf } from "../sql";
 import type { Runbook } from "../runbooks";
-import { loadRunbookVersion } from "./service";
+import { loadRunbookVersion } from "../stores/runbook-versions";
+import { claimAutoEscalation, raiseEscalationLevel, readRunHeader, stepsWaitingSince } from "../stores/runs";
 import { portalLink } from "../notifications/queue";
 import { escalationFor } from "../contacts/view";
 import { contactLine } from "../contacts/hours";
@@ -25,8 +26,10 @@ export type Escalation =
  * raised it meanwhile, nothing changes and no notification is queued.
  */
 export async function escalateRun(tx: Tx, input: { runId: string; actor: Actor | null; reason: string; toLevel?: string; stepId?: string | null; automatic?: boolean }): Promise<Escalation> {
-  const run = await tx.run.findUniqueOrThrow({ where: { id: input.runId }, select: { id: true, drill: true, escalationLevel: true, runbookId: true, contentHash: true } });
-  const runbook = await loadRunbookVersion(runnerOf(tx), run);
+  const sql = runnerOf(tx);
+  const run = await readRunHeader(sql, input.runId);
+  if (!run) throw new Error(`There is no run ${input.runId}.`);
+  const runbook = await loadRunbookVersion(sql, run);
   const reached = (at: number): Escalation => {
     const level = runbook.escalation[Math.min(at, runbook.escalation.length) - 1];
     return {
@@ -47,10 +50,9 @@ export async function escalateRun(tx: Tx, input: { runId: string; actor: Actor |
     return { escalated: false, level, message: `Escalation goes one level at a time: the next level of this run is ${level.level} (${level.who}).` };
   }
   // Conditional on the level read above: of two escalations at the same moment, the second finds the level moved.
-  const moved = await tx.run.updateMany({ where: { id: run.id, escalationLevel: current }, data: { escalationLevel: current + 1 } });
-  if (moved.count === 0) {
-    const latest = await tx.run.findUniqueOrThrow({ where: { id: run.id }, select: { escalationLevel: true } });
-    return reached(latest.escalationLevel);
+  if (!(await raiseEscalationLevel(sql, run.id, current))) {
+    const latest = await readRunHeader(sql, run.id);
+    return reached(latest!.escalationLevel);
   }
   // The contact of the level escalated to (lib/contacts: the contacts file, else the seed's table).
   const reach = escalationFor(runbook).find((l) => l.level === level.level)?.contact ?? null;
@@ -73,17 +75,12 @@ export async function escalateRun(tx: Tx, input: { runId: string; actor: Actor |
  */
 export async function autoEscalateWaitingSteps(client: Db, afterMinutes: number, now = new Date()): Promise<number> {
   const cutoff = new Date(now.getTime() - afterMinutes * 60_000);
-  const waiting = await client.stepState.findMany({
-    where: { currentSince: { lt: cutoff }, autoEscalatedAt: null, status: { in: ["PENDING", "AWAITING_SIGNATURES"] }, run: { status: "IN_PROGRESS" } },
-    select: { runId: true, stepId: true, currentSince: true },
-    take: 50,
-  });
+  const waiting = await stepsWaitingSince(runnerOf(client), cutoff);
   let escalated = 0;
   for (const w of waiting) {
     await client.$transaction(async (tx) => {
-      const claimed = await tx.stepState.updateMany({ where: { runId: w.runId, stepId: w.stepId, autoEscalatedAt: null }, data: { autoEscalatedAt: now } });
-      if (claimed.count === 0) return;
-      const minutes = Math.floor((now.getTime() - w.currentSince!.getTime()) / 60_000);
+      if (!(await claimAutoEscalation(runnerOf(tx), w.runId, w.stepId, now))) return;
+      const minutes = Math.floor((now.getTime() - w.currentSince.getTime()) / 60_000);
       const escalation = await escalateRun(tx, { runId: w.runId, actor: null, stepId: w.stepId, automatic: true, reason: `Step "${w.stepId}" has waited ${minutes} minutes for sign-off.` });
       // At the top level (or raised meanwhile) the wait stays claimed, and nobody is notified again.
       if (!escalation.escalated) return;

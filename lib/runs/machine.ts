@@ -1,7 +1,7 @@
 /**
  * The run state machine: pure functions that take a runbook (the version the run executes), a snapshot of the
  * run, the person acting and what they ask for, and return either a refusal or a plan of changes. The service
- * (lib/runs/service.ts) applies a plan in one transaction with version checks, so a lost race is a conflict.
+ * (lib/stores/run-plans.ts) applies a plan in one transaction with version checks, so a lost race is a conflict.
  */
 import { createHash, randomUUID } from "node:crypto";
 import { canonicalJson } from "../audit/canonical";

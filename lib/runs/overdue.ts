@@ -4,7 +4,7 @@ import type { Db } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import { query, runnerOf } from "../sql";
 import { portalLink, queueNotification } from "../notifications/queue";
-import { loadRunbookVersion } from "./service";
+import { loadRunbookVersion } from "../stores/runbook-versions";
 
 /**
  * Tells the chat, once per step, when a run's current step has waited on its roles (a sign-off, a request, approvals

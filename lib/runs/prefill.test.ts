@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { TelemetrySnapshot } from "../control-plane/contract";
 import { getRunbook } from "../runbooks";
-import { parseRunbook } from "../runbooks/loader";
+import { procedure, step, testRunbook } from "./test-runbook";
 import { providers } from "../telemetry/test-fixtures";
 import { earliestStart, placeholderNameOf, prefillFor, rankProviders, type PrefillAlert } from "./prefill";
 
@@ -88,38 +88,10 @@ describe("proposals from live telemetry, where the runbook says how", () => {
 
   it("refuses a runbook whose step proposes a name its action does not use, or an unknown rule", () => {
     const make = (propose: string) =>
-      parseRunbook(
-        "runbooks/prefill-test.md",
-        `---
-id: RB-CORE-950
-title: Prefill Test
-severity: HIGH
-category: core
-owners: [SRE]
-startRoles: [SRE]
-responseTime: { minutes: 30, label: "<30 min" }
-useWhen: [Tests]
-escalation:
-  - { level: L1, who: SRE, roles: [SRE], afterMinutes: 0 }
-  - { level: L2, who: TL, roles: [ENGINEERING_TL], afterMinutes: 10 }
-  - { level: L3, who: IC, roles: [INCIDENT_COMMANDER], afterMinutes: 20 }
-successCriteria: [Works]
-validation: { method: Unit, date: 2026-11-28, status: validated }
-changelog: [{ date: 2026-11-28, author: test, change: created }]
----
-
-## Procedure
-
-### 1. Fail over
-\`\`\`yaml step
-id: failover
-kind: action
-signoff: [SRE]
-minutes: 3
-action: { name: failover-provider, params: { from: "{{provider}}", to: "{{alternateProvider}}" } }
-propose: { ${propose} }
-\`\`\`
-`,
+      testRunbook(
+        "RB-CORE-950",
+        "Prefill Test",
+        procedure(step("Fail over", { id: "failover", kind: "action", signoff: "[SRE]", minutes: 3, action: '{ name: failover-provider, params: { from: "{{provider}}", to: "{{alternateProvider}}" } }', propose: `{ ${propose} }` })),
       );
     const problems = (propose: string) => {
       try {

@@ -12,7 +12,7 @@ import { providerDegraded } from "../telemetry/slo";
 
 import type { Prefill, PrefillValue } from "./prefill-values";
 
-export type { Prefill, PrefillSource, PrefillValue } from "./prefill-values";
+export type { Prefill } from "./prefill-values";
 
 /** The longest label or annotation value taken as a parameter (longer ones are left for a person to judge). */
 export const MAX_PREFILL_LENGTH = 200;

@@ -6,7 +6,7 @@ import { Prisma } from "../generated/prisma/client";
 import { getRunbook } from "../runbooks";
 import { query } from "../sql";
 import { startRunSchema } from "../validation/runs";
-import { createRun } from "./service";
+import { createRun } from "../stores/run-plans";
 import { drillTarget, injectScenario } from "./drills";
 import { earliestStart, prefillFor, type Prefill, type PrefillAlert } from "./prefill";
 import { readTelemetryOrNull } from "../control-plane/telemetry";

@@ -7,9 +7,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Actor } from "../auth/roles";
 import { commandRequestHash } from "../control-plane/request-hash";
-import { getRunbook, type Runbook } from "../runbooks";
-import { parseRunbook } from "../runbooks/loader";
-import { approvalState, approveStep, requestStep, signOff, type Outcome, type Plan, type Refusal, type RunSnapshot, type StepSnapshot } from "./machine";
+import { getRunbook } from "../runbooks";
+import { procedure, snapshotOf, step, testRunbook, THROTTLE } from "./test-runbook";
+import { ok, refusal } from "./test-machine";
+import { approvalState, approveStep, requestStep, signOff, type Outcome, type RunSnapshot, type StepSnapshot } from "./machine";
 
 const now = new Date("2026-11-28T02:00:00Z");
 const person = (id: string, name: string, roles: Actor["roles"]): Actor => ({ id, email: `${id}@ops.example`, name, roles });
@@ -18,31 +19,9 @@ const jordan = person("jordan", "Jordan Lee", ["SRE"]);
 const ines = person("ines", "Ines Carter", ["INCIDENT_COMMANDER"]);
 const alex = person("alex", "Alex Moreau", ["SRE", "INCIDENT_COMMANDER"]);
 
-function snapshotOf(rb: Runbook, overrides: Partial<Record<string, Partial<StepSnapshot>>> = {}): RunSnapshot {
-  return {
-    id: "run-1",
-    status: "IN_PROGRESS",
-    signatures: [],
-    requests: [],
-    steps: rb.steps.map((s) => ({
-      stepId: s.id,
-      status: "PENDING",
-      version: 0,
-      request: null,
-      requestId: null,
-      requestHash: null,
-      requestedById: null,
-      completedById: null,
-      commandState: null,
-      childRunStatus: null,
-      ...overrides[s.id],
-    })),
-  };
-}
-
 const STEP_FIELDS = ["status", "request", "requestId", "requestHash", "requestedById", "completedById"] as const;
 
-/** What applyPlan (lib/runs/service.ts) does to the run's rows, done to a snapshot. */
+/** What applyPlan (lib/stores/run-plans.ts) does to the run's rows, done to a snapshot. */
 function apply(snap: RunSnapshot, outcome: Outcome, actor: Actor): RunSnapshot {
   const plan = ok(outcome);
   const steps = snap.steps.map((st) => {
@@ -66,12 +45,6 @@ function apply(snap: RunSnapshot, outcome: Outcome, actor: Actor): RunSnapshot {
   }
   return { ...snap, steps, signatures, requests };
 }
-
-function ok(o: Outcome): Plan {
-  if (!o.ok) throw new Error(`refused: ${o.message}`);
-  return o;
-}
-const refusal = (code: Refusal["code"], message: string): Refusal => ({ ok: false, code, message });
 
 describe("the two-person rule on RB-LAUNCH-002, step set-allowlist-pilot", () => {
   const rb = getRunbook("RB-LAUNCH-002")!;
@@ -195,47 +168,10 @@ describe("the two-person rule on RB-LAUNCH-002, step set-allowlist-pilot", () =>
 });
 
 /** A runbook whose two-person step comes first, then a task; and a one-person step whose parameters decide criticality. */
-const RB = parseRunbook(
-  "runbooks/two-person.md",
-  `---
-id: RB-CORE-903
-title: Two-person property
-severity: HIGH
-category: core
-owners: [SRE]
-startRoles: [SRE]
-responseTime: { minutes: 30, label: "<30 min" }
-useWhen: [Tests]
-escalation:
-  - { level: L1, who: SRE, roles: [SRE], afterMinutes: 0 }
-  - { level: L2, who: TL, roles: [ENGINEERING_TL], afterMinutes: 10 }
-  - { level: L3, who: IC, roles: [INCIDENT_COMMANDER], afterMinutes: 20 }
-successCriteria: [Works]
-validation: { method: Unit, date: 2026-11-28, status: validated }
-changelog: [{ date: 2026-11-28, author: test, change: created }]
----
-
-## Procedure
-
-### 1. Throttle
-\`\`\`yaml step
-id: throttle
-kind: action
-signoff: [SRE, INCIDENT_COMMANDER]
-twoPerson: true
-minutes: 2
-action: { name: throttle-repo, params: { repos: "{{repos}}", capacityPercent: 50 } }
-\`\`\`
-
-### 2. Throttle one repo
-\`\`\`yaml step
-id: throttle-one
-kind: action
-signoff: [SRE]
-minutes: 2
-action: { name: throttle-repo, params: { repos: "{{repos}}", capacityPercent: 50 } }
-\`\`\`
-`,
+const RB = testRunbook(
+  "RB-CORE-903",
+  "Two-person property",
+  procedure(THROTTLE, step("Throttle one repo", { id: "throttle-one", kind: "action", signoff: "[SRE]", minutes: 2, action: '{ name: throttle-repo, params: { repos: "{{repos}}", capacityPercent: 50 } }' })),
 );
 
 describe("critical actions outside the two-person rule", () => {

@@ -1,70 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { parseRunbook } from "../runbooks/loader";
+import { DECIDE, pendingStep, procedure, PRUNE, testRunbook, THROTTLE, TRIAGE } from "./test-runbook";
 import type { Actor, Role } from "../auth/roles";
 import type { RunSnapshot, StepSnapshot } from "./machine";
 import { waitKind, waitingOn, type RunForWaiting } from "./waiting";
 
-const runbook = parseRunbook(
-  "runbooks/waiting-test.md",
-  `---
-id: RB-CORE-960
-title: Waiting Test
-severity: HIGH
-category: core
-owners: [SRE]
-startRoles: [SRE]
-responseTime: { minutes: 30, label: "<30 min" }
-useWhen: [Tests]
-escalation:
-  - { level: L1, who: SRE, roles: [SRE], afterMinutes: 0 }
-  - { level: L2, who: TL, roles: [ENGINEERING_TL], afterMinutes: 10 }
-  - { level: L3, who: IC, roles: [INCIDENT_COMMANDER], afterMinutes: 20 }
-successCriteria: [Works]
-validation: { method: Unit, date: 2026-11-28, status: validated }
-changelog: [{ date: 2026-11-28, author: test, change: created }]
----
-
-## Procedure
-
-### 1. Triage
-\`\`\`yaml step
-id: triage
-kind: task
-signoff: [SRE]
-minutes: 5
-\`\`\`
-
-### 2. Decide
-\`\`\`yaml step
-id: decide
-kind: decision
-signoff: [INCIDENT_COMMANDER]
-minutes: 2
-criteria: { go: [{ id: many, label: Many repos }], noGo: [{ id: few, label: Few repos }] }
-onGo: throttle
-onNoGo: end:completed
-\`\`\`
-
-### 3. Throttle
-\`\`\`yaml step
-id: throttle
-kind: action
-signoff: [SRE, INCIDENT_COMMANDER]
-twoPerson: true
-minutes: 2
-action: { name: throttle-repo, params: { repos: "{{repos}}", capacityPercent: 50 } }
-\`\`\`
-
-### 4. Prune
-\`\`\`yaml step
-id: prune
-kind: action
-signoff: [SRE]
-minutes: 2
-action: { name: set-context-pruning, params: { scope: repo, repo: "{{repo}}", enabled: true } }
-\`\`\`
-`,
-);
+const runbook = testRunbook("RB-CORE-960", "Waiting Test", procedure(TRIAGE, DECIDE, THROTTLE, PRUNE));
 
 const person = (id: string, roles: Role[]): Actor => ({ id, email: `${id}@ops.example`, name: id, roles });
 const sam = person("sam", ["SRE"]);
@@ -72,26 +12,13 @@ const jordan = person("jordan", ["SRE"]);
 const ines = person("ines", ["INCIDENT_COMMANDER"]);
 const ben = person("ben", ["BUSINESS"]);
 
-const step = (stepId: string, over: Partial<StepSnapshot> = {}): StepSnapshot => ({
-  stepId,
-  status: "PENDING",
-  version: 0,
-  request: null,
-  requestId: null,
-  requestHash: null,
-  requestedById: null,
-  completedById: null,
-  commandState: null,
-  childRunStatus: null,
-  ...over,
-});
 const DONE = { status: "DONE" as const };
 
 /** A run whose steps before `current` are done, with the given state for the current one. */
 function runAt(id: string, current: string, over: Partial<StepSnapshot> = {}, extra: Partial<RunSnapshot> = {}): RunSnapshot {
   const ids = runbook.steps.map((s) => s.id);
   const at = ids.indexOf(current);
-  return { id, status: "IN_PROGRESS", steps: ids.map((s, i) => (i < at ? step(s, DONE) : i === at ? step(s, over) : step(s))), signatures: [], requests: [], ...extra };
+  return { id, status: "IN_PROGRESS", steps: ids.map((s, i) => (i < at ? pendingStep(s, DONE) : i === at ? pendingStep(s, over) : pendingStep(s))), signatures: [], requests: [], ...extra };
 }
 
 const forWaiting = (snapshot: RunSnapshot, since: string | null, drill = false): RunForWaiting => ({

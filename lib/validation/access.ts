@@ -43,4 +43,3 @@ export const accessReviewQuerySchema = z.object({
     .optional()
     .transform((v) => v || undefined),
 });
-export type AccessReviewQuery = z.output<typeof accessReviewQuerySchema>;

@@ -13,4 +13,3 @@ export const decideCommandSchema = z.object({
       .max(2000),
   ),
 });
-export type DecideCommandInput = z.input<typeof decideCommandSchema>;

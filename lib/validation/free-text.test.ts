@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { signHeadSchema } from "./audit";
+import { ONBOARDING_FORM } from "../onboarding/test-fixtures";
 import { fakeSecrets } from "./fake-secrets";
 import { declareIncidentSchema, incidentStatusSchema } from "./incidents";
 import { approveOnboardingSchema, onboardingRequestSchema, sendBackOnboardingSchema } from "./onboarding";
@@ -26,20 +27,6 @@ type Field = {
   ordinary?: string;
 };
 
-const onboardingForm = {
-  submissionKey: "7d1c1c3e-6a59-4b59-9d51-0c7a3d1b2f10",
-  repoName: "payments-api",
-  repoUrl: "https://github.com/acme/payments-api",
-  team: "Payments",
-  ownerContacts: "rui@ops.example, #payments",
-  alertContacts: "#payments-alerts\n@oncall",
-  targetPhase: "PHASE_6",
-  expectedFlowsPerDay: "6",
-  estimatedDailySpendUsd: "3.50",
-  trainingCompleted: "on",
-  cicdReady: "on",
-  apiAccessRequested: "on",
-};
 const short = [fakeSecrets.awsKeyId, fakeSecrets.github, fakeSecrets.google, fakeSecrets.slack];
 
 /** Every free-text field people submit, by schema. */
@@ -80,11 +67,11 @@ const SCHEMAS: { schema: z.ZodType; what: string; fields: Field[] }[] = [
     schema: onboardingRequestSchema,
     what: "onboardingRequestSchema",
     fields: [
-      { name: "repoName", input: (repoName) => ({ ...onboardingForm, repoName }), carry: (s) => s, secrets: short, ordinary: "payments-api" },
-      { name: "repoUrl", input: (repoUrl) => ({ ...onboardingForm, repoUrl }), carry: (s) => `https://github.com/acme/payments-api?token=${encodeURIComponent(s)}` },
-      { name: "team", input: (team) => ({ ...onboardingForm, team }), carry: (s) => `Payments ${s}`, secrets: short, ordinary: "Payments (RB-CORE-005 owners)" },
-      { name: "ownerContacts", input: (ownerContacts) => ({ ...onboardingForm, ownerContacts }), carry: (s) => `rui@ops.example, ${s}`, ordinary: "rui@ops.example, #payments-9fceb02d0a" },
-      { name: "alertContacts", input: (alertContacts) => ({ ...onboardingForm, alertContacts }), carry: (s) => `#payments-alerts\n${s}`, ordinary: "#payments-alerts\n@oncall" },
+      { name: "repoName", input: (repoName) => ({ ...ONBOARDING_FORM, repoName }), carry: (s) => s, secrets: short, ordinary: "payments-api" },
+      { name: "repoUrl", input: (repoUrl) => ({ ...ONBOARDING_FORM, repoUrl }), carry: (s) => `https://github.com/acme/payments-api?token=${encodeURIComponent(s)}` },
+      { name: "team", input: (team) => ({ ...ONBOARDING_FORM, team }), carry: (s) => `Payments ${s}`, secrets: short, ordinary: "Payments (RB-CORE-005 owners)" },
+      { name: "ownerContacts", input: (ownerContacts) => ({ ...ONBOARDING_FORM, ownerContacts }), carry: (s) => `rui@ops.example, ${s}`, ordinary: "rui@ops.example, #payments-9fceb02d0a" },
+      { name: "alertContacts", input: (alertContacts) => ({ ...ONBOARDING_FORM, alertContacts }), carry: (s) => `#payments-alerts\n${s}`, ordinary: "#payments-alerts\n@oncall" },
     ],
   },
   { schema: approveOnboardingSchema, what: "approveOnboardingSchema", fields: [{ name: "note", input: (note) => ({ onboardingId, note }) }] },

@@ -93,7 +93,6 @@ export const onboardingRequestSchema = z.object({
   cicdReady: checkbox("Your CI/CD must be ready (GitHub Actions, and you can merge workflow changes)."),
   apiAccessRequested: checkbox("Request API access for your repo's CI before onboarding."),
 });
-export type OnboardingRequestInput = z.input<typeof onboardingRequestSchema>;
 export type OnboardingRequest = z.output<typeof onboardingRequestSchema>;
 
 /** The request form's fields, in order (for error summaries and tests). */

@@ -18,7 +18,6 @@ export const startRunSchema = z
     flowId: freeText(z.union([z.literal(""), z.string().trim().regex(/^[\w.:-]{1,100}$/, "Not a flow id.")]).optional().transform((v) => v || undefined)),
   })
   .refine((v) => !v.scenario || v.drill, { path: ["scenario"], message: "A scenario is injected only for drills." });
-export type StartRunInput = z.input<typeof startRunSchema>;
 
 const runId = z.uuid({ error: "Not a run id." });
 const stepId = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "Not a step id.");

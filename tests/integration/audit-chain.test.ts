@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendAudit, verifyChain } from "@/lib/audit/log";
 import type { Db } from "@/lib/db";
 import pg from "pg";
-import { queryAuditPage } from "@/lib/audit/query";
-import { isSqlRunner, pgRunner, prismaRunner } from "@/lib/audit/source";
+import { queryAuditPage } from "@/lib/audit/filter-sql";
+import { isSqlRunner, pgRunner, prismaRunner } from "@/lib/sql";
 import { anotherFreshDatabase, useFreshDatabase } from "./db";
 
 let client: Db;

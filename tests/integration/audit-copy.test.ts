@@ -12,7 +12,8 @@ import { copyCore, COPY_COLUMNS } from "@/lib/audit/copy-core";
 import { copyOut } from "@/lib/audit/copy";
 import { core } from "@/lib/audit/hash-core";
 import { verifyChain } from "@/lib/audit/log";
-import { pgRunner, scanEvents } from "@/lib/audit/source";
+import { scanEvents } from "@/lib/audit/source";
+import { pgRunner } from "@/lib/sql";
 import type { Db } from "@/lib/db";
 import { useFreshDatabase } from "./db";
 

@@ -17,7 +17,7 @@ import { exportAuditAction, exportBundleAction, signHeadAction, verifyChainActio
 import { signHeadIfAdvanced } from "@/lib/audit/head-signer";
 import { exportHead, verifyAgainstHead } from "@/lib/audit/heads";
 import { bundleMarkdown } from "@/lib/audit/bundle";
-import { pgRunner } from "@/lib/audit/source";
+import { pgRunner } from "@/lib/sql";
 import { auditFilterSchema, type AuditFilter } from "@/lib/validation/audit";
 import { getAuditEventDetail, getIncidentBundle, listAuditEvents, openAuditExport, quickChainStatus } from "@/lib/data/audit";
 import type { Db } from "@/lib/db";

@@ -4,8 +4,8 @@
  * with cursors that page both ways across that boundary.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryAuditPage, TEXT_WINDOW } from "@/lib/audit/query";
-import { prismaRunner } from "@/lib/audit/source";
+import { queryAuditPage, TEXT_WINDOW } from "@/lib/audit/filter-sql";
+import { prismaRunner } from "@/lib/sql";
 import { createDb, type Db } from "@/lib/db";
 import { useFreshDatabase } from "./db";
 

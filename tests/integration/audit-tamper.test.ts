@@ -13,7 +13,8 @@ import path from "node:path";
 import pg from "pg";
 import { appendAudit, verifyChain } from "@/lib/audit/log";
 import { ChainVerifier, GENESIS_HASH, hashEvent, signHead, type ChainProblem, type StoredEvent, type VerifyResult } from "@/lib/audit/chain";
-import { pgRunner, scanEvents } from "@/lib/audit/source";
+import { scanEvents } from "@/lib/audit/source";
+import { pgRunner } from "@/lib/sql";
 import { verifyWholeChain } from "@/lib/audit/actions";
 import { readAnchorFile } from "@/lib/audit/anchor";
 import { signHeadIfAdvanced } from "@/lib/audit/head-signer";
@@ -335,6 +336,22 @@ describe("rewriting the tail and the heads", () => {
     return c;
   }
 
+  /** Runs `tamper` as the owner in one transaction, with the log's and the heads' append-only triggers switched off. */
+  async function asOwnerWithoutTriggers(ownerUrl: string, tamper: (owner: pg.Client) => Promise<unknown>) {
+    const owner = await connect(ownerUrl);
+    try {
+      await owner.query("BEGIN");
+      await owner.query("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only");
+      await owner.query("ALTER TABLE chain_head DISABLE TRIGGER chain_head_append_only");
+      await tamper(owner);
+      await owner.query("ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only");
+      await owner.query("ALTER TABLE chain_head ENABLE TRIGGER chain_head_append_only");
+      await owner.query("COMMIT");
+    } finally {
+      await owner.end();
+    }
+  }
+
   it("rewrite tail and heads as the application role: PostgreSQL refuses every way in, and the chain still verifies", async () => {
     const chain = await anchoredChain();
     const app = await connect(chain.url);
@@ -432,19 +449,10 @@ describe("rewriting the tail and the heads", () => {
 
   it("rewrite tail and heads as the owner without the key (deleting the heads it cannot re-sign): the anchors show it", async () => {
     const chain = await anchoredChain();
-    const owner = await connect(chain.ownerUrl);
-    try {
-      await owner.query("BEGIN");
-      await owner.query("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only");
-      await owner.query("ALTER TABLE chain_head DISABLE TRIGGER chain_head_append_only");
+    await asOwnerWithoutTriggers(chain.ownerUrl, async (owner) => {
       await rewriteTail(owner, 30n);
       await owner.query(`DELETE FROM chain_head WHERE seq >= 30`);
-      await owner.query("ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only");
-      await owner.query("ALTER TABLE chain_head ENABLE TRIGGER chain_head_append_only");
-      await owner.query("COMMIT");
-    } finally {
-      await owner.end();
-    }
+    });
     expect(await inDatabaseVerification(chain.client)).toMatchObject({ result: { ok: true, count: EVENTS }, heads: 0 });
     const report = await verifyWholeChain(chain.client, KEY, chain.settings);
     expect(report).toMatchObject({ ok: false, seq: "40", problem: "edited", anchors: { status: "mismatch" } });
@@ -454,19 +462,10 @@ describe("rewriting the tail and the heads", () => {
 
   it("cutting the tail and its heads as the owner: the anchor is ahead of the chain", async () => {
     const chain = await anchoredChain();
-    const owner = await connect(chain.ownerUrl);
-    try {
-      await owner.query("BEGIN");
-      await owner.query("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only");
-      await owner.query("ALTER TABLE chain_head DISABLE TRIGGER chain_head_append_only");
+    await asOwnerWithoutTriggers(chain.ownerUrl, async (owner) => {
       await owner.query(`DELETE FROM audit_event WHERE seq > 45`);
       await owner.query(`DELETE FROM chain_head WHERE seq > 45`);
-      await owner.query("ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only");
-      await owner.query("ALTER TABLE chain_head ENABLE TRIGGER chain_head_append_only");
-      await owner.query("COMMIT");
-    } finally {
-      await owner.end();
-    }
+    });
     expect(await inDatabaseVerification(chain.client)).toMatchObject({ result: { ok: true, count: 45 }, heads: 1 });
     const report = await verifyWholeChain(chain.client, KEY, chain.settings);
     expect(report).toMatchObject({ ok: false, seq: String(EVENTS), problem: "truncated", anchors: { status: "mismatch", matched: 1 } });

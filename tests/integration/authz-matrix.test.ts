@@ -37,6 +37,7 @@ import { ROLES, type Actor, type Role } from "@/lib/auth/roles";
 import type { Db } from "@/lib/db";
 import { declareIncidentAction } from "@/lib/incidents/actions";
 import { requestOnboardingAction } from "@/lib/onboarding/actions";
+import { ONBOARDING_FORM } from "@/lib/onboarding/test-fixtures";
 import { startRunAction } from "@/lib/runs/start-run";
 import { actorByEmail, useFreshDatabase } from "./db";
 
@@ -65,14 +66,16 @@ function routeEndpoints(): string[] {
   });
 }
 
-/** "action (runbooks)/runs/[id]#signStep" for each export of a "use server" module under app/. */
+/** "action runs#signStep" for each export of a "use server" module (lib/next/actions/, or any under app/). */
 function serverActionEndpoints(): string[] {
-  return files(path.join(ROOT, "app"), (f) => /\.(ts|tsx)$/.test(f)).flatMap((file) => {
-    const source = readFileSync(file, "utf8");
-    if (!/^\s*["']use server["']/.test(source)) return [];
-    const where = path.relative(path.join(ROOT, "app"), file).replace(/\/actions\.tsx?$/, "").replace(/\.tsx?$/, "");
-    return [...source.matchAll(/export\s+(?:async\s+)?function\s+(\w+)|export\s+const\s+(\w+)/g)].map((m) => `action ${where}#${m[1] ?? m[2]}`);
-  });
+  return [path.join(ROOT, "app"), ACTIONS_DIR].flatMap((dir) =>
+    files(dir, (f) => /\.(ts|tsx)$/.test(f)).flatMap((file) => {
+      const source = readFileSync(file, "utf8");
+      if (!/^\s*["']use server["']/.test(source)) return [];
+      const where = path.relative(dir, file).replace(/\/actions\.tsx?$/, "").replace(/\.tsx?$/, "");
+      return [...source.matchAll(/export\s+(?:async\s+)?function\s+(\w+)|export\s+const\s+(\w+)/g)].map((m) => `action ${where}#${m[1] ?? m[2]}`);
+    }),
+  );
 }
 
 // ---- the rows ----------------------------------------------------------------------------------------------------
@@ -89,6 +92,7 @@ type Access =
 type Row = { access: Access; call?: (fx: Fixture) => Promise<Outcome> };
 
 const APP = (p: string) => path.join(ROOT, "app", p);
+const ACTIONS_DIR = path.join(ROOT, "lib", "next", "actions");
 
 function request(method: string, url: string, body?: unknown): NextRequest {
   const headers: Record<string, string> = { origin: ORIGIN, host: new URL(ORIGIN).host, "sec-fetch-site": "same-origin" };
@@ -106,7 +110,7 @@ async function route(file: string, method: (typeof METHODS)[number], url: string
 
 /** Calls a server action as a form post would: (previous state, FormData). A redirect after success counts as OK. */
 async function action(file: string, name: string, fields: Record<string, string | string[]>): Promise<Outcome> {
-  const mod = (await import(/* @vite-ignore */ APP(file))) as Record<string, (prev: unknown, form: FormData) => Promise<{ ok: boolean; code?: string } | null>>;
+  const mod = (await import(/* @vite-ignore */ path.join(ACTIONS_DIR, file))) as Record<string, (prev: unknown, form: FormData) => Promise<{ ok: boolean; code?: string } | null>>;
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) for (const one of ([] as string[]).concat(v)) form.append(k, one);
   try {
@@ -118,7 +122,7 @@ async function action(file: string, name: string, fields: Record<string, string 
   }
 }
 
-const RUN_ACTIONS = "(runbooks)/runs/[id]/actions.ts";
+const RUN_ACTIONS = "runs.ts";
 const FIRST_STEP = "confirm-scope";
 const HASH = "0".repeat(64);
 const RCA = "# RCA\n\n## Summary\n\nThe provider was down for ten minutes.\n";
@@ -168,61 +172,61 @@ const ENDPOINTS: Record<string, Row> = {
   "GET /api/access/review": { access: { permission: "access.review" }, call: () => route("api/access/review/route.ts", "GET", "/api/access/review?date=2026-11-03&runbookId=RB-LAUNCH-002") },
 
   // Server actions.
-  "action (access)#addPerson": { access: { permission: "access.admin" }, call: () => action("(access)/actions.ts", "addPerson", { email: `new.${crypto.randomUUID().slice(0, 8)}@ops.example`, name: "New Person", roles: "BUSINESS" }) },
-  "action (access)#grantRole": { access: { permission: "access.admin" }, call: (fx) => action("(access)/actions.ts", "grantRole", { personId: fx.personId, role: "PRODUCT" }) },
-  "action (access)#revokeRole": { access: { permission: "access.admin" }, call: (fx) => action("(access)/actions.ts", "revokeRole", { personId: fx.personId, role: "PRODUCT" }) },
-  "action (access)#decideGrant": { access: { permission: "access.admin" }, call: () => action("(access)/actions.ts", "decideGrant", { requestId: crypto.randomUUID(), decision: "approve" }) },
-  "action (access)#setDisabled": { access: { permission: "access.admin" }, call: (fx) => action("(access)/actions.ts", "setDisabled", { personId: fx.personId, state: "disabled" }) },
-  "action (auth)#signInAsSeededPerson": { access: { open: "sign-in itself: seeded people on the embedded default only (dev-sign-in tests)" } },
-  "action (auth)#signInWithOidc": { access: { open: "sign-in itself: starts the OpenID flow (single-sign-on.sso.spec.ts)" } },
-  "action (auth)#signOutAction": { access: { open: "ends whatever session there is (session-version tests)" } },
-  "action (runbooks)#startRun": { access: { permission: "run.start" }, call: () => action("(runbooks)/actions.ts", "startRun", { runbookId: "RB-CORE-004" }) },
-  "action (runbooks)/runs/[id]#signStep": { access: { permission: "run.step.signoff" }, call: (fx) => action(RUN_ACTIONS, "signStep", { runId: fx.runId, stepId: FIRST_STEP }) },
-  "action (runbooks)/runs/[id]#requestStep": { access: { permission: "run.step.signoff" }, call: (fx) => action(RUN_ACTIONS, "requestStep", { runId: fx.runId, stepId: FIRST_STEP }) },
-  "action (runbooks)/runs/[id]#approveStep": { access: { permission: "run.step.signoff" }, call: (fx) => action(RUN_ACTIONS, "approveStep", { runId: fx.runId, stepId: FIRST_STEP, requestHash: HASH }) },
-  "action (runbooks)/runs/[id]#decideStep": {
+  "action access#addPerson": { access: { permission: "access.admin" }, call: () => action("access.ts", "addPerson", { email: `new.${crypto.randomUUID().slice(0, 8)}@ops.example`, name: "New Person", roles: "BUSINESS" }) },
+  "action access#grantRole": { access: { permission: "access.admin" }, call: (fx) => action("access.ts", "grantRole", { personId: fx.personId, role: "PRODUCT" }) },
+  "action access#revokeRole": { access: { permission: "access.admin" }, call: (fx) => action("access.ts", "revokeRole", { personId: fx.personId, role: "PRODUCT" }) },
+  "action access#decideGrant": { access: { permission: "access.admin" }, call: () => action("access.ts", "decideGrant", { requestId: crypto.randomUUID(), decision: "approve" }) },
+  "action access#setDisabled": { access: { permission: "access.admin" }, call: (fx) => action("access.ts", "setDisabled", { personId: fx.personId, state: "disabled" }) },
+  "action auth#signInAsSeededPerson": { access: { open: "sign-in itself: seeded people on the embedded default only (dev-sign-in tests)" } },
+  "action auth#signInWithOidc": { access: { open: "sign-in itself: starts the OpenID flow (single-sign-on.sso.spec.ts)" } },
+  "action auth#signOutAction": { access: { open: "ends whatever session there is (session-version tests)" } },
+  "action runs#startRun": { access: { permission: "run.start" }, call: () => action(RUN_ACTIONS, "startRun", { runbookId: "RB-CORE-004" }) },
+  "action runs#signStep": { access: { permission: "run.step.signoff" }, call: (fx) => action(RUN_ACTIONS, "signStep", { runId: fx.runId, stepId: FIRST_STEP }) },
+  "action runs#requestStep": { access: { permission: "run.step.signoff" }, call: (fx) => action(RUN_ACTIONS, "requestStep", { runId: fx.runId, stepId: FIRST_STEP }) },
+  "action runs#approveStep": { access: { permission: "run.step.signoff" }, call: (fx) => action(RUN_ACTIONS, "approveStep", { runId: fx.runId, stepId: FIRST_STEP, requestHash: HASH }) },
+  "action runs#decideStep": {
     access: { permission: "run.step.signoff" },
     call: (fx) => action(RUN_ACTIONS, "decideStep", { runId: fx.runId, stepId: FIRST_STEP, outcome: "GO", reason: "matrix decision" }),
   },
-  "action (runbooks)/runs/[id]#skipStep": { access: { permission: "run.step.skip" }, call: (fx) => action(RUN_ACTIONS, "skipStep", { runId: fx.runId, stepId: FIRST_STEP, reason: "matrix skip" }) },
-  "action (runbooks)/runs/[id]#abortRun": { access: { permission: "run.abort" }, call: (fx) => action(RUN_ACTIONS, "abortRun", { runId: fx.runId, reason: "matrix abort" }) },
-  "action (runbooks)/runs/[id]#addEvidence": { access: { permission: "run.step.signoff" }, call: (fx) => action(RUN_ACTIONS, "addEvidence", { runId: fx.runId, stepId: FIRST_STEP, text: "matrix evidence" }) },
-  "action (runbooks)/runs/[id]#escalateRun": { access: { permission: "run.step.signoff" }, call: (fx) => action(RUN_ACTIONS, "escalateRun", { runId: fx.runId, reason: "matrix escalation" }) },
-  "action (runbooks)/runs/[id]#decideCommand": {
+  "action runs#skipStep": { access: { permission: "run.step.skip" }, call: (fx) => action(RUN_ACTIONS, "skipStep", { runId: fx.runId, stepId: FIRST_STEP, reason: "matrix skip" }) },
+  "action runs#abortRun": { access: { permission: "run.abort" }, call: (fx) => action(RUN_ACTIONS, "abortRun", { runId: fx.runId, reason: "matrix abort" }) },
+  "action runs#addEvidence": { access: { permission: "run.step.signoff" }, call: (fx) => action(RUN_ACTIONS, "addEvidence", { runId: fx.runId, stepId: FIRST_STEP, text: "matrix evidence" }) },
+  "action runs#escalateRun": { access: { permission: "run.step.signoff" }, call: (fx) => action(RUN_ACTIONS, "escalateRun", { runId: fx.runId, reason: "matrix escalation" }) },
+  "action runs#decideCommand": {
     access: { permission: "command.decide" },
     call: () => action(RUN_ACTIONS, "decideCommand", { commandId: crypto.randomUUID(), decision: "retry", reason: "matrix decision" }),
   },
-  "action (runbooks)/runs/[id]#saveRca": { access: { permission: "run.step.signoff" }, call: (fx) => action(RUN_ACTIONS, "saveRca", { runId: fx.runId, markdown: RCA, baseVersion: "0" }) },
-  "action (incidents)/incidents#declareIncident": {
+  "action runs#saveRca": { access: { permission: "run.step.signoff" }, call: (fx) => action(RUN_ACTIONS, "saveRca", { runId: fx.runId, markdown: RCA, baseVersion: "0" }) },
+  "action incidents#declareIncident": {
     access: { permission: "incident.declare" },
-    call: () => action("(incidents)/incidents/actions.ts", "declareIncident", { title: "Matrix incident", severity: "P3" }),
+    call: () => action("incidents.ts", "declareIncident", { title: "Matrix incident", severity: "P3" }),
   },
-  "action (incidents)/incidents#setIncidentStatus": {
+  "action incidents#setIncidentStatus": {
     access: { permission: "incident.manage" },
-    call: (fx) => action("(incidents)/incidents/actions.ts", "setIncidentStatus", { incidentId: fx.incidentId, status: "MITIGATED" }),
+    call: (fx) => action("incidents.ts", "setIncidentStatus", { incidentId: fx.incidentId, status: "MITIGATED" }),
   },
-  "action (incidents)/incidents#takeCommand": { access: { permission: "incident.command" }, call: (fx) => action("(incidents)/incidents/actions.ts", "takeCommand", { incidentId: fx.incidentId }) },
-  "action (onboarding)#requestOnboarding": { access: { permission: "onboarding.request" }, call: () => action("(onboarding)/actions.ts", "requestOnboarding", { submissionKey: crypto.randomUUID() }) },
-  "action (onboarding)#approveOnboarding": { access: { permission: "onboarding.approve" }, call: (fx) => action("(onboarding)/actions.ts", "approveOnboarding", { onboardingId: fx.onboardingId }) },
-  "action (onboarding)#sendBackOnboarding": {
+  "action incidents#takeCommand": { access: { permission: "incident.command" }, call: (fx) => action("incidents.ts", "takeCommand", { incidentId: fx.incidentId }) },
+  "action onboarding#requestOnboarding": { access: { permission: "onboarding.request" }, call: () => action("onboarding.ts", "requestOnboarding", { submissionKey: crypto.randomUUID() }) },
+  "action onboarding#approveOnboarding": { access: { permission: "onboarding.approve" }, call: (fx) => action("onboarding.ts", "approveOnboarding", { onboardingId: fx.onboardingId }) },
+  "action onboarding#sendBackOnboarding": {
     access: { permission: "onboarding.approve" },
-    call: (fx) => action("(onboarding)/actions.ts", "sendBackOnboarding", { onboardingId: fx.onboardingId, reason: "matrix send back" }),
+    call: (fx) => action("onboarding.ts", "sendBackOnboarding", { onboardingId: fx.onboardingId, reason: "matrix send back" }),
   },
-  "action (onboarding)#runFirstFlow": { access: { permission: "onboarding.request" }, call: (fx) => action("(onboarding)/actions.ts", "runFirstFlow", { onboardingId: fx.onboardingId }) },
-  "action (onboarding)#verifyTelemetry": { access: { permission: "onboarding.request" }, call: (fx) => action("(onboarding)/actions.ts", "verifyTelemetry", { onboardingId: fx.onboardingId }) },
-  "action (onboarding)#confirmTraining": { access: { permission: "onboarding.request" }, call: (fx) => action("(onboarding)/actions.ts", "confirmTraining", { onboardingId: fx.onboardingId }) },
-  "action (runbooks)/follow-up-actions#addFollowUp": {
+  "action onboarding#runFirstFlow": { access: { permission: "onboarding.request" }, call: (fx) => action("onboarding.ts", "runFirstFlow", { onboardingId: fx.onboardingId }) },
+  "action onboarding#verifyTelemetry": { access: { permission: "onboarding.request" }, call: (fx) => action("onboarding.ts", "verifyTelemetry", { onboardingId: fx.onboardingId }) },
+  "action onboarding#confirmTraining": { access: { permission: "onboarding.request" }, call: (fx) => action("onboarding.ts", "confirmTraining", { onboardingId: fx.onboardingId }) },
+  "action followups#addFollowUp": {
     access: { permission: "followup.manage" },
-    call: (fx) => action("(runbooks)/follow-up-actions.ts", "addFollowUp", { runId: fx.runId, title: "Matrix follow-up", ownerId: fx.personId, dueOn: "2026-12-31", runbookId: "RB-CORE-004" }),
+    call: (fx) => action("followups.ts", "addFollowUp", { runId: fx.runId, title: "Matrix follow-up", ownerId: fx.personId, dueOn: "2026-12-31", runbookId: "RB-CORE-004" }),
   },
-  "action (runbooks)/follow-up-actions#closeFollowUp": {
+  "action followups#closeFollowUp": {
     access: { permission: "followup.manage" },
-    call: () => action("(runbooks)/follow-up-actions.ts", "closeFollowUp", { followUpId: crypto.randomUUID(), version: "0", outcome: "wont-do", reason: "matrix close" }),
+    call: () => action("followups.ts", "closeFollowUp", { followUpId: crypto.randomUUID(), version: "0", outcome: "wont-do", reason: "matrix close" }),
   },
-  "action (runbooks)/review-actions#recordReview": { access: { permission: "runbook.review" }, call: () => action("(runbooks)/review-actions.ts", "recordReview", { runbookId: "RB-CORE-004", outcome: "no-change" }) },
-  "action (audit)#verifyChain": { access: { permission: "audit.verify" }, call: () => action("(audit)/actions.ts", "verifyChain", {}) },
-  "action (audit)#signHead": { access: { permission: "audit.head.sign" }, call: () => action("(audit)/actions.ts", "signHead", { note: "matrix" }) },
-  "action (audit)#verifyHead": { access: { permission: "audit.verify" }, call: () => action("(audit)/actions.ts", "verifyHead", { head: "{}" }) },
+  "action reviews#recordReview": { access: { permission: "runbook.review" }, call: () => action("reviews.ts", "recordReview", { runbookId: "RB-CORE-004", outcome: "no-change" }) },
+  "action audit#verifyChain": { access: { permission: "audit.verify" }, call: () => action("audit.ts", "verifyChain", {}) },
+  "action audit#signHead": { access: { permission: "audit.head.sign" }, call: () => action("audit.ts", "signHead", { note: "matrix" }) },
+  "action audit#verifyHead": { access: { permission: "audit.verify" }, call: () => action("audit.ts", "verifyHead", { head: "{}" }) },
 };
 
 // ---- the run -----------------------------------------------------------------------------------------------------
@@ -251,18 +255,13 @@ beforeAll(async () => {
   if (!run.ok || !incident.ok || !head.ok) throw new Error(`fixture: ${JSON.stringify([run, incident, head])}`);
   const repoOwner = await actorByEmail(client, "rui.costa@ops.example");
   const onboarding = await executeAction(requestOnboardingAction, repoOwner, {
+    ...ONBOARDING_FORM,
     submissionKey: crypto.randomUUID(),
     repoName: "matrix-api",
     repoUrl: "https://github.com/acme/matrix-api",
     team: "Matrix",
     ownerContacts: "rui.costa@ops.example",
     alertContacts: "#matrix-alerts",
-    targetPhase: "PHASE_6",
-    expectedFlowsPerDay: "6",
-    estimatedDailySpendUsd: "3.50",
-    trainingCompleted: "on",
-    cicdReady: "on",
-    apiAccessRequested: "on",
   });
   if (!onboarding.ok) throw new Error(`fixture: ${JSON.stringify(onboarding)}`);
   const last = await client.auditEvent.findFirstOrThrow({ orderBy: { seq: "desc" } });

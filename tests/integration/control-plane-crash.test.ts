@@ -6,27 +6,22 @@
  * in flight; the other replica takes over in under 10 s and the control plane applies the action once.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyChain } from "@/lib/audit/log";
 import type { Db } from "@/lib/db";
 import { createControlPlaneClient } from "@/lib/control-plane/client";
-import { deliverDueCommands, enqueueCommand, startRelay } from "@/lib/control-plane/relay";
-import { startSimulator, type SimulatorHandle } from "@/simulator/server";
-import { useFreshDatabase } from "./db";
+import { deliverDueCommands, startRelay } from "@/lib/control-plane/relay";
+import { enqueueCommand } from "@/lib/stores/commands";
+import type { SimulatorHandle } from "@/simulator/server";
+import { childProcessSetUp } from "../support/child-process";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-let db: Db;
-let url: string;
-let sim: SimulatorHandle;
-let dir: string;
+let db: Db, url: string, sim: SimulatorHandle, dir: string;
 
 beforeAll(async () => {
-  ({ client: db, url } = await useFreshDatabase());
-  sim = await startSimulator({ seed: 4, speed: 0, startAt: "2025-11-20T10:00:00Z" });
-  dir = mkdtempSync(path.join(tmpdir(), "cp-crash-"));
+  ({ db, url, sim, dir } = await childProcessSetUp(4, "cp-crash-"));
   writeFileSync(
     path.join(dir, "relay-child.mts"),
     `

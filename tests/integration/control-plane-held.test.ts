@@ -14,12 +14,14 @@ import type { Actor } from "@/lib/auth/roles";
 import type { Db } from "@/lib/db";
 import { createControlPlaneClient } from "@/lib/control-plane/client";
 import { decideCommandAction } from "@/lib/control-plane/decide-command";
-import { deliverDueCommands, enqueueCommand, type DeliverOptions } from "@/lib/control-plane/relay";
+import { deliverDueCommands, type DeliverOptions } from "@/lib/control-plane/relay";
+import { enqueueCommand } from "@/lib/stores/commands";
 import { getRunView } from "@/lib/data/run-view";
 import { approveOnboardingAction, requestOnboardingAction } from "@/lib/onboarding/actions";
 import { settleOnboardingCommand } from "@/lib/onboarding/service";
+import { ONBOARDING_FORM } from "@/lib/onboarding/test-fixtures";
 import { requestStepAction, signStepAction } from "@/lib/runs/actions";
-import { settleRun } from "@/lib/runs/service";
+import { settleRun } from "@/lib/stores/run-plans";
 import { startRunAction } from "@/lib/runs/start-run";
 import { runnerOf } from "@/lib/sql";
 import { startSimulator, type SimulatorHandle } from "@/simulator/server";
@@ -188,18 +190,12 @@ describe("a person decides: retry now or abandon (audited, permission-checked)",
 describe("an onboarding's held allowlist change", () => {
   it("is decided by an onboarding approver, not by the requesting repo owner; abandoned, it can be sent again", async () => {
     const requested = await executeAction(requestOnboardingAction, rui, {
+      ...ONBOARDING_FORM,
       submissionKey: "0b6f4c7e-1d2a-4c3b-9e8f-7a6b5c4d3e2f",
       repoName: "held-target",
       repoUrl: "https://github.com/acme/held-target",
-      team: "Payments",
       ownerContacts: "rui@ops.example",
       alertContacts: "#payments-alerts",
-      targetPhase: "PHASE_6",
-      expectedFlowsPerDay: "6",
-      estimatedDailySpendUsd: "3.50",
-      trainingCompleted: "on",
-      cicdReady: "on",
-      apiAccessRequested: "on",
     });
     if (!requested.ok) throw new Error(requested.message);
     const onboardingId = requested.data.onboardingId;

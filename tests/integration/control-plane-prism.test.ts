@@ -19,7 +19,8 @@ import { createControlPlaneClient, type ControlPlaneClient } from "@/lib/control
 import { runContractChecks } from "@/lib/control-plane/contract-check";
 import { TELEMETRY_WINDOWS, parseActionParams } from "@/lib/control-plane/contract";
 import { ControlPlaneError } from "@/lib/control-plane/errors";
-import { deliverDueCommands, enqueueCommand } from "@/lib/control-plane/relay";
+import { deliverDueCommands } from "@/lib/control-plane/relay";
+import { enqueueCommand } from "@/lib/stores/commands";
 import { verifyChain } from "@/lib/audit/log";
 import { freePort } from "@/scripts/lib/ports";
 import { createDb, type Db } from "@/lib/db";

@@ -1,4 +1,4 @@
-import http from "node:http";
+import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { executeAction } from "@/lib/actions/safe-action";
 import { startRunAction } from "@/lib/runs/start-run";
@@ -7,27 +7,19 @@ import { autoEscalateWaitingSteps } from "@/lib/runs/escalation";
 import { deliverNotifications } from "@/lib/jobs/notifications";
 import type { Db } from "@/lib/db";
 import type { Actor } from "@/lib/auth/roles";
+import { startWebhook } from "../support/webhook";
 import { actorByEmail, useFreshDatabase } from "./db";
 
 let client: Db;
 let sre: Actor;
-let webhook: http.Server;
+let webhook: Server;
 let webhookUrl: string;
 const received: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
   ({ client } = await useFreshDatabase({ seed: true }));
   sre = await actorByEmail(client, "sam.rivera@ops.example");
-  webhook = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (c) => (body += c));
-    req.on("end", () => {
-      received.push(JSON.parse(body));
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => webhook.listen(0, "127.0.0.1", r));
-  webhookUrl = `http://127.0.0.1:${(webhook.address() as { port: number }).port}/hook`;
+  ({ server: webhook, url: webhookUrl } = await startWebhook(received));
 });
 afterAll(async () => {
   webhook.close();

@@ -3,7 +3,7 @@
  * 1,000 malformed bodies get a 4xx whose message names the field and store nothing; well-formed notifications with
  * NUL, lone surrogates, `__proto__` labels, huge annotations and odd dates are stored without a 500.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import fc from "fast-check";
 import { NextRequest } from "next/server";
 
@@ -16,49 +16,24 @@ vi.mock("@/lib/auth/session", () => ({ currentActor: async () => null }));
 import { POST } from "@/app/api/alerts/alertmanager/route";
 import { verifyChain } from "@/lib/audit/log";
 import { BODY_LIMITS } from "@/lib/http/perimeter";
-import { createDb, type Db } from "@/lib/db";
 import { alertFieldWrong, notAPayload, notification, payloadFieldWrong, type WebhookCase } from "../support/fuzz-alertmanager";
-import { useFreshDatabase } from "./db";
+import { fuzzDatabase } from "../support/fuzz-database";
 
 // Hundreds of generated requests per test: 2-12 s on an idle machine, 30 s and more when the two cores are saturated.
 vi.setConfig({ testTimeout: 120_000 });
 
 const RUNS = 1_000;
 
-let client: Db;
-/** The owner role, to empty the rate-limit windows between inputs (the portal's own role never deletes). */
-let owner: Db;
-let tables: string[];
-
-beforeAll(async () => {
-  let ownerUrl: string;
-  ({ client, ownerUrl } = await useFreshDatabase({ seed: true }));
-  owner = createDb(ownerUrl);
-  tables = (await client.$queryRawUnsafe<{ t: string }[]>(`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1`)).map((r) => r.t);
-});
-afterAll(async () => {
-  await owner?.$disconnect();
-  await client?.$disconnect();
-});
-// Every call counts against the webhook's limit (120 a minute per source), which is not what is tested here: the
-// windows are cleared before each test and every 100 calls.
-beforeEach(async () => {
-  await owner.$executeRawUnsafe(`DELETE FROM rate_window`);
-});
-
-/** Rows in every table but the rate-limit windows (each call counts in one; cleared between batches). */
-async function footprint(): Promise<Record<string, number>> {
-  const counted = tables.filter((t) => t !== "rate_window");
-  const [row] = await client.$queryRawUnsafe<Record<string, number>[]>(`SELECT ${counted.map((t) => `(SELECT count(*) FROM "${t}")::int AS "${t}"`).join(", ")}`);
-  return row;
-}
+// Every call counts against the webhook's limit (120 a minute per source): the windows are cleared before each test
+// and every 100 calls.
+const { client, clearRateWindows, footprint } = fuzzDatabase();
 
 let calls = 0;
 async function post(body: string, headers: Record<string, string> = {}): Promise<{ status: number; json: { message?: string; ok?: boolean } }> {
   const res = await POST(
     new NextRequest("http://portal.test/api/alerts/alertmanager", { method: "POST", headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", ...headers }, body }),
   );
-  if (++calls % 100 === 0) await owner.$executeRawUnsafe(`DELETE FROM rate_window`);
+  if (++calls % 100 === 0) await clearRateWindows();
   return { status: res.status, json: await res.json() };
 }
 
@@ -103,6 +78,6 @@ describe("the Alertmanager webhook, fuzzed: well-formed notifications", () => {
       { numRuns: 150 },
     );
     expect((await footprint()).alert).toBeGreaterThan(before.alert);
-    expect(await verifyChain(client)).toMatchObject({ ok: true });
+    expect(await verifyChain(client())).toMatchObject({ ok: true });
   });
 });

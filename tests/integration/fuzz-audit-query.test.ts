@@ -5,7 +5,7 @@
  * repeated and unknown keys. A bad filter is refused with 400 naming the field and nothing written; a good one,
  * however hostile its text, is answered (and an export streams to its end) without a 500.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import fc from "fast-check";
 import { NextRequest } from "next/server";
 
@@ -19,48 +19,27 @@ import { executeAction } from "@/lib/actions/safe-action";
 import { declareIncidentAction } from "@/lib/incidents/actions";
 import { listAuditEvents } from "@/lib/data/audit";
 import type { Actor } from "@/lib/auth/roles";
-import { createDb, type Db } from "@/lib/db";
 import { parseAuditQuery } from "@/lib/validation/audit";
 import { auditQuery, exportQuery } from "../support/fuzz-audit-query";
-import { actorByEmail, useFreshDatabase } from "./db";
+import { actorByEmail } from "./db";
+import { fuzzDatabase } from "../support/fuzz-database";
 
 // Hundreds of generated requests per test: 2-12 s on an idle machine, 30 s and more when the two cores are saturated.
 vi.setConfig({ testTimeout: 120_000 });
 
 const RUNS = 1_000;
 
-let client: Db;
-/** The owner role, to empty the rate-limit windows between inputs (the portal's own role never deletes). */
-let owner: Db;
-let tables: string[];
+// The export's rate limit (10 a minute per person) counts every call: its windows are cleared as it goes.
+const { client, clearRateWindows, footprint } = fuzzDatabase();
 let auditor: Actor;
 let sre: Actor;
 
 beforeAll(async () => {
-  let ownerUrl: string;
-  ({ client, ownerUrl } = await useFreshDatabase({ seed: true }));
-  owner = createDb(ownerUrl);
-  auditor = await actorByEmail(client, "ada.mensah@ops.example");
-  sre = await actorByEmail(client, "sam.rivera@ops.example");
+  auditor = await actorByEmail(client(), "ada.mensah@ops.example");
+  sre = await actorByEmail(client(), "sam.rivera@ops.example");
   // Some events with text to search, by someone whose own-actions view is not empty.
   for (const title of ["Billing API flow failures", "Checkout latency \u0000 spike", "Search indexer stuck"]) await executeAction(declareIncidentAction, sre, { title, severity: "P2" });
-  tables = (await client.$queryRawUnsafe<{ t: string }[]>(`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1`)).map((r) => r.t);
 });
-afterAll(async () => {
-  await owner?.$disconnect();
-  await client?.$disconnect();
-});
-// The export's rate limit (10 a minute per person) is not what is tested here: its windows are cleared as it goes.
-beforeEach(async () => {
-  await owner.$executeRawUnsafe(`DELETE FROM rate_window`);
-});
-
-/** Rows in every table but the rate-limit windows. */
-async function footprint(): Promise<Record<string, number>> {
-  const counted = tables.filter((t) => t !== "rate_window");
-  const [row] = await client.$queryRawUnsafe<Record<string, number>[]>(`SELECT ${counted.map((t) => `(SELECT count(*) FROM "${t}")::int AS "${t}"`).join(", ")}`);
-  return row;
-}
 
 const namesExactly = (fieldErrors: Record<string, unknown>, expected: string[]) => {
   const keys = Object.keys(fieldErrors);
@@ -120,7 +99,7 @@ describe(`GET /api/audit/export: ${RUNS.toLocaleString("en")} bad query strings,
       let calls = 0;
       await fc.assert(
         fc.asyncProperty(exportQuery(true), async (q) => {
-          if (++calls % 9 === 0) await owner.$executeRawUnsafe(`DELETE FROM rate_window`);
+          if (++calls % 9 === 0) await clearRateWindows();
           const res = await exportEvents(new NextRequest(`http://portal.test/api/audit/export?${q.text}`));
           const body = await res.json();
           expect(res.status, JSON.stringify(body).slice(0, 300)).toBe(400);
@@ -139,7 +118,7 @@ describe(`GET /api/audit/export: ${RUNS.toLocaleString("en")} bad query strings,
     await fc.assert(
       fc.asyncProperty(exportQuery(false), fc.constantFrom("auditor", "sre"), async (q, who) => {
         session.actor = who === "auditor" ? auditor : sre;
-        if (++calls % 9 === 0) await owner.$executeRawUnsafe(`DELETE FROM rate_window`);
+        if (++calls % 9 === 0) await clearRateWindows();
         const before = (await footprint()).audit_event;
         const res = await exportEvents(new NextRequest(`http://portal.test/api/audit/export?${q.text}`));
         const text = await res.text();

@@ -27,6 +27,7 @@ import { executeAction } from "@/lib/actions/safe-action";
 import { startRunAction } from "@/lib/runs/start-run";
 import { deepJson, hostileText, hugeText, PROTO_KEYS, unknownFields, withExtras } from "../support/fuzz";
 import { actorByEmail, useFreshDatabase } from "./db";
+import { footprint as countRows, tablesOf } from "../support/footprint";
 
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -48,7 +49,7 @@ beforeAll(async () => {
   // deletes nothing.
   owner = new pg.Pool({ connectionString: ownerUrl, max: 1 });
   process.env.PORTAL_URL = ORIGIN;
-  tables = (await client.$queryRawUnsafe<{ t: string }[]>(`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1`)).map((r) => r.t);
+  tables = await tablesOf(client);
   // The incident commander may use every route here (start, sign, skip, sign heads, verify).
   session.actor = await actorByEmail(client, "ines.carter@ops.example");
   const run = await executeAction(startRunAction, session.actor, { runbookId: "RB-CORE-004" });
@@ -64,9 +65,8 @@ beforeEach(async () => {
   await owner.query(`DELETE FROM rate_window`);
 });
 
-async function footprint(): Promise<Record<string, number>> {
-  const [row] = await client.$queryRawUnsafe<Record<string, number>[]>(`SELECT ${tables.map((t) => `(SELECT count(*) FROM "${t}")::int AS "${t}"`).join(", ")}`);
-  return row;
+function footprint(): Promise<Record<string, number>> {
+  return countRows(client, tables);
 }
 
 function request(url: string, sent: Sent): NextRequest {

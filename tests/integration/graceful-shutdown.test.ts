@@ -8,28 +8,26 @@
  * (e2e/operations.ops.spec.ts does the same against the built server.)
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db";
 import { createControlPlaneClient } from "@/lib/control-plane/client";
-import { RELAY_LOCK_ID, deliverDueCommands, enqueueCommand } from "@/lib/control-plane/relay";
-import { startSimulator, type SimulatorHandle } from "@/simulator/server";
-import { useFreshDatabase } from "./db";
+import { deliverDueCommands } from "@/lib/control-plane/relay";
+import { enqueueCommand } from "@/lib/stores/commands";
+import { LOCK_IDS } from "@/lib/locks";
+
+const RELAY_LOCK_ID = LOCK_IDS.relay;
+import type { SimulatorHandle } from "@/simulator/server";
+import { childProcessSetUp } from "../support/child-process";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-let db: Db;
-let url: string;
-let sim: SimulatorHandle;
-let dir: string;
+let db: Db, url: string, sim: SimulatorHandle, dir: string;
 
 beforeAll(async () => {
-  ({ client: db, url } = await useFreshDatabase());
-  sim = await startSimulator({ seed: 5, speed: 0, startAt: "2025-11-20T10:00:00Z" });
-  dir = mkdtempSync(path.join(tmpdir(), "graceful-"));
+  ({ db, url, sim, dir } = await childProcessSetUp(5, "graceful-"));
   const mod = (p: string) => JSON.stringify(path.join(ROOT, p));
   writeFileSync(
     path.join(dir, "server-child.mts"),

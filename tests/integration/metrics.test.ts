@@ -10,7 +10,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { verifyChain } from "@/lib/audit/log";
 import type { Db } from "@/lib/db";
 import { createControlPlaneClient } from "@/lib/control-plane/client";
-import { deliverDueCommands, enqueueCommand } from "@/lib/control-plane/relay";
+import { deliverDueCommands } from "@/lib/control-plane/relay";
+import { enqueueCommand } from "@/lib/stores/commands";
+import { ISSUE_METRICS } from "@/lib/metrics/test-fixtures";
 import { startSimulator, type SimulatorHandle } from "@/simulator/server";
 import pg from "pg";
 import { useFreshDatabase } from "./db";
@@ -84,27 +86,7 @@ describe("/metrics", () => {
     const check = spawnSync("promtool", ["check", "metrics"], { input: text, encoding: "utf8", timeout: 30_000 });
     expect(`${check.stdout}${check.stderr}`).toBe("");
     expect(check.status).toBe(0);
-    for (const name of [
-      "portal_http_request_duration_seconds",
-      "portal_runs_in_progress",
-      "portal_steps_waiting",
-      "portal_steps_waiting_oldest_seconds",
-      "portal_outbox_pending_commands",
-      "portal_outbox_oldest_pending_seconds",
-      "portal_relay_deliveries_total",
-      "portal_relay_delivery_duration_seconds",
-      "portal_relay_leader",
-      "portal_control_plane_up",
-      "portal_control_plane_request_duration_seconds",
-      "portal_audit_events_appended_total",
-      "portal_audit_chain_head_seq",
-      "portal_audit_chain_last_verified_seq",
-      "portal_audit_chain_verification_failures_total",
-      "portal_incidents_open",
-      "portal_sign_ins_total",
-      "portal_anonymous_refusals_total",
-      "portal_database_up",
-    ]) {
+    for (const name of [...ISSUE_METRICS, "portal_audit_chain_head_seq", "portal_database_up"]) {
       expect(text, name).toMatch(new RegExp(`^# TYPE ${name} `, "m"));
     }
     // The broken check can fail: promtool refuses a metric with a bad name.

@@ -11,15 +11,9 @@ import { createControlPlaneClient } from "@/lib/control-plane/client";
 import { deliverDueCommands } from "@/lib/control-plane/relay";
 import type { Db } from "@/lib/db";
 import { getOnboardingView, listOnboardings } from "@/lib/data/onboarding";
-import {
-  approveOnboardingAction,
-  confirmTrainingAction,
-  requestOnboardingAction,
-  runFirstFlowAction,
-  sendBackOnboardingAction,
-  verifyTelemetryAction,
-} from "@/lib/onboarding/actions";
+import { approveOnboardingAction, confirmTrainingAction, requestOnboardingAction, runFirstFlowAction, sendBackOnboardingAction, verifyTelemetryAction } from "@/lib/onboarding/actions";
 import { refreshOnboarding, settleOnboardingCommand } from "@/lib/onboarding/service";
+import { ONBOARDING_FORM } from "@/lib/onboarding/test-fixtures";
 import { WEEK_MS } from "@/lib/onboarding/week-one";
 import { startSimulator, type SimulatorHandle } from "@/simulator/server";
 import { actorByEmail, useFreshDatabase } from "./db";
@@ -49,18 +43,11 @@ beforeEach(() => {
 
 let repoCounter = 0;
 const request = (overrides: Record<string, unknown> = {}) => ({
+  ...ONBOARDING_FORM,
   submissionKey: randomUUID(),
   repoName: `payments-api-${++repoCounter}`,
-  repoUrl: "https://github.com/acme/payments-api",
-  team: "Payments",
   ownerContacts: "rui.costa@ops.example, #payments",
   alertContacts: "#payments-alerts",
-  targetPhase: "PHASE_6",
-  expectedFlowsPerDay: "6",
-  estimatedDailySpendUsd: "3.50",
-  trainingCompleted: "on",
-  cicdReady: "on",
-  apiAccessRequested: "on",
   ...overrides,
 });
 
@@ -230,6 +217,25 @@ describe("review, registration and allowlist", () => {
     expect(await client.auditEvent.count({ where: { action: "onboarding.allowlisted", targetId: id } })).toBe(1);
     const effects = await (await fetch(`${sim.url}/admin/effects`)).json();
     expect(effects.duplicates ?? []).toEqual([]);
+  });
+
+  it("an approval and a send-back at once: exactly one decision wins, the other is a conflict that changes nothing", async () => {
+    for (let round = 0; round < 4; round++) {
+      const id = await submit(owner, { targetPhase: "PHASE_7" });
+      const commandsBefore = await client.command.count();
+      const [approve, sendBack] = await Promise.all([
+        executeAction(approveOnboardingAction, sre, { onboardingId: id, acknowledgeFlags: "on" }),
+        executeAction(sendBackOnboardingAction, sre2, { onboardingId: id, reason: "Wrong team name." }),
+      ]);
+      expect([approve.ok, sendBack.ok].sort()).toEqual([false, true]);
+      expect(approve.ok ? sendBack : approve).toMatchObject({ ok: false, code: "CONFLICT" });
+      const o = await row(id);
+      expect(o.state).toBe(approve.ok ? "APPROVED" : "CHANGES_REQUESTED");
+      expect(o.version).toBe(1);
+      expect(await client.command.count()).toBe(commandsBefore + (approve.ok ? 1 : 0));
+      const decisions = await client.auditEvent.count({ where: { targetId: id, action: { in: ["onboarding.approved", "onboarding.sent_back"] }, outcome: "allowed" } });
+      expect(decisions).toBe(1);
+    }
   });
 
   it("a refused allowlist change leaves it APPROVED with the reason; approving again sends it again", async () => {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { sqlTransaction, type Db } from "@/lib/db";
 import { hit, type RateLimit } from "@/lib/http/rate-limit";
-import { VERIFY_CHAIN_LOCK_ID, verifyChainOnce } from "@/lib/audit/verify-once";
+import { verifyChainOnce } from "@/lib/audit/verify-once";
+import { LOCK_IDS } from "@/lib/locks";
 import { ActionError } from "@/lib/actions/result";
 import { useFreshDatabase } from "./db";
 
@@ -75,7 +76,7 @@ describe("one whole-chain verification at a time", () => {
     const other = new pg.Client({ connectionString: url });
     await other.connect();
     try {
-      await other.query("SELECT pg_advisory_lock($1)", [VERIFY_CHAIN_LOCK_ID]);
+      await other.query("SELECT pg_advisory_lock($1)", [LOCK_IDS.verifyChain]);
       let walked = false;
       const refused = verifyChainOnce(client, async () => (walked = true));
       await expect(refused).rejects.toBeInstanceOf(ActionError);

@@ -15,11 +15,11 @@ import { pgRunner } from "@/lib/sql";
 import { migrateDeploy } from "@/prisma/migrator";
 import { databaseUrl, uniqueDatabaseName } from "../support/test-postgres";
 import { executeAction } from "@/lib/actions/safe-action";
-import { startRunAction } from "@/lib/runs/start-run";
 import { abortRunAction, addEvidenceAction, escalateRunAction, saveRcaAction } from "@/lib/runs/actions";
 import { autoEscalateWaitingSteps, escalateRun } from "@/lib/runs/escalation";
 import type { Db } from "@/lib/db";
 import type { Actor } from "@/lib/auth/roles";
+import { startRun } from "../support/runs";
 import { actorByEmail, useFreshDatabase } from "./db";
 
 let client: Db;
@@ -35,11 +35,7 @@ afterAll(async () => {
   await client.$disconnect();
 });
 
-async function start(runbookId: string, actor = sre) {
-  const r = await executeAction(startRunAction, actor, { runbookId });
-  if (!r.ok) throw new Error(r.message);
-  return r.data.runId;
-}
+const start = (runbookId: string, actor = sre) => startRun(actor, runbookId);
 async function ended(runbookId: string) {
   const runId = await start(runbookId);
   const r = await executeAction(abortRunAction, ic, { runId, reason: "Ended to write the RCA" });

@@ -5,6 +5,7 @@ import { addEvidenceAction, approveStepAction, decideStepAction, requestStepActi
 import { verifyChain } from "@/lib/audit/log";
 import type { Db } from "@/lib/db";
 import type { Actor } from "@/lib/auth/roles";
+import { startRun } from "../support/runs";
 import { actorByEmail, useFreshDatabase } from "./db";
 
 let client: Db;
@@ -22,11 +23,7 @@ afterAll(async () => {
   await client.$disconnect();
 });
 
-async function start(runbookId: string, actor = sre) {
-  const r = await executeAction(startRunAction, actor, { runbookId });
-  if (!r.ok) throw new Error(r.message);
-  return r.data.runId;
-}
+const start = (runbookId: string, actor = sre) => startRun(actor, runbookId);
 const step = (runId: string, stepId: string) => client.stepState.findUniqueOrThrow({ where: { runId_stepId: { runId, stepId } } });
 
 describe("run execution on PostgreSQL", () => {

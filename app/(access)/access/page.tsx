@@ -10,6 +10,7 @@ import { Card } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { buttonClass } from "@/components/ui/button";
 import { Time } from "@/components/ui/time";
+import { DataTable } from "@/components/ui/data-table";
 import { AddPersonForm, DecideGrantForm, DisableForm, GrantRoleForm, RevokeRoleForm } from "@/components/access/access-forms";
 
 export const metadata: Metadata = { title: "Access" };
@@ -86,64 +87,65 @@ export default async function AccessPage() {
         <AddPersonForm />
       </Card>
 
-      <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
-        <table className="w-full text-left text-sm" data-testid="access-people">
-          <caption className="sr-only">People, their roles and where each comes from</caption>
-          <thead className="border-b border-zinc-200 text-xs text-zinc-600 dark:border-zinc-800 dark:text-zinc-400">
-            <tr>
-              <th scope="col" className="px-3 py-2 font-medium">Person</th>
-              <th scope="col" className="px-3 py-2 font-medium">Roles (source)</th>
-              <th scope="col" className="px-3 py-2 font-medium">Last sign-in</th>
-              <th scope="col" className="px-3 py-2 font-medium">Status</th>
-              <th scope="col" className="px-3 py-2 font-medium">Change</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
-            {people.map((p) => {
-              const self = p.id === actor.id;
-              const held = p.roles.filter((r) => r.held).map((r) => r.role);
-              return (
-                <tr key={p.id} data-testid="access-person" data-email={p.email} className="align-top">
-                  <th scope="row" className="px-3 py-2 font-normal">
-                    <span className="font-medium">{p.name}</span>
-                    {self && <span className="ml-1 text-xs text-zinc-500">(you)</span>}
-                    <span className="block text-xs text-zinc-600 dark:text-zinc-400">{p.email}</span>
-                    {p.ssoBound && <span className="block text-xs text-zinc-500">single sign-on</span>}
-                  </th>
-                  <td className="px-3 py-2">
-                    {p.roles.length === 0 && <span className="text-xs text-zinc-500">no role</span>}
-                    <ul className="flex flex-col gap-1">
-                      {p.roles.map((r) => (
-                        <li key={r.role} data-testid="access-role" data-role={r.role} data-held={r.held ? "yes" : "no"} className="flex items-center gap-1">
-                          <Badge tone={r.held ? "violet" : "zinc"} className={r.held ? undefined : "line-through"}>
-                            {ROLE_LABELS[r.role]}
-                          </Badge>
-                          <span className="text-xs text-zinc-600 dark:text-zinc-400">
-                            {r.held ? SOURCE(r) : "identity provider, blocked here"}
-                          </span>
-                          {r.held && !self && <RevokeRoleForm personId={p.id} personName={p.name} role={r.role} fromIdp={r.idp} />}
-                        </li>
-                      ))}
-                    </ul>
-                  </td>
-                  <td className="px-3 py-2 text-xs whitespace-nowrap">{p.lastSignInAt ? <Time value={p.lastSignInAt} /> : <span className="text-zinc-500">never</span>}</td>
-                  <td className="px-3 py-2">{p.disabled ? <Badge tone="red">Disabled</Badge> : <Badge tone="green">Active</Badge>}</td>
-                  <td className="px-3 py-2">
-                    {self ? (
-                      <span className="text-xs text-zinc-500">Another administrator changes your access.</span>
-                    ) : (
-                      <div className="flex flex-col items-start gap-2">
-                        <GrantRoleForm personId={p.id} personName={p.name} held={held} />
-                        <DisableForm personId={p.id} personName={p.name} disabled={p.disabled} />
-                      </div>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        testId="access-people"
+        caption="People, their roles and where each comes from"
+        hideCaption
+        rows={people}
+        rowKey={(p) => p.id}
+        rowProps={(p) => ({ "data-testid": "access-person", "data-email": p.email, className: "align-top" })}
+        columns={[
+          {
+            header: "Person",
+            rowHeader: true,
+            cell: (p) => (
+              <>
+                <span className="font-medium">{p.name}</span>
+                {p.id === actor.id && <span className="ml-1 text-xs text-zinc-500">(you)</span>}
+                <span className="block text-xs text-zinc-600 dark:text-zinc-400">{p.email}</span>
+                {p.ssoBound && <span className="block text-xs text-zinc-500">single sign-on</span>}
+              </>
+            ),
+          },
+          {
+            header: "Roles (source)",
+            cell: (p) => (
+              <>
+                {p.roles.length === 0 && <span className="text-xs text-zinc-500">no role</span>}
+                <ul className="flex flex-col gap-1">
+                  {p.roles.map((r) => (
+                    <li key={r.role} data-testid="access-role" data-role={r.role} data-held={r.held ? "yes" : "no"} className="flex items-center gap-1">
+                      <Badge tone={r.held ? "violet" : "zinc"} className={r.held ? undefined : "line-through"}>
+                        {ROLE_LABELS[r.role]}
+                      </Badge>
+                      <span className="text-xs text-zinc-600 dark:text-zinc-400">{r.held ? SOURCE(r) : "identity provider, blocked here"}</span>
+                      {r.held && p.id !== actor.id && <RevokeRoleForm personId={p.id} personName={p.name} role={r.role} fromIdp={r.idp} />}
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ),
+          },
+          {
+            header: "Last sign-in",
+            className: "text-xs whitespace-nowrap",
+            cell: (p) => (p.lastSignInAt ? <Time value={p.lastSignInAt} /> : <span className="text-zinc-500">never</span>),
+          },
+          { header: "Status", cell: (p) => (p.disabled ? <Badge tone="red">Disabled</Badge> : <Badge tone="green">Active</Badge>) },
+          {
+            header: "Change",
+            cell: (p) =>
+              p.id === actor.id ? (
+                <span className="text-xs text-zinc-500">Another administrator changes your access.</span>
+              ) : (
+                <div className="flex flex-col items-start gap-2">
+                  <GrantRoleForm personId={p.id} personName={p.name} held={p.roles.filter((r) => r.held).map((r) => r.role)} />
+                  <DisableForm personId={p.id} personName={p.name} disabled={p.disabled} />
+                </div>
+              ),
+          },
+        ]}
+      />
     </>
   );
 }

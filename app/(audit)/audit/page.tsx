@@ -12,7 +12,7 @@ import { AuditFilterForm } from "@/components/audit/filter-form";
 import { AuditEventTable } from "@/components/audit/event-table";
 import { ChainStatusBanner } from "@/components/audit/chain-status";
 import { ChainActions } from "@/components/audit/chain-actions";
-import { signHead, verifyChain } from "../actions";
+import { signHead, verifyChain } from "@/lib/next/actions/audit";
 
 export const metadata: Metadata = { title: "Audit log" };
 

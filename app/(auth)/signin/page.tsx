@@ -4,7 +4,7 @@ import { db, isDatabaseUnavailable } from "@/lib/db";
 import { env } from "@/lib/env";
 import { ROLE_LABELS, isRole } from "@/lib/auth/roles";
 import { buttonClass } from "@/components/ui/button";
-import { signInWithOidc } from "../actions";
+import { signInWithOidc } from "@/lib/next/actions/auth";
 import { SeededPeopleList } from "./seeded-people-list";
 
 export const metadata: Metadata = { title: "Sign in" };

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { signInAsSeededPerson, type SignInState } from "../actions";
+import { signInAsSeededPerson, type SignInState } from "@/lib/next/actions/auth";
 
 export function SeededPeopleList({ people, callbackUrl }: { people: { email: string; name: string; roles: string[] }[]; callbackUrl: string }) {
   const [state, action, pending] = useActionState<SignInState, FormData>(signInAsSeededPerson, {});

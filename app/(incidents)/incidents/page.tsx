@@ -12,6 +12,7 @@ import { Card } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
 import { Since } from "@/components/incidents/since";
+import { RunListItem } from "@/components/runs/run-list-item";
 import { DeclareIncidentForm } from "@/components/incidents/declare-form";
 import { overdueWork } from "@/lib/followups/read";
 import { OverdueCard } from "@/components/followups/overdue-card";
@@ -101,11 +102,7 @@ export default async function IncidentsPage() {
           <ul className="divide-y divide-zinc-200 text-sm dark:divide-zinc-800" data-testid="runs-in-progress">
             {dash.runs.length === 0 && <li className="py-2 text-zinc-500">None.</li>}
             {dash.runs.map((r) => (
-              <li key={r.id} className="py-2">
-                <Link href={paths.run(r.id)} className="font-medium hover:underline">
-                  {r.runbookId} {r.title}
-                </Link>
-                {r.drill && <Badge tone="violet" className="ml-2">drill</Badge>}
+              <RunListItem key={r.id} run={r}>
                 {r.current && (
                   <div className="text-xs text-zinc-600 dark:text-zinc-400">
                     Step {r.current.number}: {r.current.title} — held by {r.current.roles.map((x) => ROLE_LABELS[x]).join(" or ")}
@@ -117,7 +114,7 @@ export default async function IncidentsPage() {
                     )}
                   </div>
                 )}
-              </li>
+              </RunListItem>
             ))}
           </ul>
         </Card>

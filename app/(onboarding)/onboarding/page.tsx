@@ -7,6 +7,7 @@ import { paths } from "@/lib/paths";
 import { PageHeader } from "@/components/ui/page-header";
 import { buttonClass } from "@/components/ui/button";
 import { Time } from "@/components/ui/time";
+import { DataTable } from "@/components/ui/data-table";
 import { OnboardingStateBadge } from "@/components/onboarding/state-badge";
 
 export const metadata: Metadata = { title: "Onboarding" };
@@ -30,47 +31,29 @@ export default async function OnboardingListPage() {
           </Link>
         }
       />
-      <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
-        <table className="w-full text-left text-sm" data-testid="onboarding-list">
-          <thead className="border-b border-zinc-200 text-xs uppercase tracking-wide text-zinc-500 dark:border-zinc-800">
-            <tr>
-              <th className="px-3 py-2">Repo</th>
-              <th className="px-3 py-2">Team</th>
-              <th className="px-3 py-2">Phase</th>
-              <th className="px-3 py-2">State</th>
-              <th className="px-3 py-2">Requested by</th>
-              <th className="px-3 py-2">Requested</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
-            {items.length === 0 && (
-              <tr>
-                <td colSpan={6} className="px-3 py-6 text-center text-zinc-500">
-                  No onboarding requests yet.
-                </td>
-              </tr>
-            )}
-            {items.map((o) => (
-              <tr key={o.id} data-testid="onboarding-row">
-                <td className="px-3 py-2 font-medium">
-                  <Link href={paths.onboardingItem(o.id)} className="text-indigo-700 hover:underline dark:text-indigo-300">
-                    {o.repoName}
-                  </Link>
-                </td>
-                <td className="px-3 py-2">{o.team}</td>
-                <td className="px-3 py-2">{PHASE_LABELS[o.targetPhase]}</td>
-                <td className="px-3 py-2">
-                  <OnboardingStateBadge state={o.state} />
-                </td>
-                <td className="px-3 py-2">{o.requestedBy}</td>
-                <td className="whitespace-nowrap px-3 py-2 text-xs">
-                  <Time value={new Date(o.createdAt)} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        testId="onboarding-list"
+        rows={items}
+        rowKey={(o) => o.id}
+        rowProps={() => ({ "data-testid": "onboarding-row" })}
+        empty="No onboarding requests yet."
+        columns={[
+          {
+            header: "Repo",
+            className: "font-medium",
+            cell: (o) => (
+              <Link href={paths.onboardingItem(o.id)} className="text-indigo-700 hover:underline dark:text-indigo-300">
+                {o.repoName}
+              </Link>
+            ),
+          },
+          { header: "Team", cell: (o) => o.team },
+          { header: "Phase", cell: (o) => PHASE_LABELS[o.targetPhase] },
+          { header: "State", cell: (o) => <OnboardingStateBadge state={o.state} /> },
+          { header: "Requested by", cell: (o) => o.requestedBy },
+          { header: "Requested", className: "whitespace-nowrap text-xs", cell: (o) => <Time value={new Date(o.createdAt)} /> },
+        ]}
+      />
     </>
   );
 }

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { currentSession } from "@/lib/auth/session";
 import { PERMISSIONS, can, type Permission } from "@/lib/auth/permissions";
-import type { Me } from "@/lib/queries/me";
+import type { Me } from "@/lib/client/me";
 
 export const dynamic = "force-dynamic";
 

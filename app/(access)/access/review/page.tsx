@@ -12,6 +12,7 @@ import { Card } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { buttonClass } from "@/components/ui/button";
 import { Time } from "@/components/ui/time";
+import { DataTable } from "@/components/ui/data-table";
 
 export const metadata: Metadata = { title: "Access review" };
 
@@ -149,43 +150,46 @@ export default async function AccessReviewPage({ searchParams }: { searchParams:
         </Card>
       )}
 
-      <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
-        <table className="w-full text-left text-sm" data-testid="role-history">
-          <caption className="px-3 py-2 text-left text-sm font-semibold">
-            Who held which role when ({history.roles.length} stretches{history.through !== null ? `, through event #${history.through}` : ""})
-          </caption>
-          <thead className="border-b border-zinc-200 text-xs text-zinc-600 dark:border-zinc-800 dark:text-zinc-400">
-            <tr>
-              <th scope="col" className="px-3 py-2 font-medium">Person</th>
-              <th scope="col" className="px-3 py-2 font-medium">Role</th>
-              <th scope="col" className="px-3 py-2 font-medium">Source</th>
-              <th scope="col" className="px-3 py-2 font-medium">From</th>
-              <th scope="col" className="px-3 py-2 font-medium">To</th>
-              <th scope="col" className="px-3 py-2 font-medium">Events</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
-            {history.roles.map((r, i) => (
-              <tr key={i} data-testid="role-stretch">
-                <td className="px-3 py-1.5">
-                  {r.name}
-                  <span className="block text-xs text-zinc-600 dark:text-zinc-400">{r.email}</span>
-                </td>
-                <td className="px-3 py-1.5">{ROLE_LABELS[r.role]}</td>
-                <td className="px-3 py-1.5 text-xs">{r.sources.map((s) => (s === "portal" ? "granted here" : s)).join(", ")}</td>
-                <td className="px-3 py-1.5 text-xs whitespace-nowrap">
-                  <Time value={r.from} />
-                  {!r.recorded && <span className="block text-amber-700 dark:text-amber-300">(from the person record)</span>}
-                </td>
-                <td className="px-3 py-1.5 text-xs whitespace-nowrap">{r.to ? <Time value={r.to} /> : <Badge tone="green">held now</Badge>}</td>
-                <td className="px-3 py-1.5 text-xs whitespace-nowrap">
-                  {seqLink(r.fromSeq)} → {r.to ? seqLink(r.toSeq) : "—"}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        testId="role-history"
+        caption={`Who held which role when (${history.roles.length} stretches${history.through !== null ? `, through event #${history.through}` : ""})`}
+        rows={history.roles}
+        rowKey={(_, i) => String(i)}
+        rowProps={() => ({ "data-testid": "role-stretch" })}
+        columns={[
+          {
+            header: "Person",
+            cell: (r) => (
+              <>
+                {r.name}
+                <span className="block text-xs text-zinc-600 dark:text-zinc-400">{r.email}</span>
+              </>
+            ),
+          },
+          { header: "Role", cell: (r) => ROLE_LABELS[r.role] },
+          { header: "Source", className: "text-xs", cell: (r) => r.sources.map((s) => (s === "portal" ? "granted here" : s)).join(", ") },
+          {
+            header: "From",
+            className: "text-xs whitespace-nowrap",
+            cell: (r) => (
+              <>
+                <Time value={r.from} />
+                {!r.recorded && <span className="block text-amber-700 dark:text-amber-300">(from the person record)</span>}
+              </>
+            ),
+          },
+          { header: "To", className: "text-xs whitespace-nowrap", cell: (r) => (r.to ? <Time value={r.to} /> : <Badge tone="green">held now</Badge>) },
+          {
+            header: "Events",
+            className: "text-xs whitespace-nowrap",
+            cell: (r) => (
+              <>
+                {seqLink(r.fromSeq)} → {r.to ? seqLink(r.toSeq) : "—"}
+              </>
+            ),
+          },
+        ]}
+      />
     </>
   );
 }

@@ -11,6 +11,7 @@ import { Badge } from "@/components/ui/badge";
 import { Time } from "@/components/ui/time";
 import { OutcomeBadge, TargetLabel } from "@/components/audit/event-table";
 import { DiffTable, JsonBlock } from "@/components/audit/diff-table";
+import { Breadcrumb } from "@/components/ui/breadcrumb";
 
 export const metadata: Metadata = { title: "Audit event" };
 
@@ -38,12 +39,7 @@ export default async function AuditEventPage({ params }: { params: Promise<{ seq
 
   return (
     <>
-      <p className="text-sm text-zinc-500">
-        <Link href={paths.audit()} className="hover:underline">
-          Audit log
-        </Link>{" "}
-        / event {e.seq.toString()}
-      </p>
+      <Breadcrumb href={paths.audit()} parent="Audit log">event {e.seq.toString()}</Breadcrumb>
       <div className="mt-1 mb-4 flex flex-wrap items-center gap-3">
         <h1 className="font-mono text-2xl font-semibold tracking-tight" data-testid="event-action">
           {e.action}

@@ -8,9 +8,11 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Card } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { Time } from "@/components/ui/time";
+import { DataTable } from "@/components/ui/data-table";
 import { ChainActions } from "@/components/audit/chain-actions";
 import { VerifyHeadForm } from "@/components/audit/verify-head-form";
-import { signHead, verifyChain, verifyHead } from "../../actions";
+import { signHead, verifyChain, verifyHead } from "@/lib/next/actions/audit";
+import { Breadcrumb } from "@/components/ui/breadcrumb";
 
 export const metadata: Metadata = { title: "Chain heads" };
 
@@ -20,12 +22,7 @@ export default async function ChainHeadsPage() {
   const heads = (await listChainHeads(actor)) ?? [];
   return (
     <>
-      <p className="text-sm text-zinc-500">
-        <Link href={paths.audit()} className="hover:underline">
-          Audit log
-        </Link>{" "}
-        / chain heads
-      </p>
+      <Breadcrumb href={paths.audit()} parent="Audit log">chain heads</Breadcrumb>
       <PageHeader
         title="Chain heads"
         description="A head is the newest event's number and hash, signed with the portal's audit key after the chain was verified. Heads are recorded periodically and on demand; keep exported heads outside the portal. Pasting one back proves the log was only appended to since, or shows where it was changed or cut."
@@ -40,53 +37,47 @@ export default async function ChainHeadsPage() {
         </Card>
       </div>
       <Card title={`Recorded heads (newest ${heads.length})`} className="mt-4">
-        <table className="w-full text-left text-sm" data-testid="heads-table">
-          <thead className="text-xs uppercase tracking-wide text-zinc-500">
-            <tr>
-              <th className="px-2 py-1">Head</th>
-              <th className="px-2 py-1">Recorded</th>
-              <th className="px-2 py-1">Event</th>
-              <th className="px-2 py-1">Hash</th>
-              <th className="px-2 py-1">Why</th>
-              <th className="px-2 py-1">Signature</th>
-              <th className="px-2 py-1">
-                <span className="sr-only">Export</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
-            {heads.length === 0 && (
-              <tr>
-                <td colSpan={7} className="px-2 py-4 text-center text-zinc-500">
-                  No head recorded yet.
-                </td>
-              </tr>
-            )}
-            {heads.map((h) => (
-              <tr key={h.id.toString()} data-testid="head-row">
-                <td className="px-2 py-1 font-mono text-xs">#{h.id.toString()}</td>
-                <td className="whitespace-nowrap px-2 py-1 text-xs">
-                  <Time value={h.at} />
-                </td>
-                <td className="px-2 py-1 text-xs">
-                  <Link href={paths.auditEvent(h.seq)} className="text-indigo-700 hover:underline dark:text-indigo-300">
-                    {h.seq.toString()}
-                  </Link>
-                </td>
-                <td className="px-2 py-1 font-mono text-xs" title={h.hash}>
-                  {h.hash.slice(0, 16)}…
-                </td>
-                <td className="px-2 py-1 text-xs">{h.reason}</td>
-                <td className="px-2 py-1">{h.signatureValid === null ? <Badge>key not set</Badge> : <Badge tone={h.signatureValid ? "green" : "red"}>{h.signatureValid ? "valid" : "invalid"}</Badge>}</td>
-                <td className="px-2 py-1 text-xs">
-                  <a href={paths.api.auditHead(h.id)} download className="text-indigo-700 hover:underline dark:text-indigo-300">
-                    Export JSON
-                  </a>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          variant="plain"
+          testId="heads-table"
+          rows={heads}
+          rowKey={(h) => h.id.toString()}
+          rowProps={() => ({ "data-testid": "head-row" })}
+          empty="No head recorded yet."
+          columns={[
+            { header: "Head", className: "font-mono text-xs", cell: (h) => `#${h.id.toString()}` },
+            { header: "Recorded", className: "whitespace-nowrap text-xs", cell: (h) => <Time value={h.at} /> },
+            {
+              header: "Event",
+              className: "text-xs",
+              cell: (h) => (
+                <Link href={paths.auditEvent(h.seq)} className="text-indigo-700 hover:underline dark:text-indigo-300">
+                  {h.seq.toString()}
+                </Link>
+              ),
+            },
+            {
+              header: "Hash",
+              className: "font-mono text-xs",
+              cell: (h) => <span title={h.hash}>{h.hash.slice(0, 16)}…</span>,
+            },
+            { header: "Why", className: "text-xs", cell: (h) => h.reason },
+            {
+              header: "Signature",
+              cell: (h) => (h.signatureValid === null ? <Badge>key not set</Badge> : <Badge tone={h.signatureValid ? "green" : "red"}>{h.signatureValid ? "valid" : "invalid"}</Badge>),
+            },
+            {
+              header: "Export",
+              hideHeader: true,
+              className: "text-xs",
+              cell: (h) => (
+                <a href={paths.api.auditHead(h.id)} download className="text-indigo-700 hover:underline dark:text-indigo-300">
+                  Export JSON
+                </a>
+              ),
+            },
+          ]}
+        />
       </Card>
     </>
   );

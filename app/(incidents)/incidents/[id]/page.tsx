@@ -17,6 +17,7 @@ import { escalationFor, providersOf, statusPagesFor } from "@/lib/contacts/view"
 import { followUpPanel } from "@/lib/followups/read";
 import { EscalationContacts } from "@/components/contacts/escalation-contacts";
 import { FollowUpCard } from "@/components/followups/follow-up-card";
+import { Breadcrumb } from "@/components/ui/breadcrumb";
 
 export const metadata: Metadata = { title: "Incident" };
 
@@ -34,12 +35,7 @@ export default async function IncidentPage({ params }: { params: Promise<{ id: s
   return (
     <>
       <AutoRefresh intervalMs={3_000} />
-      <p className="text-sm text-zinc-500">
-        <Link href={paths.incidents()} className="hover:underline">
-          Incidents
-        </Link>{" "}
-        / {incident.id.slice(0, 8)}
-      </p>
+      <Breadcrumb href={paths.incidents()} parent="Incidents">{incident.id.slice(0, 8)}</Breadcrumb>
       <div className="mt-1 flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold tracking-tight">{incident.title}</h1>
         <Badge tone={incident.severity === "P1" ? "red" : incident.severity === "P2" ? "orange" : "amber"}>{incident.severity}</Badge>

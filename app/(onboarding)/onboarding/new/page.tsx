@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { requireActor } from "@/lib/next/guard";
@@ -8,6 +7,7 @@ import { paths } from "@/lib/paths";
 import { PageHeader } from "@/components/ui/page-header";
 import { Card } from "@/components/ui/card";
 import { RequestForm } from "@/components/onboarding/request-form";
+import { Breadcrumb } from "@/components/ui/breadcrumb";
 
 export const metadata: Metadata = { title: "Request onboarding" };
 
@@ -20,12 +20,7 @@ export default async function NewOnboardingPage({ searchParams }: { searchParams
   const submissionKey = randomUUID();
   return (
     <>
-      <p className="text-sm text-zinc-500">
-        <Link href={paths.onboarding()} className="hover:underline">
-          Onboarding
-        </Link>{" "}
-        / new request
-      </p>
+      <Breadcrumb href={paths.onboarding()} parent="Onboarding">new request</Breadcrumb>
       <PageHeader
         title="Request onboarding"
         description="Onboard your repo to the orchestrator (RB-LAUNCH-001). An SRE reviews the request; then you add the generated workflow, run your first flow and follow week 1 here."

@@ -16,6 +16,7 @@ import { runbookReviews } from "@/lib/reviews/read";
 import { changelogOptions } from "@/lib/reviews/changelog";
 import { FollowUpItem } from "@/components/followups/follow-up-card";
 import { ReviewForm } from "@/components/reviews/review-form";
+import { Breadcrumb } from "@/components/ui/breadcrumb";
 
 // Rendered per request, so its scripts carry the response's CSP nonce (proxy.ts; cost in docs/benchmarks.md).
 export const dynamic = "force-dynamic";
@@ -37,12 +38,7 @@ export default async function RunbookPage({ params }: { params: Promise<{ id: st
       <div className="min-w-0">
         <div className="mb-4 flex flex-wrap items-start justify-between gap-4">
           <div>
-            <p className="text-sm text-zinc-500">
-              <Link href={paths.runbooks()} className="hover:underline">
-                Runbooks
-              </Link>{" "}
-              / {rb.id}
-            </p>
+            <Breadcrumb href={paths.runbooks()} parent="Runbooks">{rb.id}</Breadcrumb>
             <h1 className="mt-1 text-2xl font-semibold tracking-tight">{rb.title}</h1>
             <div className="mt-2 flex flex-wrap items-center gap-2 text-sm">
               <SeverityBadge severity={rb.severity} note={rb.severityNote} />

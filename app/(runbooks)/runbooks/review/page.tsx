@@ -6,6 +6,7 @@ import { paths } from "@/lib/paths";
 import { PageHeader } from "@/components/ui/page-header";
 import { Card } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
+import { Breadcrumb } from "@/components/ui/breadcrumb";
 
 export const metadata: Metadata = { title: "Monthly runbook review" };
 export const dynamic = "force-dynamic";
@@ -21,12 +22,7 @@ export default async function MonthlyReviewPage() {
   const quiet = review.runbooks.filter((r) => r.items.length === 0);
   return (
     <>
-      <p className="text-sm text-zinc-500">
-        <Link href={paths.runbooks()} className="hover:underline">
-          Runbooks
-        </Link>{" "}
-        / Monthly review
-      </p>
+      <Breadcrumb href={paths.runbooks()} parent="Runbooks">Monthly review</Breadcrumb>
       <PageHeader title="Monthly review" description={`Incidents and runs since ${review.since}, and open runbook gaps, per runbook. Record each runbook's review on its page.`} />
       <div className="grid gap-4 lg:grid-cols-2" data-testid="monthly-review">
         {busy.map((rb) => (

@@ -1,4 +1,4 @@
-import { EXPORT_FORMATS, FILTER_KEYS } from "@/lib/validation/audit";
+import { FILTER_KEYS } from "@/lib/validation/audit";
 
 /** The export's query string: `format` plus the audit page's filters (validated by the export action's schema). */
 export function exportInput(search: URLSearchParams): { format: string | null; filter: Record<string, string> } {
@@ -10,4 +10,3 @@ export function exportInput(search: URLSearchParams): { format: string | null; f
   return { format: search.get("format"), filter };
 }
 
-export { EXPORT_FORMATS };

@@ -1,6 +1,4 @@
 import { currentActor } from "@/lib/auth/session";
-import { executeAction } from "@/lib/actions/safe-action";
-import { HTTP_STATUS } from "@/lib/actions/result";
 import { signHeadAction } from "@/lib/audit/actions";
 import { exportHead } from "@/lib/audit/heads";
 import { listChainHeads } from "@/lib/data/audit";
@@ -8,7 +6,7 @@ import { json } from "@/lib/audit/http";
 import { readRefusal } from "@/lib/http/read-access";
 import { BODY_LIMITS } from "@/lib/http/perimeter";
 import { LIMITS } from "@/lib/http/rate-limit";
-import { jsonRoute } from "@/lib/next/json-route";
+import { routeAction } from "@/lib/next/json-route";
 
 export const dynamic = "force-dynamic";
 
@@ -22,7 +20,8 @@ export async function GET() {
 }
 
 /** Signs a head now (body: optional {"note": "…"}), after verifying the events since the previous head. */
-export const POST = jsonRoute({ endpoint: "POST /api/audit/heads", maxBytes: BODY_LIMITS.action, rateLimit: LIMITS.verify }, async ({ actor, body }) => {
-  const result = await executeAction(signHeadAction, actor, body ?? {});
-  return json(result, { status: result.ok ? (result.data.signed ? 201 : 409) : HTTP_STATUS[result.code] });
+export const POST = routeAction({ endpoint: "POST /api/audit/heads", maxBytes: BODY_LIMITS.action, rateLimit: LIMITS.verify }, signHeadAction, {
+  input: ({ body }) => body ?? {},
+  status: (data) => (data.signed ? 201 : 409),
+  respond: json,
 });

@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import { requireActor } from "@/lib/next/guard";
@@ -13,6 +12,7 @@ import { RcaEditor } from "@/components/runs/rca-editor";
 import { RcaHistoryCard } from "@/components/runs/rca-history";
 import { followUpPanel } from "@/lib/followups/read";
 import { FollowUpCard } from "@/components/followups/follow-up-card";
+import { Breadcrumb } from "@/components/ui/breadcrumb";
 
 export const metadata: Metadata = { title: "RCA" };
 
@@ -35,12 +35,7 @@ export default async function RcaPage({ params, searchParams }: { params: Promis
   const followUps = await followUpPanel(actor, { runId: run.id, signOffRoles: run.signOffRoles });
   return (
     <>
-      <p className="text-sm text-zinc-500">
-        <Link href={paths.run(run.id)} className="hover:underline">
-          {run.runbookId} run {run.id.slice(0, 8)}
-        </Link>{" "}
-        / RCA
-      </p>
+      <Breadcrumb href={paths.run(run.id)} parent={<>{run.runbookId} run {run.id.slice(0, 8)}</>}>RCA</Breadcrumb>
       <h1 className="mt-1 text-2xl font-semibold tracking-tight">Root cause analysis</h1>
       <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
         {!ended

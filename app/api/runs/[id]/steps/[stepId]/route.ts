@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { executeAction } from "@/lib/actions/safe-action";
+import { executeAction, type AnyActionDefinition } from "@/lib/actions/safe-action";
 import { HTTP_STATUS, type ActionResult } from "@/lib/actions/result";
 import { BODY_LIMITS } from "@/lib/http/perimeter";
 import { LIMITS } from "@/lib/http/rate-limit";
@@ -8,6 +8,9 @@ import { jsonRoute } from "@/lib/next/json-route";
 import { approveStepAction, decideStepAction, requestStepAction, signStepAction, skipStepAction } from "@/lib/runs/actions";
 
 export const dynamic = "force-dynamic";
+
+/** The run page's step actions, by the body's `op`. */
+const STEP_ACTIONS = { sign: signStepAction, request: requestStepAction, approve: approveStepAction, decide: decideStepAction, skip: skipStepAction } as const;
 
 const body = z.object({ op: z.enum(["sign", "request", "approve", "decide", "skip"], { error: "op must be sign, request, approve, decide or skip." }) }).passthrough();
 
@@ -23,24 +26,7 @@ export const POST = jsonRoute<{ params: Promise<{ id: string; stepId: string }> 
     const parsed = body.safeParse(raw);
     if (!parsed.success) return NextResponse.json({ ok: false, code: "INVALID", message: parsed.error.issues[0].message }, { status: 400 });
     const input = { ...parsed.data, runId: id, stepId };
-    let result: ActionResult<unknown>;
-    switch (parsed.data.op) {
-      case "sign":
-        result = await executeAction(signStepAction, actor, input);
-        break;
-      case "request":
-        result = await executeAction(requestStepAction, actor, input);
-        break;
-      case "approve":
-        result = await executeAction(approveStepAction, actor, input);
-        break;
-      case "decide":
-        result = await executeAction(decideStepAction, actor, input);
-        break;
-      case "skip":
-        result = await executeAction(skipStepAction, actor, input);
-        break;
-    }
+    const result: ActionResult<unknown> = await executeAction(STEP_ACTIONS[parsed.data.op] as AnyActionDefinition<z.ZodType, unknown, unknown>, actor, input);
     return NextResponse.json(result, { status: result.ok ? 200 : HTTP_STATUS[result.code] });
   },
 );

@@ -1,154 +1,21 @@
 /**
- * Applies the run state machine to the database: loads a run's snapshot, applies a plan inside the caller's
- * transaction with version checks (run and step), and settles the run afterwards (current step clock, completion).
- *
- * Written as plain SQL against a SqlRunner (lib/sql.ts): run transitions execute on a `pg` connection of their own
- * (sqlTransaction), and the same functions serve callers inside a Prisma transaction through prismaRunner.
+ * The writes of a run's transitions, on the runs store's tables: create a run, apply a state-machine plan with its
+ * version checks (run and step) in one statement, end a run, and settle it afterwards (current step clock,
+ * completion, the parent run). Plain SQL on a SqlRunner, for the reason given in lib/stores/runs.ts.
  */
 import { ActionError } from "../actions/result";
 import { appendAudit } from "../audit/log";
 import type { Actor } from "../auth/roles";
-import type { Db, Tx } from "../db";
-import { query, runnerOf, type SqlRunner } from "../sql";
-import { enqueueCommand } from "../control-plane/relay";
+import { query, type SqlRunner } from "../sql";
+import { enqueueCommand } from "./commands";
 import type { ControlPlaneAction } from "../control-plane/actions";
 import { ActionParamsError } from "../control-plane/contract";
 import { getRunbook, type Runbook } from "../runbooks";
-import { parseRunbook } from "../runbooks/loader";
 import { Prisma } from "../generated/prisma/client";
-import type { Prefill } from "./prefill";
-import { currentStep, finalStatus, type CommandState, type Plan, type RunSnapshot, type RunStatus, type StepStatus } from "./machine";
-
-const parsed = new Map<string, Runbook>();
-
-/** The runbook exactly as the run started it (parsed from the stored text, cached by content hash). */
-export function runbookVersion(v: { contentHash: string; runbookId: string; source: string }): Runbook {
-  let rb = parsed.get(v.contentHash);
-  if (!rb) {
-    rb = parseRunbook(`${v.runbookId}@${v.contentHash.slice(0, 12)}`, v.source);
-    parsed.set(v.contentHash, rb);
-  }
-  return rb;
-}
-
-/** The runbook version a run executes; its stored text is read only when this process has not parsed it yet. */
-export async function loadRunbookVersion(sql: SqlRunner, v: { contentHash: string; runbookId: string }): Promise<Runbook> {
-  const cached = parsed.get(v.contentHash);
-  if (cached) return cached;
-  const [row] = await query<{ source: string }>(sql, Prisma.sql`SELECT "source" FROM "runbook_version" WHERE "contentHash" = ${v.contentHash}`);
-  if (!row) throw new Error(`Runbook version ${v.contentHash} is missing.`);
-  return runbookVersion({ ...v, source: row.source });
-}
-
-/** The parts of a run the state machine looks at (both loaders below provide at least these). */
-type RunRows = {
-  id: string;
-  status: RunStatus;
-  steps: {
-    stepId: string;
-    status: StepStatus;
-    version: number;
-    request: unknown;
-    requestId: string | null;
-    requestHash: string | null;
-    requestedById: string | null;
-    completedById: string | null;
-    commandId: string | null;
-    childRunId: string | null;
-  }[];
-  signatures: { stepId: string; personId: string; personName: string; role: string; requestId: string | null; requestHash: string | null; voidedAt: Date | string | null }[];
-  requests: { id: string; stepId: string; requestedById: string; requestedBy: string; requestHash: string }[];
-  commands: { id: string; state: CommandState }[];
-  children: { id: string; status: RunStatus }[];
-};
-
-function toSnapshot(run: RunRows): RunSnapshot {
-  return {
-    id: run.id,
-    status: run.status,
-    steps: run.steps.map((st) => ({
-      stepId: st.stepId,
-      status: st.status,
-      version: st.version,
-      request: (st.request as RunSnapshot["steps"][number]["request"]) ?? null,
-      requestId: st.requestId,
-      requestHash: st.requestHash,
-      requestedById: st.requestedById,
-      completedById: st.completedById,
-      commandState: run.commands.find((c) => c.id === st.commandId)?.state ?? null,
-      childRunStatus: run.children.find((c) => c.id === st.childRunId)?.status ?? null,
-    })),
-    signatures: run.signatures.map((g) => ({ stepId: g.stepId, personId: g.personId, personName: g.personName, role: g.role, requestId: g.requestId, requestHash: g.requestHash, voided: g.voidedAt !== null })),
-    requests: run.requests.map((q) => ({ id: q.id, stepId: q.stepId, personId: q.requestedById, personName: q.requestedBy, requestHash: q.requestHash })),
-  };
-}
-
-const RUN_INCLUDE = {
-  // The runbook's text is read only when this process has not parsed that version yet.
-  runbook: { select: { contentHash: true, runbookId: true } },
-  steps: { orderBy: { position: "asc" } },
-  signatures: { orderBy: { createdAt: "asc" } },
-  requests: { orderBy: { createdAt: "asc" } },
-  decisions: true,
-  commands: { select: { id: true, stepId: true, state: true } },
-  children: { select: { id: true, status: true, parentStepId: true } },
-} satisfies Prisma.RunInclude;
-
-/** The runs in progress (newest first, at most `take`), each with its runbook version and state-machine snapshot, in one query. */
-export async function loadRunsInProgress(tx: Db | Tx, take = 100) {
-  const runs = await tx.run.findMany({ where: { status: "IN_PROGRESS" }, orderBy: { startedAt: "desc" }, take, include: RUN_INCLUDE });
-  const sql = runnerOf(tx);
-  return Promise.all(runs.map(async (run) => ({ run, runbook: await loadRunbookVersion(sql, run.runbook), snapshot: toSnapshot(run) })));
-}
-
-/** A run with everything the run page shows (steps in order, signatures, decisions, commands, child runs). */
-export async function loadRun(tx: Db | Tx, runId: string) {
-  const run = await tx.run.findUnique({ where: { id: runId }, include: RUN_INCLUDE });
-  if (!run) return null;
-  const runbook = await loadRunbookVersion(runnerOf(tx), run.runbook);
-  return { run, runbook, snapshot: toSnapshot(run) };
-}
-
-type RunStateRow = Omit<RunRows, "steps"> & {
-  runbookId: string;
-  contentHash: string;
-  version: number;
-  drill: boolean;
-  drillScenario: string | null;
-  incidentId: string | null;
-  detectedAt: Date;
-  parentRunId: string | null;
-  steps: (RunRows["steps"][number] & { currentSince: string | null })[];
-};
-
-/**
- * What a transition needs of a run, in one statement: the run row, its step states in order, signatures, and the
- * states of its commands and child runs. The hot path of every sign-off, so it is plain SQL (no query compiler);
- * the run page uses loadRun.
- */
-export async function loadRunState(sql: SqlRunner, runId: string) {
-  const [run] = await query<RunStateRow>(sql, Prisma.sql`
-    SELECT r."id", r."runbookId", r."contentHash", r."status"::text AS "status", r."version", r."drill", r."drillScenario", r."incidentId",
-           r."detectedAt", r."parentRunId",
-           (SELECT coalesce(json_agg(json_build_object('stepId', s."stepId", 'status', s."status", 'version', s."version", 'request', s."request",
-                     'requestId', s."requestId", 'requestHash', s."requestHash", 'requestedById', s."requestedById", 'completedById', s."completedById",
-                     'commandId', s."commandId", 'childRunId', s."childRunId", 'currentSince', s."currentSince") ORDER BY s."position"), '[]')
-              FROM "step_state" s WHERE s."runId" = r."id") AS "steps",
-           (SELECT coalesce(json_agg(json_build_object('stepId', g."stepId", 'personId', g."personId", 'personName', g."personName", 'role', g."role",
-                     'requestId', g."requestId", 'requestHash', g."requestHash", 'voidedAt', g."voidedAt") ORDER BY g."createdAt"), '[]')
-              FROM "signature" g WHERE g."runId" = r."id") AS "signatures",
-           (SELECT coalesce(json_agg(json_build_object('id', q."id", 'stepId', q."stepId", 'requestedById', q."requestedById", 'requestedBy', q."requestedBy",
-                     'requestHash', q."requestHash") ORDER BY q."createdAt"), '[]')
-              FROM "step_request" q WHERE q."runId" = r."id") AS "requests",
-           (SELECT coalesce(json_agg(json_build_object('id', c."id", 'state', c."state")), '[]') FROM "command" c WHERE c."runId" = r."id") AS "commands",
-           (SELECT coalesce(json_agg(json_build_object('id', k."id", 'status', k."status")), '[]') FROM "run" k WHERE k."parentRunId" = r."id") AS "children"
-      FROM "run" r WHERE r."id" = ${runId}::uuid`);
-  if (!run) return null;
-  const runbook = await loadRunbookVersion(sql, run);
-  return { run, runbook, snapshot: toSnapshot(run) };
-}
-
-export type RunState = NonNullable<Awaited<ReturnType<typeof loadRunState>>>;
+import type { Prefill } from "../runs/prefill";
+import { currentStep, finalStatus, type Plan, type RunSnapshot, type RunStatus, type StepStatus } from "../runs/machine";
+import { rememberRunbookVersion } from "./runbook-versions";
+import { loadRunState, type RunState } from "./runs";
 
 export type CreateRunInput = {
   runbook: Runbook;
@@ -167,7 +34,7 @@ export type CreateRunInput = {
 /** Creates a run pinned to the runbook's content, with one state row per step; the first step is current. */
 export async function createRun(sql: SqlRunner, input: CreateRunInput, now = new Date()): Promise<{ id: string }> {
   const { runbook } = input;
-  parsed.set(runbook.contentHash, runbook);
+  rememberRunbookVersion(runbook);
   const evidence = input.firstStepEvidence ? [{ ...input.firstStepEvidence, by: input.actor.name, at: now.toISOString() }] : [];
   // One statement: the runbook version (kept once per content hash), the run, and its steps in order.
   const [run] = await query<{ id: string }>(

@@ -1,9 +1,8 @@
-// Tests of the simulator's model (simulator/model.ts). They live here because the unit project collects
-// lib/**/*.test.ts; they import the model directly, with no HTTP.
+// Tests of the simulator's model (simulator/model.ts); they import the model directly, with no HTTP.
 import { describe, expect, it } from "vitest";
 import { PRUNING_FACTOR, baseDurationSeconds } from "@/simulator/catalog";
 import { SimulatorModel } from "@/simulator/model";
-import { parseActionParams } from "./contract";
+import { parseActionParams } from "@/lib/control-plane/contract";
 
 const START = "2025-11-20T10:00:00Z";
 const MINUTE = 60_000;

@@ -3,15 +3,15 @@
 import { AuthError } from "next-auth";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { signIn, signOut } from "@/auth";
-import { devSignInOrOff } from "@/lib/auth/dev-sign-in";
-import { currentActor } from "@/lib/auth/session";
-import { endSessions } from "@/lib/auth/session-version";
-import { db } from "@/lib/db";
-import { env } from "@/lib/env";
-import { log } from "@/lib/log";
-import { paths } from "@/lib/paths";
-import { safeRedirectPath } from "@/lib/safe-redirect";
+import { signIn, signOut } from "../../../auth";
+import { devSignInOrOff } from "../../auth/dev-sign-in";
+import { currentActor } from "../../auth/session";
+import { endSessions } from "../../auth/session-version";
+import { db } from "../../db";
+import { env } from "../../env";
+import { log } from "../../log";
+import { paths } from "../../paths";
+import { safeRedirectPath } from "../../safe-redirect";
 
 const signInSchema = z.object({
   email: z.email("Choose a person to sign in as."),

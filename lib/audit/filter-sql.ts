@@ -4,7 +4,8 @@
  * thing everywhere.
  */
 import type { StoredEvent } from "./chain";
-import { EVENT_COLUMNS, readPacked, toStoredEvent, type EventRow, type SqlRunner } from "./source";
+import { EVENT_COLUMNS, readPacked, toStoredEvent, type EventRow } from "./source";
+import type { SqlRunner } from "../sql";
 import type { AuditFilter } from "../validation/audit";
 import { PLANNED_PER_CALL } from "../sql";
 

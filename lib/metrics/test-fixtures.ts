@@ -1,0 +1,20 @@
+/** The portal metrics the issue names: the dashboard must chart each, and /metrics must export each. */
+export const ISSUE_METRICS = [
+  "portal_http_request_duration_seconds",
+  "portal_runs_in_progress",
+  "portal_steps_waiting",
+  "portal_steps_waiting_oldest_seconds",
+  "portal_outbox_pending_commands",
+  "portal_outbox_oldest_pending_seconds",
+  "portal_relay_deliveries_total",
+  "portal_relay_delivery_duration_seconds",
+  "portal_relay_leader",
+  "portal_control_plane_up",
+  "portal_control_plane_request_duration_seconds",
+  "portal_audit_events_appended_total",
+  "portal_audit_chain_last_verified_seq",
+  "portal_audit_chain_verification_failures_total",
+  "portal_incidents_open",
+  "portal_sign_ins_total",
+  "portal_anonymous_refusals_total",
+];

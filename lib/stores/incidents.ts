@@ -1,0 +1,21 @@
+/**
+ * The incidents store: the reads an incident decision depends on and its version-checked writes (Prisma: incidents
+ * change a few times an hour). Concurrency follows docs/architecture.md: the row is read without a lock, and the
+ * write names the version it was read at; another write first is a CONFLICT.
+ */
+import { ActionError } from "../actions/result";
+import type { Tx } from "../db";
+import type { Incident, Prisma } from "../generated/prisma/client";
+
+/** The incident, or NOT_FOUND. */
+export async function incidentOrNotFound(tx: Tx, id: string): Promise<Incident> {
+  const incident = await tx.incident.findUnique({ where: { id } });
+  if (!incident) throw new ActionError("NOT_FOUND", "There is no such incident.");
+  return incident;
+}
+
+/** Applies `change` if the incident is still at the version it was read at; otherwise a CONFLICT with `message`. */
+export async function updateIncident(tx: Tx, incident: Pick<Incident, "id" | "version">, change: Omit<Prisma.IncidentUpdateManyMutationInput, "version">, message: string): Promise<void> {
+  const updated = await tx.incident.updateMany({ where: { id: incident.id, version: incident.version }, data: { ...change, version: { increment: 1 } } });
+  if (updated.count === 0) throw new ActionError("CONFLICT", message);
+}
