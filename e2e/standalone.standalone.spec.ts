@@ -7,6 +7,7 @@ import { seedDatabase } from "../prisma/seed-db";
 import { freePort } from "../scripts/lib/ports";
 import { startSimulator, type SimulatorHandle } from "../simulator/server";
 import { assertLocal, createTestDatabase, uniqueDatabaseName } from "../tests/support/test-postgres";
+import { untilReady } from "../tests/support/until-ready";
 import { PEOPLE } from "./support";
 
 /**
@@ -79,13 +80,8 @@ test("the image's server serves the portal: health, static assets, sign-in, runb
   // Live is not ready: a cold process's first database query can outlast the readiness probe's 2 s on a saturated
   // machine (a CI run got one 503 right after "live"). An orchestrator probes until ready; so does this test, for
   // up to 30 s, and says why if it never is.
-  let ready = { status: 0, body: "" };
-  for (const deadline = Date.now() + 30_000; ready.status !== 200 && Date.now() < deadline; ) {
-    const r = await fetch(`${url}/api/health/ready`);
-    ready = { status: r.status, body: await r.text() };
-    if (ready.status !== 200) await new Promise((r) => setTimeout(r, 500));
-  }
-  expect(ready.status, ready.body).toBe(200);
+  const ready = await untilReady(() => fetch(`${url}/api/health/ready`), { withinMs: 30_000, everyMs: 500 });
+  expect(ready.status, await ready.text()).toBe(200);
   const context = await browser.newContext({ baseURL: url });
   const page = await context.newPage();
   const problems: string[] = [];

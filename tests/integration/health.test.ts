@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as live } from "@/app/api/health/live/route";
 import { GET as ready } from "@/app/api/health/ready/route";
+import { untilReady } from "../support/until-ready";
 import { GET as legacy } from "@/app/api/health/route";
 import { closeDb, createDb, type Db } from "@/lib/db";
 import { expectedMigrations, readiness } from "@/lib/health";
@@ -34,11 +35,7 @@ describe("health endpoints", () => {
     // The probe gives PostgreSQL 2 s. The first query of this process's cold client can take longer beside a CPU hog
     // (a loaded run got "PostgreSQL is unreachable" once), and an orchestrator asks again: so does this test, for
     // up to 15 s. Once ready, the answer must be the one below.
-    let res = await ready();
-    for (const deadline = Date.now() + 15_000; res.status !== 200 && Date.now() < deadline; ) {
-      await new Promise((r) => setTimeout(r, 250));
-      res = await ready();
-    }
+    const res = await untilReady(ready, { withinMs: 15_000, everyMs: 250 });
     const body = (await res.json()) as ReadyBody;
     expect(body).toMatchObject({ status: "ready", reason: null });
     expect(res.status).toBe(200);
