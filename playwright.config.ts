@@ -1,6 +1,6 @@
-import { existsSync } from "node:fs";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
+import { chromiumLaunchOptions } from "./e2e/chromium";
 
 /**
  * Browser tests against the production build (`next build` runs once, in `npm test`, before this).
@@ -10,15 +10,6 @@ const port = process.env.E2E_PORT ?? "3123";
 process.env.E2E_SIMULATOR_PORT ??= "3124";
 process.env.E2E_DB_NAME ??= `e2e_${Date.now().toString(36)}`;
 const baseURL = `http://127.0.0.1:${port}`;
-const systemChromium = "/usr/bin/chromium";
-
-const launchOptions = existsSync(systemChromium)
-  ? {
-      executablePath: systemChromium,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-    }
-  : {};
-
 /**
  * The runner self-test (tests/self-test/check-runners.ts) runs Playwright, with this configuration and its web
  * server, on one fixture that fails on purpose. Fixtures (*.pw-fixture.ts) live outside testDir and match no
@@ -84,7 +75,7 @@ export default defineConfig({
   use: {
     baseURL,
     ...devices["Desktop Chrome"],
-    launchOptions,
+    launchOptions: chromiumLaunchOptions,
     // A trace is recorded for every test even when it is kept only for failures: it cost a quarter of the browser
     // tests' CPU (171 against 121 CPU-seconds for the same four files; docs/benchmarks.md, "CI budget"), and CI keeps
     // only the printed output. E2E_TRACE=1 records them, for a failure to be read in `npx playwright show-trace`.

@@ -12,12 +12,14 @@
  * `--runs` runs per page and form factor.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { parseArgs } from "node:util";
 import { chromium } from "@playwright/test";
+import { CHROMIUM_ARGS, chromiumLaunchOptions } from "../e2e/chromium";
+import { signInAs } from "../e2e/support";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -26,14 +28,12 @@ const { values, positionals } = parseArgs({
 const base = (positionals[0] ?? "http://127.0.0.1:3000").replace(/\/$/, "");
 const runs = Number(values.runs);
 const lighthouse = process.env.LIGHTHOUSE_BIN ?? "lighthouse";
-const chromePath = process.env.CHROME_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
-const chromeFlags = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run";
+const chromePath = process.env.CHROME_PATH ?? chromiumLaunchOptions.executablePath;
+const chromeFlags = ["--headless=new", ...CHROMIUM_ARGS].join(" ");
 
-const browser = await chromium.launch(chromePath ? { executablePath: chromePath, args: ["--no-sandbox", "--disable-gpu"] } : {});
-const page = await browser.newPage();
-await page.goto(`${base}/signin`);
-await page.getByRole("button", { name: new RegExp(`^Sign in as ${values.person}`) }).click();
-await page.waitForURL(`${base}/`);
+const browser = await chromium.launch(chromiumLaunchOptions);
+const page = await browser.newPage({ baseURL: base });
+await signInAs(page, { name: values.person! });
 const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
 const started = await page.request.post(`${base}/api/runs`, { data: { runbookId: "RB-CORE-001" } });
 if (started.status() !== 201) throw new Error(`starting a run answered ${started.status()}: ${await started.text()}`);

@@ -10,11 +10,11 @@
  *
  *   tsx scripts/bench-pages.ts --throughput <url> [<url> …] [--cookie "name=value"] [--connections 50] [--duration 10]
  */
-import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { chromium } from "@playwright/test";
+import { chromiumLaunchOptions } from "../e2e/chromium";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -72,11 +72,7 @@ async function ttfb(url: string): Promise<number[]> {
   return times.sort((a, b) => a - b);
 }
 
-const browser = await chromium.launch(
-  existsSync("/usr/bin/chromium")
-    ? { executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"] }
-    : {},
-);
+const browser = await chromium.launch(chromiumLaunchOptions);
 
 console.log(machine());
 console.log("| page | TTFB p50 (ms) | TTFB p95 (ms) | transfer (KiB) | requests |");
