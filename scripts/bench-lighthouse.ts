@@ -2,7 +2,7 @@
  * Lighthouse performance scores of the pages people open under pressure, on desktop and on a phone (Lighthouse's
  * default mobile emulation: a mid-range phone on a slow 4G link, CPU slowed four times).
  *
- *   tsx scripts/bench-lighthouse.ts [<base URL>] [--runs 3] [--person "Sam Rivera"]
+ *   tsx scripts/bench-lighthouse.ts [<base URL>] [--runs 3] [--person "Sam Rivera"] [--pages /,/panels]
  *
  * Lighthouse is not a dependency of the portal: install it once in a directory of its own
  * (`npm i -E lighthouse@12.2.3`) and point LIGHTHOUSE_BIN at its `node_modules/.bin/lighthouse`. The portal must be
@@ -23,7 +23,7 @@ import { signInAs } from "../e2e/support";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { runs: { type: "string", default: "3" }, person: { type: "string", default: "Sam Rivera" } },
+  options: { runs: { type: "string", default: "3" }, person: { type: "string", default: "Sam Rivera" }, pages: { type: "string", default: "/,/runbooks,/incidents,/panels,/runs/<id>" } },
 });
 const base = (positionals[0] ?? "http://127.0.0.1:3000").replace(/\/$/, "");
 const runs = Number(values.runs);
@@ -60,7 +60,13 @@ async function measure(url: string, desktop: boolean) {
       (o) => o.stdout,
       (e: { stdout?: string }) => e.stdout ?? "",
     );
-    const parsed = stdout ? (JSON.parse(stdout) as Report & { runtimeError?: { code: string } }) : null;
+    // A run that died while writing its report leaves cut-off JSON: counted and repeated like one without a score.
+    let parsed: (Report & { runtimeError?: { code: string } }) | null = null;
+    try {
+      parsed = stdout ? (JSON.parse(stdout) as Report & { runtimeError?: { code: string } }) : null;
+    } catch {
+      parsed = null;
+    }
     if (parsed && !parsed.runtimeError && parsed.categories.performance.score !== null) r = parsed;
     else {
       failedRuns++;
@@ -81,7 +87,7 @@ console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}, node ${process.ve
 console.log(`median of ${runs} Lighthouse run(s) per row`);
 console.log("| page | form factor | score | Total Blocking Time (ms) | LCP (ms) | JS transferred (KiB) |");
 console.log("| --- | --- | ---: | ---: | ---: | ---: |");
-for (const p of ["/", "/runbooks", "/incidents", "/panels", `/runs/${runId}`]) {
+for (const p of values.pages!.split(",").map((x) => x.trim().replace("<id>", runId))) {
   for (const desktop of [true, false]) {
     const results = [];
     for (let i = 0; i < runs; i++) results.push(await measure(`${base}${p}`, desktop));

@@ -13,3 +13,11 @@ export const panelsQuery = queryOptions({
   refetchIntervalInBackground: false,
   staleTime: 0,
 });
+
+/** A panel chart redraws with new data at most this often, while the numbers beside it follow every poll. */
+export const CHART_REDRAW_MS = 10_000;
+
+/** How long new data waits before a chart last drawn at `shownAt` draws it: none once `everyMs` has passed. */
+export function chartHoldMs(shownAt: number, now: number, everyMs: number): number {
+  return Math.max(0, Math.min(everyMs, shownAt + everyMs - now));
+}
