@@ -52,7 +52,13 @@ receivers:
   });
 
   test.afterAll(async () => {
-    am?.kill("SIGTERM");
+    // Alertmanager writes its silences and notification log into the data directory as it stops: wait for it to
+    // exit before removing the directory (removing it at once failed a CI run with ENOTEMPTY).
+    if (am && am.exitCode === null && am.signalCode === null) {
+      const exited = new Promise((resolve) => am!.once("exit", resolve));
+      am.kill("SIGTERM");
+      await exited;
+    }
     rmSync(dir, { recursive: true, force: true });
   });
 
