@@ -4,6 +4,7 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { stopProcess } from "../tests/support/stop-process";
 import { pageAs, sql } from "./support";
 
 const BINARY = ["/usr/bin/prometheus-alertmanager", "/usr/bin/alertmanager"].find((p) => existsSync(p));
@@ -54,11 +55,7 @@ receivers:
   test.afterAll(async () => {
     // Alertmanager writes its silences and notification log into the data directory as it stops: wait for it to
     // exit before removing the directory (removing it at once failed a CI run with ENOTEMPTY).
-    if (am && am.exitCode === null && am.signalCode === null) {
-      const exited = new Promise((resolve) => am!.once("exit", resolve));
-      am.kill("SIGTERM");
-      await exited;
-    }
+    if (am) await stopProcess(am);
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -7,6 +7,7 @@ import { seedDatabase } from "../prisma/seed-db";
 import { freePort } from "../scripts/lib/ports";
 import { startSimulator, type SimulatorHandle } from "../simulator/server";
 import { assertLocal, createTestDatabase, uniqueDatabaseName } from "../tests/support/test-postgres";
+import { stopProcess } from "../tests/support/stop-process";
 import { untilReady } from "../tests/support/until-ready";
 import { PEOPLE } from "./support";
 
@@ -68,11 +69,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server.once("exit", resolve));
-    server.kill("SIGTERM");
-    await exited;
-  }
+  if (server) await stopProcess(server);
   await simulator?.stop();
 });
 

@@ -23,6 +23,7 @@ import { deliverDueCommands } from "@/lib/control-plane/relay";
 import { enqueueCommand } from "@/lib/stores/commands";
 import { verifyChain } from "@/lib/audit/log";
 import { freePort } from "@/scripts/lib/ports";
+import { stopProcess } from "../support/stop-process";
 import { createDb, type Db } from "@/lib/db";
 import { useFreshDatabase } from "./db";
 
@@ -76,12 +77,7 @@ async function startPrism(dynamic: boolean): Promise<Prism> {
     url,
     child,
     log: () => out,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
+    stop: () => stopProcess(child),
   };
 }
 
