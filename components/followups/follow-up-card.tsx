@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { useState } from "react";
 import { addFollowUp, closeFollowUp } from "@/lib/next/actions/followups";
 import type { FollowUpPanel, FollowUpView } from "@/lib/followups/read";

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import type { OverdueWork } from "@/lib/followups/read";
 import { paths } from "@/lib/paths";
 import { Badge } from "../ui/badge";

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { useQuery } from "@tanstack/react-query";
 import { useActionState } from "react";
 import type { HomeIncident, HomeView as HomeViewData } from "@/lib/data/home";

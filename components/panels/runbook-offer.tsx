@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import type { Role } from "@/lib/auth/roles";
 import type { PanelAlert } from "@/lib/telemetry/alerts";
 import { paths } from "@/lib/paths";

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import type { RcaHistory } from "@/lib/data/rca";
 import { paths } from "@/lib/paths";
 import { Card } from "../ui/card";

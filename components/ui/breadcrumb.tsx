@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import type { ReactNode } from "react";
 
 /** "Parent / this page" above a page's title: the parent links back up, the rest names where you are. */

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { requireActor } from "@/lib/next/guard";
 import { can } from "@/lib/auth/permissions";
 import { AUDIT_PAGE_SIZE, auditFacets, listAuditEvents, quickChainStatus } from "@/lib/data/audit";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { requireActor } from "@/lib/next/guard";
 import { commanderDashboard, listIncidents } from "@/lib/data/incidents";
 import { sharedPanels } from "@/lib/telemetry/read";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { requireActor } from "@/lib/next/guard";
 import { listOnboardings } from "@/lib/data/onboarding";
 import { PHASE_LABELS } from "@/lib/onboarding/impact";

@@ -6,7 +6,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Card } from "@/components/ui/card";
 import { RunbookIndex } from "@/components/runbooks/runbook-index";
 import { DependencyGraph } from "@/components/runbooks/dependency-graph";
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { requireActor } from "@/lib/next/guard";
 import { openGapCounts } from "@/lib/followups/read";
 import { reviewStates } from "@/lib/reviews/read";

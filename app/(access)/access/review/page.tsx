@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { requireActor } from "@/lib/next/guard";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import { accessReview } from "@/lib/data/access";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { requireActor } from "@/lib/next/guard";
 import { monthlyReview } from "@/lib/reviews/read";
 import { paths } from "@/lib/paths";
