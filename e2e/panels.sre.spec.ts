@@ -55,3 +55,24 @@ test("the panels say when their numbers are stale because the control plane stop
   await expect(page.getByTestId("panels-stale")).toHaveCount(0, LIVE);
   await expect(budget.getByTestId("budget-status")).not.toContainText("stale");
 });
+
+test("the charts are drawn with the page without Recharts, which loads only when interactive charts are asked for", async ({ page }) => {
+  await page.goto("/panels");
+  // One bar per day, one per provider, one point per recent flow; each with its value as a tooltip.
+  const days = page.getByTestId("chart-budget-days").locator("[data-chart-mark]");
+  await expect(days.first()).toBeAttached();
+  expect(await days.count()).toBeGreaterThanOrEqual(7);
+  await expect(days.first().locator("title")).toHaveText(/^\d\d-\d\d: \$[\d,.]+$/);
+  await expect(page.getByTestId("chart-quota").locator("[data-chart-mark]")).toHaveCount(3);
+  await expect(page.getByTestId("chart-quota")).toHaveAttribute("aria-label", /Anthropic \d+(\.\d)? %.*breaker trips at 85 %/);
+  expect(await page.getByTestId("chart-slo-durations").locator("[data-chart-mark]").count()).toBeGreaterThan(0);
+  await expect(page.locator(".recharts-wrapper")).toHaveCount(0);
+
+  const toggle = page.getByRole("button", { name: "Interactive charts" });
+  await toggle.click();
+  await expect(toggle).toHaveAttribute("aria-pressed", "true");
+  await expect(page.locator(".recharts-wrapper").first()).toBeVisible();
+  await expect(page.getByTestId("chart-quota")).toHaveCount(0);
+  await toggle.click();
+  await expect(page.getByTestId("chart-quota").locator("[data-chart-mark]")).toHaveCount(3);
+});

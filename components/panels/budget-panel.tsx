@@ -5,7 +5,7 @@ import { budgetLevel } from "@/lib/telemetry/budget";
 import { usd } from "@/lib/telemetry/format";
 import { PHASE_LABELS } from "@/lib/telemetry/thresholds";
 import { Badge } from "../ui/badge";
-import { BudgetDaysChart, BudgetReposChart } from "./lazy-charts";
+import { BudgetDaysChart, BudgetReposChart } from "./panel-charts";
 import { Meter, PanelFrame, Stat, type Freshness } from "./panel-frame";
 import type { OfferRunbook } from "./runbook-offer";
 

@@ -1,11 +1,13 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import type { PanelsResponse } from "@/lib/telemetry/panels";
 import { panelsQuery } from "@/lib/client/panels";
 import { BudgetPanel } from "./budget-panel";
 import { CapacityPanel } from "./capacity-panel";
 import { PanelFrame, type Freshness } from "./panel-frame";
+import { InteractiveCharts } from "./panel-charts";
 import { QuotaPanel } from "./quota-panel";
 import type { OfferRunbook } from "./runbook-offer";
 import { SloPanel } from "./slo-panel";
@@ -22,6 +24,7 @@ const PANELS = [
 /** The four live panels, refreshed every 2 s while the tab is visible, with how fresh their numbers are. */
 export function PanelsView({ initial, runbooks, statusPages }: { initial: PanelsResponse; runbooks: Record<string, OfferRunbook>; statusPages?: Record<string, { label: string; url: string }> }) {
   const { data = initial, isError, error, dataUpdatedAt } = useQuery({ ...panelsQuery, initialData: initial });
+  const [interactive, setInteractive] = useState(false);
   const model = data.model;
   const freshness: Freshness = { stale: data.stale || isError, unreachable: model === null, error: isError ? (error as Error).message : data.error, fetchedAt: data.fetchedAt };
   return (
@@ -36,7 +39,18 @@ export function PanelsView({ initial, runbooks, statusPages }: { initial: Panels
             "No telemetry yet"
           )}
         </span>
-        <span>Refreshes every 2 s while this tab is visible</span>
+        <span className="flex flex-wrap items-center gap-3">
+          Refreshes every 2 s while this tab is visible
+          {/* Light charts by default (light-charts.tsx); Recharts, with values on hover, loads only when asked for. */}
+          <button
+            type="button"
+            aria-pressed={interactive}
+            onClick={() => setInteractive((on) => !on)}
+            className="min-h-11 rounded-md border border-zinc-300 px-3 text-xs font-medium text-zinc-700 hover:bg-zinc-100 md:min-h-8 dark:border-zinc-700 dark:text-zinc-300 dark:hover:bg-zinc-800"
+          >
+            Interactive charts
+          </button>
+        </span>
       </div>
       {(isError || data.stale || !model) && (
         <p role="status" data-testid="panels-stale" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
@@ -67,22 +81,24 @@ export function PanelsView({ initial, runbooks, statusPages }: { initial: Panels
           })}
         </nav>
       )}
-      <div className="grid gap-6 xl:grid-cols-2">
-        {model ? (
-          <>
-            <BudgetPanel model={model} freshness={freshness} runbooks={runbooks} />
-            <SloPanel model={model} freshness={freshness} runbooks={runbooks} statusPages={statusPages} />
-            <QuotaPanel model={model} freshness={freshness} runbooks={runbooks} />
-            <CapacityPanel model={model} freshness={freshness} runbooks={runbooks} />
-          </>
-        ) : (
-          PANELS.map((p) => (
-            <PanelFrame key={p.id} id={p.id} title={p.title} alerts={[]} freshness={freshness} runbooks={runbooks}>
-              {null}
-            </PanelFrame>
-          ))
-        )}
-      </div>
+      <InteractiveCharts.Provider value={interactive}>
+        <div className="grid gap-6 xl:grid-cols-2">
+          {model ? (
+            <>
+              <BudgetPanel model={model} freshness={freshness} runbooks={runbooks} />
+              <SloPanel model={model} freshness={freshness} runbooks={runbooks} statusPages={statusPages} />
+              <QuotaPanel model={model} freshness={freshness} runbooks={runbooks} />
+              <CapacityPanel model={model} freshness={freshness} runbooks={runbooks} />
+            </>
+          ) : (
+            PANELS.map((p) => (
+              <PanelFrame key={p.id} id={p.id} title={p.title} alerts={[]} freshness={freshness} runbooks={runbooks}>
+                {null}
+              </PanelFrame>
+            ))
+          )}
+        </div>
+      </InteractiveCharts.Provider>
     </div>
   );
 }

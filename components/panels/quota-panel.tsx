@@ -5,7 +5,7 @@ import { duration, percent, tokens } from "@/lib/telemetry/format";
 import { Badge } from "../ui/badge";
 import { cx } from "../ui/cx";
 import { DataTable } from "../ui/data-table";
-import { QuotaChart } from "./lazy-charts";
+import { QuotaChart } from "./panel-charts";
 import { PanelFrame, type Freshness } from "./panel-frame";
 import type { OfferRunbook } from "./runbook-offer";
 

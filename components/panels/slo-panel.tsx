@@ -5,7 +5,7 @@ import { percent, seconds } from "@/lib/telemetry/format";
 import { Badge } from "../ui/badge";
 import { cx } from "../ui/cx";
 import { DataTable } from "../ui/data-table";
-import { SloDurationChart, SloRatesChart } from "./lazy-charts";
+import { SloDurationChart, SloRatesChart } from "./panel-charts";
 import { PanelFrame, Stat, type Freshness } from "./panel-frame";
 import type { OfferRunbook } from "./runbook-offer";
 
