@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import { simulator } from "./support";
 
@@ -73,6 +74,11 @@ test("the charts are drawn with the page without Recharts, which loads only when
   await expect(toggle).toHaveAttribute("aria-pressed", "true");
   await expect(page.locator(".recharts-wrapper").first()).toBeVisible();
   await expect(page.getByTestId("chart-quota")).toHaveCount(0);
+  // The accessibility walk sees the light charts; the interactive ones are checked here.
+  // Days, durations and quota are always drawn (the per-repo ones when a repo has spend or finished flows).
+  await expect.poll(() => page.locator(".recharts-wrapper").count()).toBeGreaterThanOrEqual(3);
+  const { violations } = await new AxeBuilder({ page }).include(".recharts-wrapper").analyze();
+  expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes[0]?.target.join(" ")}`)).toEqual([]);
   await toggle.click();
   await expect(page.getByTestId("chart-quota").locator("[data-chart-mark]")).toHaveCount(3);
 });
