@@ -7,7 +7,7 @@ import { COLORS } from "./chart";
  * The panels' charts as plain SVG and HTML: a few dozen elements each, drawn with the page and redrawn on every
  * 2 s refresh at no cost worth measuring. Recharts drew the same five charts in 0.5 s of main thread on a laptop and
  * 2.7 s on a throttled phone, and kept /panels at Lighthouse 78 (desktop) and 70 (mobile); without it, 100 and 87
- * (docs/benchmarks.md). Recharts stays one click away, for hovering values (interactive-charts.tsx).
+ * (docs/benchmarks.md). Recharts stays one click away, for hovering values (panel-charts.tsx chooses).
  *
  * Horizontal positions are percentages of the chart's width, vertical ones pixels of its fixed height, so a chart
  * fills any width without stretching its text. Each value is also in the bar's <title> (a hover tooltip) and in the
@@ -36,7 +36,10 @@ function YAxis({ ticks, max, plotHeight, format }: { ticks: number[]; max: numbe
 }
 
 function Grid({ ticks, max, plotHeight }: { ticks: number[]; max: number; plotHeight: number }) {
-  return ticks.map((t) => <line key={t} x1="0" x2="100%" y1={yOf(t, max, plotHeight)} y2={yOf(t, max, plotHeight)} stroke="#a1a1aa33" strokeDasharray="3 3" />);
+  return ticks.map((t) => {
+    const y = yOf(t, max, plotHeight);
+    return <line key={t} x1="0" x2="100%" y1={y} y2={y} stroke="#a1a1aa33" strokeDasharray="3 3" />;
+  });
 }
 
 function Lines({ lines, max, plotHeight }: { lines: Line[]; max: number; plotHeight: number }) {
@@ -56,14 +59,14 @@ function Lines({ lines, max, plotHeight }: { lines: Line[]; max: number; plotHei
 }
 
 /** Evenly spaced round ticks from 0 to at least `max`: 0, step, 2·step… */
-export function ticksFor(max: number, count = 4): number[] {
+function ticksFor(max: number, count = 4): number[] {
   const raw = max / count;
   const magnitude = 10 ** Math.floor(Math.log10(raw || 1));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? raw;
   return Array.from({ length: Math.floor(max / step) + 1 }, (_, i) => Math.round(i * step * 100) / 100);
 }
 
-export type Column = { key: string; label: string; value: number; color: string; title: string };
+type Column = { key: string; label: string; value: number; color: string; title: string };
 
 /** Vertical bars (one per day, one per provider) with dashed reference lines and a labelled y axis. */
 export function ColumnChart({ columns, max, lines, height, format, labelEvery = 1, label, testId }: { columns: Column[]; max: number; lines: Line[]; height: number; format: (v: number) => string; labelEvery?: number; label: string; testId?: string }) {
@@ -96,7 +99,7 @@ export function ColumnChart({ columns, max, lines, height, format, labelEvery = 
   );
 }
 
-export type Row = { key: string; label: string; value: number; color: string; title: string };
+type Row = { key: string; label: string; value: number; color: string; title: string };
 
 /** Horizontal bars (one per repo) with one dashed limit line; plain HTML, so long names wrap and truncate as text does. */
 export function RowChart({ rows, max, limit, limitLabel, format, label, testId }: { rows: Row[]; max: number; limit: number; limitLabel?: string; format: (v: number) => string; label: string; testId?: string }) {
@@ -129,7 +132,7 @@ export function RowChart({ rows, max, limit, limitLabel, format, label, testId }
   );
 }
 
-export type Dot = { key: string; x: number; y: number; color: string; title: string };
+type Dot = { key: string; x: number; y: number; color: string; title: string };
 
 /** Points (one per flow, in order) against fixed y ticks and reference lines. */
 export function DotChart({ dots, xMax, yMax, ticks, lines, height, format, label, testId, legend }: { dots: Dot[]; xMax: number; yMax: number; ticks: number[]; lines: Line[]; height: number; format: (v: number) => string; label: string; testId?: string; legend?: ReactNode }) {

@@ -1,9 +1,10 @@
 "use client";
 
-import { createContext, useContext } from "react";
-import type { QuotaRow } from "@/lib/telemetry/quota";
+import { createContext, useContext, type ComponentType } from "react";
 import { usd } from "@/lib/telemetry/format";
 import { COLORS } from "./chart";
+// Types only: the Recharts module itself loads through lazy-charts.tsx, and only when interactive charts are on.
+import type * as Recharts from "./charts";
 import * as Interactive from "./lazy-charts";
 import { ColumnChart, DotChart, RowChart } from "./light-charts";
 
@@ -13,24 +14,27 @@ import { ColumnChart, DotChart, RowChart } from "./light-charts";
  */
 export const InteractiveCharts = createContext(false);
 
-type Tone = "ok" | "warning" | "critical";
-type Limits = { targetUsd: number; softUsd: number; hardUsd: number };
-type Flow = { i: number; seconds: number };
+/** A chart's props: the same for its light and its Recharts drawing. */
+type Props<K extends keyof typeof Recharts> = Parameters<(typeof Recharts)[K]>[0];
+
+/** The light drawing, or the Recharts one while interactive charts are on. */
+function panelChart<P extends object>(Light: ComponentType<P>, Rich: ComponentType<P>) {
+  return function PanelChart(props: P) {
+    return useContext(InteractiveCharts) ? <Rich {...props} /> : <Light {...props} />;
+  };
+}
 
 const dollars = (v: number) => `$${v}`;
-const pct = (v: number) => `${v}%`;
+/** A bar over its limit is red, as on the Recharts charts. */
+const barColor = (over: boolean) => (over ? COLORS.critical : COLORS.ok);
 
-export function BudgetDaysChart(props: { days: { day: string; usd: number; tone: Tone }[]; dayMax: number; limits: Limits }) {
-  const interactive = useContext(InteractiveCharts);
-  if (interactive) return <Interactive.BudgetDaysChart {...props} />;
-  const { days, dayMax, limits } = props;
-  const max = Math.ceil(dayMax / 10) * 10;
+export const BudgetDaysChart = panelChart(function LightBudgetDays({ days, dayMax, limits }: Props<"BudgetDaysChart">) {
   return (
     <ColumnChart
       testId="chart-budget-days"
       label={`Spend per day for ${days.length} days, from ${usd(Math.min(...days.map((d) => d.usd), 0))} to ${usd(Math.max(...days.map((d) => d.usd), 0))}; ${days.filter((d) => d.tone !== "ok").length} days over the target`}
       height={180}
-      max={max}
+      max={Math.ceil(dayMax / 10) * 10}
       format={dollars}
       labelEvery={5}
       columns={days.map((d) => ({ key: d.day, label: d.day, value: d.usd, color: COLORS[d.tone], title: `${d.day}: ${usd(d.usd)}` }))}
@@ -41,12 +45,9 @@ export function BudgetDaysChart(props: { days: { day: string; usd: number; tone:
       ]}
     />
   );
-}
+}, Interactive.BudgetDaysChart);
 
-export function BudgetReposChart(props: { repos: { repo: string; usd: number; over: boolean }[]; repoMax: number; repoLimitUsd: number }) {
-  const interactive = useContext(InteractiveCharts);
-  if (interactive) return <Interactive.BudgetReposChart {...props} />;
-  const { repos, repoMax, repoLimitUsd } = props;
+export const BudgetReposChart = panelChart(function LightBudgetRepos({ repos, repoMax, repoLimitUsd }: Props<"BudgetReposChart">) {
   return (
     <RowChart
       testId="chart-budget-repos"
@@ -55,16 +56,13 @@ export function BudgetReposChart(props: { repos: { repo: string; usd: number; ov
       limit={repoLimitUsd}
       limitLabel={usd(repoLimitUsd)}
       format={usd}
-      rows={repos.map((r) => ({ key: r.repo, label: r.repo, value: r.usd, color: r.over ? COLORS.critical : COLORS.ok, title: `${r.repo}: ${usd(r.usd)}${r.over ? " (over the limit)" : ""}` }))}
+      rows={repos.map((r) => ({ key: r.repo, label: r.repo, value: r.usd, color: barColor(r.over), title: `${r.repo}: ${usd(r.usd)}${r.over ? " (over the limit)" : ""}` }))}
     />
   );
-}
+}, Interactive.BudgetReposChart);
 
-export function SloDurationChart(props: { ok: Flow[]; bad: Flow[]; count: number; sloSeconds: number; timeoutSeconds: number }) {
-  const interactive = useContext(InteractiveCharts);
-  if (interactive) return <Interactive.SloDurationChart {...props} />;
-  const { ok, bad, count, sloSeconds, timeoutSeconds } = props;
-  const dot = (tone: "ok" | "critical", what: string) => (f: Flow) => ({ key: `${what}-${f.i}`, x: f.i, y: f.seconds, color: COLORS[tone], title: `flow ${f.i}: ${f.seconds} s, ${what}` });
+export const SloDurationChart = panelChart(function LightSloDurations({ ok, bad, count, sloSeconds, timeoutSeconds }: Props<"SloDurationChart">) {
+  const dot = (tone: "ok" | "critical", what: string) => (f: { i: number; seconds: number }) => ({ key: `${what}-${f.i}`, x: f.i, y: f.seconds, color: COLORS[tone], title: `flow ${f.i}: ${f.seconds} s, ${what}` });
   return (
     <DotChart
       testId="chart-slo-durations"
@@ -81,12 +79,9 @@ export function SloDurationChart(props: { ok: Flow[]; bad: Flow[]; count: number
       ]}
     />
   );
-}
+}, Interactive.SloDurationChart);
 
-export function SloRatesChart(props: { rates: { repo: string; pct: number; over: boolean }[]; linePercent: number }) {
-  const interactive = useContext(InteractiveCharts);
-  if (interactive) return <Interactive.SloRatesChart {...props} />;
-  const { rates, linePercent } = props;
+export const SloRatesChart = panelChart(function LightSloRates({ rates, linePercent }: Props<"SloRatesChart">) {
   return (
     <RowChart
       testId="chart-slo-rates"
@@ -94,24 +89,21 @@ export function SloRatesChart(props: { rates: { repo: string; pct: number; over:
       max={100}
       limit={linePercent}
       format={(v) => `${v} %`}
-      rows={rates.map((r) => ({ key: r.repo, label: r.repo, value: r.pct, color: r.over ? COLORS.critical : COLORS.ok, title: `${r.repo}: ${r.pct} %` }))}
+      rows={rates.map((r) => ({ key: r.repo, label: r.repo, value: r.pct, color: barColor(r.over), title: `${r.repo}: ${r.pct} %` }))}
     />
   );
-}
+}, Interactive.SloRatesChart);
 
-export function QuotaChart(props: { data: (QuotaRow & { used: number })[]; max: number; breakerPercent: number }) {
-  const interactive = useContext(InteractiveCharts);
-  if (interactive) return <Interactive.QuotaChart {...props} />;
-  const { data, max, breakerPercent } = props;
+export const QuotaChart = panelChart(function LightQuota({ data, max, breakerPercent }: Props<"QuotaChart">) {
   return (
     <ColumnChart
       testId="chart-quota"
       label={`Daily quota used per provider: ${data.map((d) => `${d.label} ${d.used} %`).join(", ")}; the breaker trips at ${breakerPercent} %`}
       height={170}
       max={max}
-      format={pct}
-      columns={data.map((d) => ({ key: d.provider, label: d.label, value: d.used, color: d.atBreaker ? COLORS.critical : COLORS.ok, title: `${d.label}: ${d.used} % used today` }))}
+      format={(v) => `${v}%`}
+      columns={data.map((d) => ({ key: d.provider, label: d.label, value: d.used, color: barColor(d.atBreaker), title: `${d.label}: ${d.used} % used today` }))}
       lines={[{ value: breakerPercent, color: COLORS.critical, label: `breaker ${breakerPercent} %` }]}
     />
   );
-}
+}, Interactive.QuotaChart);
