@@ -2,7 +2,9 @@ import { encode } from "next-auth/jwt";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { unstable_doesMiddlewareMatch } from "next/experimental/testing/server";
-import { config, proxy } from "./proxy";
+import { config, contentSecurityPolicy, proxy } from "./proxy";
+import { scriptHash } from "./lib/http/static-pages";
+import { THEME_SCRIPT } from "./lib/http/theme-script";
 
 const secret = "a-proxy-test-secret-0123456789abcdef";
 const cookie = "authjs.session-token";
@@ -23,19 +25,19 @@ async function pageRequest(path: string, claims?: Record<string, unknown>) {
 
 describe("the proxy's session check for pages (default lifetimes: 480 minutes idle, 12 hours in all)", () => {
   it("serves a page to a recent session without re-issuing its cookie", async () => {
-    const res = await proxy(await pageRequest("/runbooks", { authTime: now() - 60, lastSeen: now() - 10 }));
+    const res = await proxy(await pageRequest("/incidents", { authTime: now() - 60, lastSeen: now() - 10 }));
     expect(res.headers.get("location")).toBeNull();
     expect(res.cookies.get(cookie)).toBeUndefined();
   });
 
   it("records the activity of a session last seen over a minute ago in a re-issued cookie", async () => {
-    const res = await proxy(await pageRequest("/runbooks", { authTime: now() - 3600, lastSeen: now() - 600 }));
+    const res = await proxy(await pageRequest("/incidents", { authTime: now() - 3600, lastSeen: now() - 600 }));
     expect(res.headers.get("location")).toBeNull();
     expect(res.cookies.get(cookie)).toMatchObject({ httpOnly: true, sameSite: "lax", path: "/" });
   });
 
   it("sends an idle session to /signin/ended, which clears it and says why", async () => {
-    const res = await proxy(await pageRequest("/runbooks", { authTime: now() - 9 * 3600, lastSeen: now() - 8 * 3600 - 5 }));
+    const res = await proxy(await pageRequest("/incidents", { authTime: now() - 9 * 3600, lastSeen: now() - 8 * 3600 - 5 }));
     expect(res.headers.get("location")).toBe("http://127.0.0.1:3000/signin/ended?reason=idle");
   });
 
@@ -59,5 +61,20 @@ describe("what the proxy runs for", () => {
     expect(runsFor("/metrics/x")).toBe(true);
     expect(runsFor("/runbooks")).toBe(true);
     expect(runsFor("/api/runs")).toBe(false);
+  });
+});
+
+describe("the pages' Content-Security-Policy", () => {
+  const scriptSrc = (csp: string) => csp.split("; ").find((d) => d.startsWith("script-src "))!;
+
+  it("on a page rendered per request: the response's nonce, the theme script's hash, and what those load", () => {
+    expect(scriptSrc(contentSecurityPolicy({ nonce: "abc123" }, false))).toBe(`script-src 'self' 'nonce-abc123' ${scriptHash(THEME_SCRIPT)} 'strict-dynamic'`);
+  });
+
+  it("on a prerendered page: exactly its scripts' hashes and the theme script's, and never 'unsafe-inline'", () => {
+    const csp = contentSecurityPolicy({ hashes: [scriptHash("a()"), scriptHash(THEME_SCRIPT)] }, false);
+    expect(scriptSrc(csp)).toBe(`script-src 'self' ${scriptHash(THEME_SCRIPT)} ${scriptHash("a()")}`);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("object-src 'none'");
   });
 });

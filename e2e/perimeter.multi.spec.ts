@@ -107,28 +107,54 @@ test("a server action posted from another origin is refused by Next's own check,
   await sre.context().close();
 });
 
-test("pages carry a nonce CSP without 'unsafe-inline' for scripts, and still run their scripts", async ({ browser }) => {
+test("pages carry a CSP without 'unsafe-inline' for scripts — a nonce per response, or the build's hashes on the prerendered index — and still run their scripts", async ({ browser }) => {
   const sre = await pageAs(browser, "sre");
   const violations: string[] = [];
   sre.on("console", (m) => m.type() === "error" && /Content Security Policy/i.test(m.text()) && violations.push(m.text()));
-  const policies: string[] = [];
-  for (const path of ["/incidents", "/runbooks", "/runbooks/RB-CORE-005", "/"]) {
+  const scriptSrc = (csp: string) => csp.split(";").find((d) => d.trim().startsWith("script-src"))!;
+  const nonces: string[] = [];
+  for (const path of ["/incidents", "/runbooks/RB-CORE-005", "/"]) {
     const res = await sre.goto(path);
     const csp = res!.headers()["content-security-policy"];
-    const scriptSrc = csp.split(";").find((d) => d.trim().startsWith("script-src"))!;
-    expect(scriptSrc, path).not.toContain("'unsafe-inline'");
-    expect(scriptSrc, path).toMatch(/'nonce-[A-Za-z0-9+/=]{16,}'/);
+    expect(scriptSrc(csp), path).not.toContain("'unsafe-inline'");
+    expect(scriptSrc(csp), path).toMatch(/'nonce-[A-Za-z0-9+/=]{16,}' .*'strict-dynamic'/);
     expect(csp, path).toContain("frame-ancestors 'none'");
     expect(res!.headers()["x-content-type-options"], path).toBe("nosniff");
     expect(res!.headers()["referrer-policy"], path).toBe("strict-origin-when-cross-origin");
-    policies.push(scriptSrc);
+    nonces.push(scriptSrc(csp));
   }
-  expect(new Set(policies).size, "a fresh nonce per response").toBe(policies.length);
-  // The runbook index's search is client-side: it only filters if the page's scripts ran under the policy.
-  await sre.goto("/runbooks");
+  expect(new Set(nonces).size, "a fresh nonce per response").toBe(nonces.length);
+
+  // The runbook index is prerendered: the same HTML for everyone, so its scripts are allowed by hash, not nonce.
+  const index = await sre.goto("/runbooks");
+  const indexPolicy = scriptSrc(index!.headers()["content-security-policy"]);
+  expect(indexPolicy).not.toContain("'unsafe-inline'");
+  expect(indexPolicy).not.toContain("'nonce-");
+  expect(indexPolicy.match(/'sha256-[A-Za-z0-9+/=]{44}'/g)!.length).toBeGreaterThanOrEqual(3);
+  expect(index!.headers()["x-nextjs-cache"], "served as built").toBe("HIT");
+  // Its search is client-side: it only filters if the page's scripts ran under the policy.
   await sre.getByRole("searchbox").first().fill("RB-CORE-005");
   await expect(sre.getByRole("link", { name: /RB-CORE-005/ }).first()).toBeVisible();
   expect(violations).toEqual([]);
+
+  // Markup injected into either kind of page does not run: a script the build did not write, and one without the
+  // response's nonce, are refused, while the page's own scripts still work.
+  for (const path of ["/runbooks", "/incidents"]) {
+    let injected = 0;
+    await sre.route(path, async (route) => {
+      const res = await route.fetch();
+      const html = (await res.text()).replace("</head>", "<script>window.__injected = 1</script></head>");
+      injected += html.includes("window.__injected") ? 1 : 0;
+      await route.fulfill({ response: res, body: html });
+    });
+    violations.length = 0;
+    await sre.goto(path);
+    expect(injected, path).toBe(1);
+    expect(await sre.evaluate(() => (window as { __injected?: number }).__injected), path).toBeUndefined();
+    await expect.poll(() => violations.length, { message: `${path}: the browser reports the refused script` }).toBeGreaterThan(0);
+    await expect(sre.getByTestId("signed-in-name")).toBeVisible();
+    await sre.unroute(path);
+  }
   await sre.context().close();
 });
 

@@ -56,6 +56,10 @@ test("after sign-out, a saved copy of the session cookie is refused (API 401, pa
       const me = await replay.request.get("/api/me");
       expect(me.status()).toBe(401);
       expect(await me.json()).toEqual({ reason: "revoked" });
+      // The runbook index is prerendered (no render to check the person): the proxy refuses it before serving it.
+      const index = await replay.request.get("/runbooks", { maxRedirects: 0 });
+      expect(index.status()).toBe(307);
+      expect(index.headers().location).toMatch(/\/signin\/ended\?reason=revoked$/);
       const tab = await replay.newPage();
       await tab.goto("/runbooks");
       await expect(tab).toHaveURL(/\/signin\?error=revoked/);
@@ -74,6 +78,10 @@ test("a disabled person is signed out on their next request", async ({ page }) =
   try {
     await signInAs(page, person);
     await sql("UPDATE person SET disabled = true WHERE email = $1", [person.email]);
+    // Within the second the proxy may trust what it read of the person for the prerendered runbook index.
+    await expect
+      .poll(async () => (await page.request.get("/runbooks", { maxRedirects: 0 })).headers().location ?? "served", { timeout: 3_000 })
+      .toMatch(/\/signin\/ended\?reason=disabled$/);
     await page.goto("/");
     await expect(page).toHaveURL(/\/signin\?error=disabled/);
     await expect(page.getByRole("alert").filter({ hasText: "disabled" })).toContainText("Your account has been disabled");

@@ -4,6 +4,7 @@ import { Link } from "@/components/ui/link";
 import { useMemo, useState, useEffect } from "react";
 import { useQuery } from "@tanstack/react-query";
 import type { DrillValidation } from "@/lib/data/drills";
+import type { RunbookMaintenance } from "@/lib/reviews/maintenance";
 import { ROLES, ROLE_LABELS, type Role } from "@/lib/auth/roles";
 import { searchRunbooks, type RunbookEntry, type RunbookFilters } from "@/lib/runbooks/search";
 import { SEVERITIES, CATEGORIES } from "@/lib/runbooks/schema";
@@ -15,8 +16,6 @@ import { SeverityBadge } from "./severity-badge";
 import { SelectOptions } from "../ui/select-options";
 
 type View = "severity" | "category";
-/** Per runbook: its review schedule and open runbook-gap follow-ups (from the server; issue 19). */
-export type RunbookMaintenance = { lastReview: string | null; nextReview: string; overdue: boolean; cadence: string; openGaps: number };
 const CATEGORY_LABEL = { launch: "Launch operations", core: "Core operations" } as const;
 const select = "rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900";
 
@@ -52,17 +51,29 @@ function useUrlFilters(): [Filters, (next: Partial<Filters>) => void] {
   return [state, update];
 }
 
-export function RunbookIndex({ entries, maintenance = {} }: { entries: RunbookEntry[]; maintenance?: Record<string, RunbookMaintenance> }) {
+/** A JSON read the index makes after the page; an answer that is not 200 leaves that part out. */
+const readJson =
+  <T,>(url: string, none: T) =>
+  async ({ signal }: { signal: AbortSignal }): Promise<T> => {
+    const res = await fetch(url, { signal });
+    return res.ok ? ((await res.json()) as T) : none;
+  };
+
+const NO_MAINTENANCE: Record<string, RunbookMaintenance> = {};
+
+/**
+ * The page is prerendered with what only changes with a build (titles, severities, when to use); the rest loads
+ * here: completed drills, review schedules and open gaps (they change as people work), and the step text the search
+ * also looks in (kept out of the page's HTML). Until the step text is in, the search matches ids, titles and
+ * when-to-use, and the list says so.
+ */
+export function RunbookIndex({ entries }: { entries: RunbookEntry[] }) {
   const [f, update] = useUrlFilters();
-  // Completed drills feed the validation column; the rest of the page stays static.
-  const { data: drills } = useQuery({
-    queryKey: ["runbook-validation"],
-    queryFn: async (): Promise<DrillValidation[]> => {
-      const res = await fetch("/api/runbooks/validation");
-      return res.ok ? ((await res.json()) as DrillValidation[]) : [];
-    },
-  });
-  const results = useMemo(() => searchRunbooks(entries, f).filter((e) => !f.overdue || maintenance[e.id]?.overdue), [entries, f, maintenance]);
+  const { data: drills } = useQuery({ queryKey: ["runbook-validation"], queryFn: readJson<DrillValidation[]>("/api/runbooks/validation", []) });
+  const { data: maintenance = NO_MAINTENANCE } = useQuery({ queryKey: ["runbook-maintenance"], queryFn: readJson("/api/runbooks/maintenance", NO_MAINTENANCE) });
+  const { data: stepTexts } = useQuery({ queryKey: ["runbook-search-text"], queryFn: readJson<Record<string, string> | null>("/api/runbooks/search-text", null), staleTime: Infinity });
+  const searchable = useMemo(() => (stepTexts ? entries.map((e) => ({ ...e, stepsText: stepTexts[e.id] })) : entries), [entries, stepTexts]);
+  const results = useMemo(() => searchRunbooks(searchable, f).filter((e) => !f.overdue || maintenance[e.id]?.overdue), [searchable, f, maintenance]);
   const groups: [string, RunbookEntry[]][] =
     f.view === "category" && !f.query
       ? CATEGORIES.map((c) => [CATEGORY_LABEL[c], results.filter((e) => e.category === c)] as [string, RunbookEntry[]]).filter(([, list]) => list.length > 0)
@@ -120,6 +131,7 @@ export function RunbookIndex({ entries, maintenance = {} }: { entries: RunbookEn
       <p className="mt-3 text-xs text-zinc-500" aria-live="polite">
         {results.length === entries.length ? `${entries.length} runbooks` : `${results.length} of ${entries.length} runbooks`}
         {f.query ? ", most relevant first" : ""}
+        {f.query && !stepTexts ? " (step text still loading: matching titles and when to use only)" : ""}
       </p>
       {results.length === 0 && <p className="mt-6 text-sm text-zinc-600">No runbook matches. Try fewer words, or clear a filter.</p>}
       {groups.map(([label, list]) => (

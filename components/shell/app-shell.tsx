@@ -4,6 +4,7 @@ import { NavLinks } from "./nav-links";
 import { ThemeToggle } from "./theme-toggle";
 import { UserMenu } from "./user-menu";
 import { ControlPlaneBanner } from "./control-plane-banner";
+import { DevSignInBanner } from "./dev-sign-in-banner";
 
 /**
  * The portal's frame. It holds nothing per-person on the server, so pages inside it can be prerendered;
@@ -12,6 +13,7 @@ import { ControlPlaneBanner } from "./control-plane-banner";
 export function AppShell({ children }: { children: ReactNode }) {
   return (
     <div className="flex min-h-screen flex-col">
+      <DevSignInBanner />
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
         Skip to content
       </a>

@@ -21,6 +21,15 @@ describe("the session cookie", () => {
     expect(await readSessionToken(jar({}), secret, t0)).toBeNull();
   });
 
+  it("is refused past its expiry even when it was read before (decrypted tokens are kept), and a copy is handed out", async () => {
+    const value = await issue({});
+    const first = (await readSessionToken(jar({ [name]: value }), secret, t0))!;
+    first.claims.sub = "someone-else";
+    expect((await readSessionToken(jar({ [name]: value }), secret, t0))?.claims.sub).toBe("p1");
+    expect(await readSessionToken(jar({ [name]: value }), secret, t0 + 12 * 3600 + 1)).toBeNull();
+    expect(await readSessionToken(jar({ [name]: value }), "another-secret-of-enough-length-000000", t0)).toBeNull();
+  });
+
   it("is put back together from Auth.js's chunks", async () => {
     const whole = await issue({});
     const token = await readSessionToken(jar({ [`${name}.1`]: whole.slice(100), [`${name}.0`]: whole.slice(0, 100) }), secret, t0);

@@ -22,9 +22,29 @@ function cookieValue(cookies: CookieSource, name: string): { value: string; chun
 }
 
 /**
+ * Tokens already decrypted, by secret, cookie name and value: a browser sends the same token with every request until
+ * it is re-issued (once a minute at most), and each decryption costs a key derivation and a key import, ~1 ms of CPU
+ * (docs/benchmarks.md, "Static pages behind the proxy"). Only tokens that decrypted are kept, so a flood of forged
+ * cookies costs its decryptions and cannot fill the map; the oldest entry goes first past the limit.
+ */
+const DECODED_LIMIT = 2_000;
+const decoded = new Map<string, JWT>();
+
+async function decodeOnce(value: string, secret: string, name: string): Promise<JWT | null> {
+  const key = `${secret}\u0000${name}\u0000${value}`;
+  const known = decoded.get(key);
+  if (known) return known;
+  const claims = await decode({ token: value, secret, salt: name });
+  if (!claims) return null;
+  if (decoded.size >= DECODED_LIMIT) decoded.delete(decoded.keys().next().value!);
+  decoded.set(key, claims);
+  return claims;
+}
+
+/**
  * The session token this portal issued, if the request carries one that decrypts under the secret, names a person
- * and has not passed its JWT expiry. A forged, foreign or tampered cookie gives null. Costs one key derivation and
- * one AES-GCM decryption, well under a millisecond (docs/benchmarks.md, "Proxy token check").
+ * and has not passed its JWT expiry. A forged, foreign or tampered cookie gives null. The first sight of a token costs
+ * one key derivation and one decryption; the same token again, a map lookup (decodeOnce).
  */
 export async function readSessionToken(cookies: CookieSource, secret: string | undefined, nowSeconds: number): Promise<SessionToken | null> {
   if (!secret) return null;
@@ -32,8 +52,8 @@ export async function readSessionToken(cookies: CookieSource, secret: string | u
     const found = cookieValue(cookies, name);
     if (!found) continue;
     try {
-      const claims = await decode({ token: found.value, secret, salt: name });
-      if (claims?.sub && (typeof claims.exp !== "number" || claims.exp > nowSeconds)) return { cookie: name, chunks: found.chunks, claims };
+      const claims = await decodeOnce(found.value, secret, name);
+      if (claims?.sub && (typeof claims.exp !== "number" || claims.exp > nowSeconds)) return { cookie: name, chunks: found.chunks, claims: { ...claims } };
     } catch {
       // not ours, tampered with, or made under an old secret: treated as no session
     }

@@ -5,7 +5,7 @@ import { searchRunbooks, toEntry } from "./search";
 import { layoutDependencyGraph } from "./graph";
 
 const { runbooks } = loadRunbookDir(path.resolve("runbooks"));
-const entries = runbooks.map(toEntry);
+const entries = runbooks.map((rb) => toEntry(rb));
 
 describe("searchRunbooks on the real runbooks", () => {
   it('ranks RB-CORE-003 first for "429"', () => {

@@ -13,11 +13,19 @@ export type RunbookEntry = {
   validation: Runbook["validation"];
   /** Every role that signs off at least one step. */
   signoffRoles: Role[];
-  stepsText: string;
+  /** Every step's text, lower case. The index page loads it after the page (stepsTexts), to keep its HTML small. */
+  stepsText?: string;
 };
 
-export function toEntry(rb: Runbook): RunbookEntry {
-  return {
+/** One runbook's searchable step text (RunbookEntry's `stepsText`). */
+export const stepsTextOf = (rb: Runbook) => rb.steps.map((s) => s.text).join("\n").toLowerCase();
+
+/** Every runbook's step text by id, as GET /api/runbooks/search-text sends it. */
+export const stepsTexts = (runbooks: Runbook[]): Record<string, string> => Object.fromEntries(runbooks.map((rb) => [rb.id, stepsTextOf(rb)]));
+
+/** The entry without its step text (the index page's HTML), or with it. */
+export function toEntry(rb: Runbook, withSteps = true): RunbookEntry {
+  const entry: RunbookEntry = {
     id: rb.id,
     title: rb.title,
     severity: rb.severity,
@@ -27,8 +35,9 @@ export function toEntry(rb: Runbook): RunbookEntry {
     responseTime: rb.responseTime.label,
     validation: rb.validation,
     signoffRoles: [...new Set(rb.steps.flatMap((s) => s.signoff))],
-    stepsText: rb.steps.map((s) => s.text).join("\n").toLowerCase(),
   };
+  if (withSteps) entry.stepsText = stepsTextOf(rb);
+  return entry;
 }
 
 export type RunbookFilters = { query?: string; severity?: Runbook["severity"] | ""; category?: Runbook["category"] | ""; role?: Role | "" };
@@ -51,7 +60,7 @@ export function score(entry: RunbookEntry, query: string): number {
       (entry.id.toLowerCase().includes(w) ? WEIGHTS.id : 0) +
       (entry.title.toLowerCase().includes(w) ? WEIGHTS.title : 0) +
       entry.useWhen.reduce((acc, u) => acc + (u.toLowerCase().includes(w) ? WEIGHTS.useWhen : 0), 0) +
-      Math.min(occurrences(entry.stepsText, w), 5) * WEIGHTS.steps;
+      Math.min(occurrences(entry.stepsText ?? "", w), 5) * WEIGHTS.steps;
     if (s === 0) return 0;
     total += s;
   }

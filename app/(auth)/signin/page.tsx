@@ -6,6 +6,8 @@ import { ROLE_LABELS, isRole } from "@/lib/auth/roles";
 import { buttonClass } from "@/components/ui/button";
 import { signInWithOidc } from "@/lib/next/actions/auth";
 import { SeededPeopleList } from "./seeded-people-list";
+import { DevSignInNotice } from "@/components/shell/dev-sign-in-banner";
+import { devSignInOrOff } from "@/lib/auth/dev-sign-in";
 
 export const metadata: Metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";
@@ -44,6 +46,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     }
   }
   return (
+    <>
+    {devSignInOrOff(env()).forced && <DevSignInNotice />}
     <main className="mx-auto flex min-h-screen max-w-lg flex-col justify-center px-4 py-12">
       <h1 className="text-2xl font-semibold tracking-tight">Ops Portal</h1>
       <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">Runbooks, runs, live panels and audit for the Multi-LLM Orchestrator.</p>
@@ -79,5 +83,6 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         </p>
       )}
     </main>
+    </>
   );
 }

@@ -7,31 +7,24 @@ import { Card } from "@/components/ui/card";
 import { RunbookIndex } from "@/components/runbooks/runbook-index";
 import { DependencyGraph } from "@/components/runbooks/dependency-graph";
 import { Link } from "@/components/ui/link";
-import { requireActor } from "@/lib/next/guard";
-import { openGapCounts } from "@/lib/followups/read";
-import { reviewStates } from "@/lib/reviews/read";
 import { paths } from "@/lib/paths";
-import type { RunbookMaintenance } from "@/components/runbooks/runbook-index";
 
 export const metadata: Metadata = { title: "Runbooks" };
-// Rendered per request, so its scripts carry the response's CSP nonce (proxy.ts; cost in docs/benchmarks.md).
-export const dynamic = "force-dynamic";
+// Prerendered: the same for everyone, built from the runbooks. The proxy checks the session and the person before
+// serving it and allows its scripts by hash (proxy.ts); what changes — reviews, open gaps, drills — and the step text
+// for search load in the browser. Every role may view runbooks (lib/auth/permissions.ts), so no per-page check is lost.
+export const dynamic = "force-static";
 
 /**
  * The runbook index: search, filters, the by-severity and by-category views, and the dependency graph.
  * Searching happens in the browser.
  */
-export default async function RunbookIndexPage() {
-  await requireActor("runbook.view");
+export default function RunbookIndexPage() {
   const runbooks = listRunbooks();
-  const [reviews, gaps] = await Promise.all([reviewStates(), openGapCounts()]);
-  const maintenance: Record<string, RunbookMaintenance> = Object.fromEntries(
-    runbooks.map((rb) => [rb.id, { lastReview: reviews[rb.id].last, nextReview: reviews[rb.id].next, overdue: reviews[rb.id].overdue, cadence: reviews[rb.id].cadence, openGaps: gaps[rb.id] ?? 0 }]),
-  );
   return (
     <>
       <PageHeader title="Runbooks" description="In an incident, follow the runbook step by step. Do not improvise; escalate early." />
-      <RunbookIndex entries={runbooks.map(toEntry)} maintenance={maintenance} />
+      <RunbookIndex entries={runbooks.map((rb) => toEntry(rb, false))} />
       {/* A link of its own, not running text: on a phone it is a 44 px tap target (app/globals.css). */}
       <div className="mt-3 text-sm">
         <Link href={paths.runbookMonthlyReview()} className="text-indigo-700 hover:underline dark:text-indigo-300">
