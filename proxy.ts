@@ -50,7 +50,7 @@ const prerenderedPage = (path: string) => (prerendered ??= prerenderedPages(join
  * What each prerendered page needs, checked here since no render does (null: anyone signed in). A page the build
  * prerendered that is not listed is refused, so a page that turns static by accident is not served unchecked.
  */
-export const PRERENDERED_PERMISSION: Record<string, Permission | null> = { "/runbooks": "runbook.view", "/forbidden": null };
+export const PRERENDERED_PERMISSION: Record<string, Permission | null> = { "/runbooks": "runbook.view", "/incidents": "incident.view", "/forbidden": null };
 
 const judgePerson = personCheck((id) =>
   db().person.findUnique({ where: { id }, select: { id: true, email: true, name: true, roles: true, idpRoles: true, blockedRoles: true, disabled: true, sessionVersion: true } }),

@@ -107,13 +107,13 @@ test("a server action posted from another origin is refused by Next's own check,
   await sre.context().close();
 });
 
-test("pages carry a CSP without 'unsafe-inline' for scripts — a nonce per response, or the build's hashes on the prerendered index — and still run their scripts", async ({ browser }) => {
+test("pages carry a CSP without 'unsafe-inline' for scripts — a nonce per response, or the build's hashes on prerendered pages — and still run their scripts", async ({ browser }) => {
   const sre = await pageAs(browser, "sre");
   const violations: string[] = [];
   sre.on("console", (m) => m.type() === "error" && /Content Security Policy/i.test(m.text()) && violations.push(m.text()));
   const scriptSrc = (csp: string) => csp.split(";").find((d) => d.trim().startsWith("script-src"))!;
   const nonces: string[] = [];
-  for (const path of ["/incidents", "/runbooks/RB-CORE-005", "/"]) {
+  for (const path of ["/panels", "/runbooks/RB-CORE-005", "/"]) {
     const res = await sre.goto(path);
     const csp = res!.headers()["content-security-policy"];
     expect(scriptSrc(csp), path).not.toContain("'unsafe-inline'");
@@ -125,7 +125,7 @@ test("pages carry a CSP without 'unsafe-inline' for scripts — a nonce per resp
   }
   expect(new Set(nonces).size, "a fresh nonce per response").toBe(nonces.length);
 
-  // The runbook index is prerendered: the same HTML for everyone, so its scripts are allowed by hash, not nonce.
+  // The runbook index (like /incidents) is prerendered: the same HTML for everyone, so its scripts are allowed by hash.
   const index = await sre.goto("/runbooks");
   const indexPolicy = scriptSrc(index!.headers()["content-security-policy"]);
   expect(indexPolicy).not.toContain("'unsafe-inline'");
@@ -139,7 +139,7 @@ test("pages carry a CSP without 'unsafe-inline' for scripts — a nonce per resp
 
   // Markup injected into either kind of page does not run: a script the build did not write, and one without the
   // response's nonce, are refused, while the page's own scripts still work.
-  for (const path of ["/runbooks", "/incidents"]) {
+  for (const path of ["/runbooks", "/panels"]) {
     let injected = 0;
     await sre.route(path, async (route) => {
       const res = await route.fetch();
@@ -156,6 +156,18 @@ test("pages carry a CSP without 'unsafe-inline' for scripts — a nonce per resp
     await sre.unroute(path);
   }
   await sre.context().close();
+});
+
+test("a prerendered page is refused, before it is served, to a role without its permission", async ({ browser }) => {
+  // /incidents is prerendered, so no render checks incident.view: the proxy does (repo owners do not hold it).
+  const owner = await pageAs(browser, "repo-owner");
+  const res = await owner.request.get("/incidents", { maxRedirects: 0 });
+  expect(res.status()).toBe(307);
+  expect(res.headers().location).toMatch(/^(https?:\/\/[^/]+)?\/forbidden$/);
+  expect((await owner.request.get("/api/incidents/board")).status()).toBe(403);
+  const sre = await pageAs(browser, "sre");
+  expect((await sre.request.get("/incidents", { maxRedirects: 0 })).status()).toBe(200);
+  for (const p of [owner, sre]) await p.context().close();
 });
 
 test("HSTS is sent behind HTTPS only, and the session cookie is HttpOnly and SameSite=Lax", async ({ browser, playwright }) => {

@@ -143,6 +143,7 @@ const ENDPOINTS: Record<string, Row> = {
   "GET /api/control-plane/status": { access: { signedIn: true }, call: () => route("api/control-plane/status/route.ts", "GET", "/api/control-plane/status") },
   "GET /api/panels": { access: { permission: "panels.view" }, call: () => route("api/panels/route.ts", "GET", "/api/panels") },
   "GET /api/runbooks/validation": { access: { permission: "runbook.view" }, call: () => route("api/runbooks/validation/route.ts", "GET", "/api/runbooks/validation") },
+  "GET /api/incidents/board": { access: { permission: "incident.view" }, call: () => route("api/incidents/board/route.ts", "GET", "/api/incidents/board") },
   "GET /api/runbooks/maintenance": { access: { permission: "runbook.view" }, call: () => route("api/runbooks/maintenance/route.ts", "GET", "/api/runbooks/maintenance") },
   "GET /api/runbooks/search-text": { access: { permission: "runbook.view" }, call: () => route("api/runbooks/search-text/route.ts", "GET", "/api/runbooks/search-text") },
   "POST /api/runs": { access: { permission: "run.start" }, call: () => route("api/runs/route.ts", "POST", "/api/runs", {}, { runbookId: "RB-CORE-004" }) },
