@@ -36,3 +36,18 @@ test("clicking RB-LAUNCH-004 in the dependency graph opens it, and its page show
   await expect(thresholds).toContainText("$300/day");
   await expect(thresholds).toContainText("$450/day");
 });
+
+test("the index does not jump when its review dates and drills arrive after the page", async ({ page }) => {
+  // Layout shifts not caused by input, summed as the browser reports them (Cumulative Layout Shift).
+  await page.addInitScript(() => {
+    const w = window as unknown as { shifted: number };
+    w.shifted = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) if (!e.hadRecentInput) w.shifted += e.value;
+    }).observe({ type: "layout-shift", buffered: true });
+  });
+  await page.goto("/runbooks");
+  await expect(page.getByTestId("review-schedule")).toHaveCount(10);
+  await page.waitForTimeout(500);
+  expect(await page.evaluate(() => (window as unknown as { shifted: number }).shifted)).toBeLessThan(0.05);
+});

@@ -25,6 +25,8 @@ function useUrlFilters(): [Filters, (next: Partial<Filters>) => void] {
   const [state, setState] = useState<Filters>({ view: "severity" });
   useEffect(() => {
     const q = new URLSearchParams(window.location.search);
+    // Without filters in the address the state is already right: setting it again would render the table twice.
+    if (q.size === 0) return;
     // Deliberately after hydration: the page is prerendered without the query string.
     // eslint-disable-next-line react-hooks/set-state-in-effect -- one-time read of the URL after hydration
     setState({
@@ -59,21 +61,33 @@ const readJson =
     return res.ok ? ((await res.json()) as T) : none;
   };
 
-const NO_MAINTENANCE: Record<string, RunbookMaintenance> = {};
+const drillsQuery = { queryKey: ["runbook-validation"], queryFn: readJson<DrillValidation[]>("/api/runbooks/validation", []) };
+const maintenanceQuery = { queryKey: ["runbook-maintenance"], queryFn: readJson<Record<string, RunbookMaintenance>>("/api/runbooks/maintenance", {}) };
+const stepTextQuery = { queryKey: ["runbook-search-text"], queryFn: readJson<Record<string, string> | null>("/api/runbooks/search-text", null), staleTime: Infinity };
+const nothing = () => null;
 
 /**
  * The page is prerendered with what only changes with a build (titles, severities, when to use); the rest loads
  * here: completed drills, review schedules and open gaps (they change as people work), and the step text the search
- * also looks in (kept out of the page's HTML). Until the step text is in, the search matches ids, titles and
- * when-to-use, and the list says so.
+ * also looks in (kept out of the page's HTML). Each late part re-renders only what shows it: the cells that show
+ * drills and reviews read them themselves (ReviewSchedule, DrillResult), and the list itself depends on the step
+ * text only while there is a query, and on the reviews only while "Overdue for review" is on. Until the step text
+ * is in, the search matches ids, titles and when-to-use, and the list says so.
  */
 export function RunbookIndex({ entries }: { entries: RunbookEntry[] }) {
   const [f, update] = useUrlFilters();
-  const { data: drills } = useQuery({ queryKey: ["runbook-validation"], queryFn: readJson<DrillValidation[]>("/api/runbooks/validation", []) });
-  const { data: maintenance = NO_MAINTENANCE } = useQuery({ queryKey: ["runbook-maintenance"], queryFn: readJson("/api/runbooks/maintenance", NO_MAINTENANCE) });
-  const { data: stepTexts } = useQuery({ queryKey: ["runbook-search-text"], queryFn: readJson<Record<string, string> | null>("/api/runbooks/search-text", null), staleTime: Infinity });
+  const { data: stepTexts } = useQuery({ ...stepTextQuery, select: f.query ? (t: Record<string, string> | null) => t : nothing });
+  const { data: overdue } = useQuery({
+    ...maintenanceQuery,
+    select: f.overdue ? (m: Record<string, RunbookMaintenance>) => Object.keys(m).filter((id) => m[id].overdue).join(" ") : nothing,
+  });
   const searchable = useMemo(() => (stepTexts ? entries.map((e) => ({ ...e, stepsText: stepTexts[e.id] })) : entries), [entries, stepTexts]);
-  const results = useMemo(() => searchRunbooks(searchable, f).filter((e) => !f.overdue || maintenance[e.id]?.overdue), [searchable, f, maintenance]);
+  const results = useMemo(() => {
+    const found = searchRunbooks(searchable, f);
+    if (!f.overdue) return found;
+    const ids = new Set((overdue ?? "").split(" "));
+    return found.filter((e) => ids.has(e.id));
+  }, [searchable, f, overdue]);
   const groups: [string, RunbookEntry[]][] =
     f.view === "category" && !f.query
       ? CATEGORIES.map((c) => [CATEGORY_LABEL[c], results.filter((e) => e.category === c)] as [string, RunbookEntry[]]).filter(([, list]) => list.length > 0)
@@ -132,6 +146,7 @@ export function RunbookIndex({ entries }: { entries: RunbookEntry[] }) {
         {results.length === entries.length ? `${entries.length} runbooks` : `${results.length} of ${entries.length} runbooks`}
         {f.query ? ", most relevant first" : ""}
         {f.query && !stepTexts ? " (step text still loading: matching titles and when to use only)" : ""}
+        {f.overdue && overdue == null ? " (review dates still loading)" : ""}
       </p>
       {results.length === 0 && <p className="mt-6 text-sm text-zinc-600">No runbook matches. Try fewer words, or clear a filter.</p>}
       {groups.map(([label, list]) => (
@@ -175,36 +190,8 @@ export function RunbookIndex({ entries }: { entries: RunbookEntry[] }) {
                     <div className="mt-1 text-xs text-zinc-500">
                       {rb.validation.method}, {rb.validation.date}
                     </div>
-                    {maintenance[rb.id] && (
-                      <div className="mt-1 text-xs" data-testid="review-schedule">
-                        <span className={maintenance[rb.id].overdue ? "font-semibold text-red-700 dark:text-red-300" : "text-zinc-500"} data-testid="next-review">
-                          Next review {maintenance[rb.id].nextReview}
-                          {maintenance[rb.id].overdue ? " (overdue)" : ""}
-                        </span>
-                        <span className="block text-zinc-500">
-                          {maintenance[rb.id].lastReview ? `Last reviewed ${maintenance[rb.id].lastReview}` : "No review recorded"} · {maintenance[rb.id].cadence}
-                        </span>
-                        {maintenance[rb.id].openGaps > 0 && (
-                          <Link href={paths.runbook(rb.id)} className="mt-1 inline-block" data-testid="open-gaps">
-                            <Badge tone="amber">
-                              {maintenance[rb.id].openGaps} open gap{maintenance[rb.id].openGaps === 1 ? "" : "s"}
-                            </Badge>
-                          </Link>
-                        )}
-                      </div>
-                    )}
-                    {drills?.find((d) => d.runbookId === rb.id) && (
-                      <div className="mt-1 text-xs" data-testid="drill-validation">
-                        {(() => {
-                          const d = drills.find((x) => x.runbookId === rb.id)!;
-                          return (
-                            <Link href={paths.run(d.runId)} className="text-emerald-700 hover:underline dark:text-emerald-300">
-                              Drill{d.scenario ? ` (${d.scenario})` : ""}, {d.date}: {d.result}
-                            </Link>
-                          );
-                        })()}
-                      </div>
-                    )}
+                    <ReviewSchedule id={rb.id} />
+                    <DrillResult id={rb.id} />
                   </>
                 ),
               },
@@ -212,6 +199,44 @@ export function RunbookIndex({ entries }: { entries: RunbookEntry[] }) {
           />
         </section>
       ))}
+    </div>
+  );
+}
+
+/** A runbook's review schedule and open gaps; two lines are kept free until they load, so the table does not jump. */
+function ReviewSchedule({ id }: { id: string }) {
+  const { data: m, isPending } = useQuery({ ...maintenanceQuery, select: (all: Record<string, RunbookMaintenance>) => all[id] });
+  if (isPending) return <div className="mt-1 h-8" aria-hidden="true" />;
+  if (!m) return null;
+  return (
+    <div className="mt-1 text-xs" data-testid="review-schedule">
+      <span className={m.overdue ? "font-semibold text-red-700 dark:text-red-300" : "text-zinc-500"} data-testid="next-review">
+        Next review {m.nextReview}
+        {m.overdue ? " (overdue)" : ""}
+      </span>
+      <span className="block text-zinc-500">
+        {m.lastReview ? `Last reviewed ${m.lastReview}` : "No review recorded"} · {m.cadence}
+      </span>
+      {m.openGaps > 0 && (
+        <Link href={paths.runbook(id)} className="mt-1 inline-block" data-testid="open-gaps">
+          <Badge tone="amber">
+            {m.openGaps} open gap{m.openGaps === 1 ? "" : "s"}
+          </Badge>
+        </Link>
+      )}
+    </div>
+  );
+}
+
+/** The runbook's latest finished drill, beside the seed's validation record. */
+function DrillResult({ id }: { id: string }) {
+  const { data: d } = useQuery({ ...drillsQuery, select: (all: DrillValidation[]) => all.find((x) => x.runbookId === id) });
+  if (!d) return null;
+  return (
+    <div className="mt-1 text-xs" data-testid="drill-validation">
+      <Link href={paths.run(d.runId)} className="text-emerald-700 hover:underline dark:text-emerald-300">
+        Drill{d.scenario ? ` (${d.scenario})` : ""}, {d.date}: {d.result}
+      </Link>
     </div>
   );
 }
