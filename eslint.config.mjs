@@ -53,8 +53,8 @@ const config = [
     },
   },
   {
-    // The one place that wraps next/link.
-    files: ["components/ui/link.tsx"],
+    // The one place that wraps next/link, and its pending mark (useLinkStatus).
+    files: ["components/ui/link.tsx", "components/ui/link-pending.tsx"],
     rules: { "no-restricted-imports": ["error", { paths: [noEmbeddedPostgres], patterns: [noAppImports] }] },
   },
 ];

@@ -43,3 +43,18 @@ test("links still navigate without prefetching: one rendering of the page clicke
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(/Runbooks/);
   expect(asked).toEqual(["/runbooks"]);
 });
+
+test("a link shows it is on its way from the click until its page arrives", async ({ page }) => {
+  await page.goto("/");
+  // A slow network: the page clicked takes 1.5 s to come.
+  await page.route(/\/runbooks(\?|$)/, async (route) => {
+    await new Promise((r) => setTimeout(r, 1_500));
+    await route.continue();
+  });
+  const link = page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /^Runbooks/ }).first();
+  await link.click();
+  await expect(link.getByTestId("link-pending")).toBeVisible({ timeout: 1_000 });
+  await page.waitForURL("/runbooks");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(/Runbooks/);
+  await expect(page.getByTestId("link-pending")).toHaveCount(0);
+});
