@@ -7,7 +7,7 @@ import type { DrillValidation } from "@/lib/data/drills";
 import type { RunbookMaintenance } from "@/lib/reviews/maintenance";
 import { ROLES, ROLE_LABELS, type Role } from "@/lib/auth/roles";
 import { searchRunbooks, type RunbookEntry, type RunbookFilters } from "@/lib/runbooks/search";
-import { SEVERITIES, CATEGORIES } from "@/lib/runbooks/schema";
+import { SEVERITIES, CATEGORIES } from "@/lib/runbooks/vocabulary";
 import { paths } from "@/lib/paths";
 import { Badge } from "../ui/badge";
 import { cx } from "../ui/cx";

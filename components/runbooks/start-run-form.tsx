@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useActionState, useState } from "react";
-import { DEFAULT_SCENARIO, DRILL_SCENARIOS } from "@/lib/runs/drills";
+import { DEFAULT_SCENARIO, DRILL_SCENARIOS } from "@/lib/runs/drill-scenarios";
 import { startRun } from "@/lib/next/actions/runs";
 import type { ActionResult } from "@/lib/actions/result";
 import { mayStartRunbook } from "@/lib/auth/permissions";

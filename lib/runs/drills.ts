@@ -4,33 +4,12 @@
  * reach a real orchestrator.
  */
 import { z } from "zod";
+import { DRILL_SCENARIOS, type DrillScenario } from "./drill-scenarios";
 
-export const DRILL_SCENARIOS = [
-  "mass-failure",
-  "provider-outage",
-  "rate-limit-storm",
-  "cost-runaway",
-  "large-context-timeouts",
-  "schema-breaking-deployment",
-  "db-pool-exhaustion",
-  "leaked-api-key",
-] as const;
-export type DrillScenario = (typeof DRILL_SCENARIOS)[number];
+export { DRILL_SCENARIOS, DEFAULT_SCENARIO, type DrillScenario } from "./drill-scenarios";
 
 export const drillScenarioSchema = z.enum(DRILL_SCENARIOS, { error: "Choose a scenario from the list." });
 
-/** The scenario each runbook is usually drilled with (the start form preselects it). */
-export const DEFAULT_SCENARIO: Record<string, DrillScenario> = {
-  "RB-LAUNCH-005": "mass-failure",
-  "RB-CORE-004": "provider-outage",
-  "RB-CORE-003": "rate-limit-storm",
-  "RB-LAUNCH-004": "cost-runaway",
-  "RB-CORE-002": "large-context-timeouts",
-  "RB-CORE-005": "leaked-api-key",
-  "RB-LAUNCH-003": "db-pool-exhaustion",
-  "RB-LAUNCH-002": "mass-failure",
-  "RB-CORE-001": "large-context-timeouts",
-};
 
 /** The simulator's URL when drills are possible, else why not. */
 export function drillTarget(env: Record<string, string | undefined> = process.env): { url: string } | { reason: string } {
