@@ -79,6 +79,13 @@ test("the charts are drawn with the page without Recharts, which loads only when
   await expect.poll(() => page.locator(".recharts-wrapper").count()).toBeGreaterThanOrEqual(3);
   const { violations } = await new AxeBuilder({ page }).include(".recharts-wrapper").analyze();
   expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes[0]?.target.join(" ")}`)).toEqual([]);
+  // The choice is kept in this browser: after a reload the interactive charts are back, and off stays off.
+  await page.reload();
+  await expect(toggle).toHaveAttribute("aria-pressed", "true");
+  await expect(page.locator(".recharts-wrapper").first()).toBeVisible();
   await toggle.click();
   await expect(page.getByTestId("chart-quota").locator("[data-chart-mark]")).toHaveCount(3);
+  await page.reload();
+  await expect(page.getByTestId("chart-quota").locator("[data-chart-mark]")).toHaveCount(3);
+  await expect(toggle).toHaveAttribute("aria-pressed", "false");
 });

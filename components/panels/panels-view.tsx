@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import type { PanelsResponse } from "@/lib/telemetry/panels";
 import { panelsQuery } from "@/lib/client/panels";
 import { BudgetPanel } from "./budget-panel";
@@ -24,7 +24,7 @@ const PANELS = [
 /** The four live panels, refreshed every 2 s while the tab is visible, with how fresh their numbers are. */
 export function PanelsView({ initial, runbooks, statusPages }: { initial: PanelsResponse; runbooks: Record<string, OfferRunbook>; statusPages?: Record<string, { label: string; url: string }> }) {
   const { data = initial, isError, error, dataUpdatedAt } = useQuery({ ...panelsQuery, initialData: initial });
-  const [interactive, setInteractive] = useState(false);
+  const [interactive, setInteractive] = useInteractiveChartsSetting();
   const model = data.model;
   const freshness: Freshness = { stale: data.stale || isError, unreachable: model === null, error: isError ? (error as Error).message : data.error, fetchedAt: data.fetchedAt };
   return (
@@ -45,7 +45,7 @@ export function PanelsView({ initial, runbooks, statusPages }: { initial: Panels
           <button
             type="button"
             aria-pressed={interactive}
-            onClick={() => setInteractive((on) => !on)}
+            onClick={() => setInteractive(!interactive)}
             className="min-h-11 rounded-md border border-zinc-300 px-3 text-xs font-medium text-zinc-700 hover:bg-zinc-100 md:min-h-8 dark:border-zinc-700 dark:text-zinc-300 dark:hover:bg-zinc-800"
           >
             Interactive charts
@@ -101,4 +101,32 @@ export function PanelsView({ initial, runbooks, statusPages }: { initial: Panels
       </InteractiveCharts.Provider>
     </div>
   );
+}
+
+const INTERACTIVE_KEY = "panels.interactiveCharts";
+
+/**
+ * Whether the panels draw Recharts, kept in this browser (localStorage) so someone who turned them on finds them on at
+ * the next visit. Read after hydration: the server renders the light charts, which are also the default.
+ */
+function useInteractiveChartsSetting(): [boolean, (on: boolean) => void] {
+  const [on, setOn] = useState(false);
+  useEffect(() => {
+    try {
+      // eslint-disable-next-line react-hooks/set-state-in-effect -- one-time read of the saved setting after hydration
+      if (localStorage.getItem(INTERACTIVE_KEY) === "on") setOn(true);
+    } catch {
+      // storage refused (private mode, policy): the default stands
+    }
+  }, []);
+  const set = (next: boolean) => {
+    setOn(next);
+    try {
+      if (next) localStorage.setItem(INTERACTIVE_KEY, "on");
+      else localStorage.removeItem(INTERACTIVE_KEY);
+    } catch {
+      // not remembered, still applied
+    }
+  };
+  return [on, set];
 }
