@@ -4,8 +4,6 @@ import { CONTROL_PLANE_ACTIONS } from "../control-plane/actions";
 
 export const RUNBOOK_ID = /^RB-(CORE|LAUNCH)-\d{3}$/;
 import { CATEGORIES, SEVERITIES } from "./vocabulary";
-
-export { CATEGORIES, SEVERITIES } from "./vocabulary";
 export const STEP_KINDS = ["task", "decision", "action", "verification", "escalation", "link"] as const;
 /**
  * How live telemetry may propose a step parameter that the incident's alert does not carry (a step's `propose:`

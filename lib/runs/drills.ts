@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { DRILL_SCENARIOS, type DrillScenario } from "./drill-scenarios";
 
-export { DRILL_SCENARIOS, DEFAULT_SCENARIO, type DrillScenario } from "./drill-scenarios";
+export { DRILL_SCENARIOS, type DrillScenario } from "./drill-scenarios";
 
 export const drillScenarioSchema = z.enum(DRILL_SCENARIOS, { error: "Choose a scenario from the list." });
 
