@@ -51,3 +51,11 @@ test("the index does not jump when its review dates and drills arrive after the 
   await page.waitForTimeout(500);
   expect(await page.evaluate(() => (window as unknown as { shifted: number }).shifted)).toBeLessThan(0.05);
 });
+
+test("what the index loads after the page is never answered from the browser's cache: a review or drill just finished shows at once", async ({ page }) => {
+  for (const path of ["/api/runbooks/maintenance", "/api/runbooks/validation"]) {
+    const res = await page.request.get(path);
+    expect(res.status(), path).toBe(200);
+    expect(res.headers()["cache-control"], path).toContain("no-store");
+  }
+});

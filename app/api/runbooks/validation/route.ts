@@ -10,5 +10,6 @@ export async function GET(req: Request) {
   const actor = await currentActor().catch(() => null);
   const refused = await readRefusal(actor, "runbook.view", "GET /api/runbooks/validation", req.headers);
   if (refused) return refused;
-  return NextResponse.json(await latestDrills(), { headers: { "Cache-Control": "private, max-age=5" } });
+  // Not cached: a drill finished a moment ago must show when its runner comes back to the index.
+  return NextResponse.json(await latestDrills(), { headers: { "Cache-Control": "private, no-store" } });
 }
