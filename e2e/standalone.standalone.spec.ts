@@ -73,7 +73,7 @@ test.afterAll(async () => {
   await simulator?.stop();
 });
 
-test("the image's server serves the portal: health, static assets, sign-in, runbooks and a run", async ({ browser }) => {
+test("the image's server serves the portal: health, static assets, sign-in, the prerendered index, runbooks and a run", async ({ browser }) => {
   // Live is not ready: a cold process's first database query can outlast the readiness probe's 2 s on a saturated
   // machine (a CI run got one 503 right after "live"). An orchestrator probes until ready; so does this test, for
   // up to 30 s, and says why if it never is.
@@ -94,6 +94,11 @@ test("the image's server serves the portal: health, static assets, sign-in, runb
   expect((await fetch(new URL(script!, url))).status, `${script}: the assembly must copy .next/static`).toBe(200);
   await page.getByRole("button", { name: new RegExp(`^Sign in as ${PEOPLE.sre.name}`) }).click();
   await page.waitForURL(`${url}/`);
+  // The prerendered index: the server finds the build's script hashes from its own working directory, so the
+  // page's scripts run under its CSP (the search filters; a blocked script would also be a console error).
+  await page.goto("/runbooks");
+  await page.getByRole("searchbox").first().fill("RB-CORE-005");
+  await expect(page.getByTestId("runbook-row")).toHaveCount(1);
   await page.goto("/runbooks/RB-CORE-001");
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Flow Failure Response");
   // The runbooks are read from the server's working directory: the assembly copied them.
