@@ -1,6 +1,9 @@
 import { encode } from "next-auth/jwt";
 import { NextRequest } from "next/server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { unstable_doesMiddlewareMatch } from "next/experimental/testing/server";
 import { config, contentSecurityPolicy, proxy } from "./proxy";
 import { scriptHash } from "./lib/http/static-pages";
@@ -12,9 +15,13 @@ const now = () => Math.floor(Date.now() / 1000);
 
 beforeAll(() => {
   process.env.AUTH_SECRET = secret;
+  // No build here, whatever `.next` the working tree holds: every page is one rendered per request (the
+  // prerendered pages' person check needs the database, and is covered by the browser tests).
+  vi.spyOn(process, "cwd").mockReturnValue(mkdtempSync(join(tmpdir(), "proxy-test-")));
 });
 afterAll(() => {
   delete process.env.AUTH_SECRET;
+  vi.restoreAllMocks();
 });
 
 async function pageRequest(path: string, claims?: Record<string, unknown>) {
