@@ -5,7 +5,7 @@ import { db } from "./lib/db";
 import { sessionLifetime } from "./lib/auth/lifetime";
 import { personCheck } from "./lib/auth/person-check";
 import { can, type Permission } from "./lib/auth/permissions";
-import { readSessionToken, refreshedSessionCookie, tokenLifetime } from "./lib/auth/session-token";
+import { readSessionToken, refreshedSessionCookie, sessionClaims, tokenLifetime } from "./lib/auth/session-token";
 import { browserOrigin } from "./lib/http/request-origin";
 import { prerenderedPages, scriptHash } from "./lib/http/static-pages";
 import { THEME_SCRIPT } from "./lib/http/theme-script";
@@ -21,7 +21,8 @@ const THEME_SCRIPT_HASH = scriptHash(THEME_SCRIPT);
  *   scripts when it finds the policy on the request), and what those load ('strict-dynamic').
  * - Prerendered (the same HTML for everyone, so no nonce can be in it): exactly the inline scripts the build wrote,
  *   by hash, and script files from the portal itself ('self'; 'strict-dynamic' would refuse the page's own
- *   `<script src>` tags, which carry no nonce). The choice and its cost: docs/security.md, "Content-Security-Policy".
+ *   `<script src>` tags, which carry no nonce). The choice and its cost: docs/benchmarks.md, "Prerendered pages behind
+ *   the proxy".
  * The root layout's theme script is allowed by its hash on both. Styles keep 'unsafe-inline': Next and Recharts set
  * inline styles, and a style cannot run code. `next dev` also needs 'unsafe-eval'.
  */
@@ -42,9 +43,12 @@ export function contentSecurityPolicy(scripts: ScriptSources, dev = process.env.
   ].join("; ");
 }
 
-let prerendered: Map<string, string[]> | undefined;
-/** The prerendered pages of the build this server runs, read once (lib/http/static-pages.ts). */
-const prerenderedPage = (path: string) => (prerendered ??= prerenderedPages(join(process.cwd(), ".next"))).get(path);
+let prerendered: Map<string, string> | undefined;
+/** The policy of each prerendered page of the build this server runs, read and written once (lib/http/static-pages.ts). */
+function prerenderedPolicy(path: string): string | undefined {
+  prerendered ??= new Map([...prerenderedPages(join(process.cwd(), ".next"))].map(([page, hashes]) => [page, contentSecurityPolicy({ hashes })]));
+  return prerendered.get(path);
+}
 
 /**
  * What each prerendered page needs, checked here since no render does (null: anyone signed in). A page the build
@@ -67,7 +71,7 @@ const judgePerson = personCheck((id) =>
 export async function proxy(req: NextRequest) {
   const path = req.nextUrl.pathname;
   const signInPage = path === "/signin" || path.startsWith("/signin/");
-  const hashes = signInPage ? undefined : prerenderedPage(path);
+  const staticPolicy = signInPage ? undefined : prerenderedPolicy(path);
   let refresh: Awaited<ReturnType<typeof refreshedSessionCookie>> = null;
   if (!signInPage) {
     const now = Date.now();
@@ -86,9 +90,8 @@ export async function proxy(req: NextRequest) {
     const check = tokenLifetime(token, nowSeconds, lifetime);
     // /signin/ended clears the cookie and says why.
     if (!check.ok) return NextResponse.redirect(new URL(`/signin/ended?reason=${check.reason}`, origin));
-    if (hashes) {
-      const { claims } = token;
-      const session = await judgePerson({ personId: claims.sub, sessionVersion: claims.sv as number | undefined, authTime: claims.authTime as number | undefined, lastSeen: claims.lastSeen as number | undefined }, now, lifetime);
+    if (staticPolicy) {
+      const session = await judgePerson(sessionClaims(token), now, lifetime);
       if (!session.actor) return NextResponse.redirect(new URL(`/signin/ended?reason=${session.reason}`, origin));
       const needs = PRERENDERED_PERMISSION[path];
       if (needs === undefined || (needs !== null && !can(session.actor, needs))) return NextResponse.redirect(new URL("/forbidden", origin));
@@ -97,8 +100,8 @@ export async function proxy(req: NextRequest) {
   }
   let res: NextResponse;
   let policy: string;
-  if (hashes) {
-    policy = contentSecurityPolicy({ hashes });
+  if (staticPolicy) {
+    policy = staticPolicy;
     res = NextResponse.next();
   } else {
     const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString("base64");

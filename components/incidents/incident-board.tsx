@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Link } from "@/components/ui/link";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import { paths } from "@/lib/paths";
-import type { IncidentBoard as Board } from "@/lib/data/incident-board";
+import { incidentBoardQuery } from "@/lib/client/incidents";
 import { Card } from "../ui/card";
 import { Badge } from "../ui/badge";
 import { RunListItem } from "../runs/run-list-item";
@@ -14,25 +14,14 @@ import { DeclareIncidentForm } from "./declare-form";
 
 const SEV_TONE = { P1: "red", P2: "orange", P3: "amber" } as const;
 const STATE_TONE: Record<string, "red" | "amber" | "green" | "zinc" | "blue"> = { PENDING: "zinc", SENDING: "blue", SUCCEEDED: "green", FAILED: "red", NEEDS_DECISION: "amber" };
-/** How often the board is read again while the tab is visible. */
-export const BOARD_REFRESH_MS = 3_000;
-
-export const boardQuery = {
-  queryKey: ["incident-board"],
-  queryFn: async ({ signal }: { signal: AbortSignal }): Promise<Board> => {
-    const res = await fetch("/api/incidents/board", { signal, cache: "no-store" });
-    if (!res.ok) throw new Error(res.status === 401 ? "your session ended; sign in again" : `the portal answered HTTP ${res.status}`);
-    return (await res.json()) as Board;
-  },
-};
 
 /**
  * The incident commander's screen: open incidents and their clocks, runs and who holds them, what waits, the state of
- * the orchestrator. The page around it is prerendered; this reads /api/incidents/board every BOARD_REFRESH_MS while
- * the tab is visible. If a read fails, the last board stays up with a note saying since when.
+ * the orchestrator. The page around it is prerendered; this reads /api/incidents/board every 3 s while the tab is
+ * visible (incidentBoardQuery). If a read fails, the last board stays up with a note saying since when.
  */
 export function IncidentBoard({ runbooks }: { runbooks: { id: string; title: string }[] }) {
-  const { data: board, error, dataUpdatedAt } = useQuery({ ...boardQuery, refetchInterval: BOARD_REFRESH_MS });
+  const { data: board, error, dataUpdatedAt } = useQuery(incidentBoardQuery);
   if (!board) {
     return error ? (
       <p role="alert" className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100">

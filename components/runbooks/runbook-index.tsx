@@ -4,6 +4,7 @@ import { Link } from "@/components/ui/link";
 import { useMemo, useState, useEffect } from "react";
 import { useQuery } from "@tanstack/react-query";
 import type { DrillValidation } from "@/lib/data/drills";
+import { drillsQuery, maintenanceQuery, stepTextQuery } from "@/lib/client/runbooks";
 import type { RunbookMaintenance } from "@/lib/reviews/maintenance";
 import { ROLES, ROLE_LABELS, type Role } from "@/lib/auth/roles";
 import { searchRunbooks, type RunbookEntry, type RunbookFilters } from "@/lib/runbooks/search";
@@ -53,17 +54,6 @@ function useUrlFilters(): [Filters, (next: Partial<Filters>) => void] {
   return [state, update];
 }
 
-/** A JSON read the index makes after the page; an answer that is not 200 leaves that part out. */
-const readJson =
-  <T,>(url: string, none: T) =>
-  async ({ signal }: { signal: AbortSignal }): Promise<T> => {
-    const res = await fetch(url, { signal });
-    return res.ok ? ((await res.json()) as T) : none;
-  };
-
-const drillsQuery = { queryKey: ["runbook-validation"], queryFn: readJson<DrillValidation[]>("/api/runbooks/validation", []) };
-const maintenanceQuery = { queryKey: ["runbook-maintenance"], queryFn: readJson<Record<string, RunbookMaintenance>>("/api/runbooks/maintenance", {}) };
-const stepTextQuery = { queryKey: ["runbook-search-text"], queryFn: readJson<Record<string, string> | null>("/api/runbooks/search-text", null), staleTime: Infinity };
 const nothing = () => null;
 
 /**

@@ -1,5 +1,6 @@
 import { decode, encode, type JWT } from "next-auth/jwt";
 import { checkLifetime, type LifetimeCheck, type SessionLifetime } from "./lifetime";
+import type { SessionClaims } from "./session-state";
 
 /** Auth.js's session cookie names (the __Secure- one over HTTPS); each is also the salt of its token's key. */
 export const SESSION_COOKIES = ["__Secure-authjs.session-token", "authjs.session-token"] as const;
@@ -24,7 +25,7 @@ function cookieValue(cookies: CookieSource, name: string): { value: string; chun
 /**
  * Tokens already decrypted, by secret, cookie name and value: a browser sends the same token with every request until
  * it is re-issued (once a minute at most), and each decryption costs a key derivation and a key import, ~1 ms of CPU
- * (docs/benchmarks.md, "Static pages behind the proxy"). Only tokens that decrypted are kept, so a flood of forged
+ * (docs/benchmarks.md, "Prerendered pages behind the proxy"). Only tokens that decrypted are kept, so a flood of forged
  * cookies costs its decryptions and cannot fill the map; the oldest entry goes first past the limit.
  */
 const DECODED_LIMIT = 2_000;
@@ -61,10 +62,17 @@ export async function readSessionToken(cookies: CookieSource, secret: string | u
   return null;
 }
 
+const numberOrUndefined = (v: unknown) => (typeof v === "number" ? v : undefined);
+
+/** What the token says about its session, as judgeSession reads it: whose it is, its session version, its times. */
+export function sessionClaims(token: SessionToken): SessionClaims {
+  const { sub, sv, authTime, lastSeen } = token.claims;
+  return { personId: sub ?? undefined, sessionVersion: numberOrUndefined(sv), authTime: numberOrUndefined(authTime), lastSeen: numberOrUndefined(lastSeen) };
+}
+
 /** The lifetime rules applied to a token's `authTime` and `lastSeen` claims. */
 export function tokenLifetime(token: SessionToken, nowSeconds: number, lifetime: SessionLifetime): LifetimeCheck {
-  const { authTime, lastSeen } = token.claims;
-  return checkLifetime({ authTime: typeof authTime === "number" ? authTime : undefined, lastSeen: typeof lastSeen === "number" ? lastSeen : undefined }, nowSeconds, lifetime);
+  return checkLifetime(sessionClaims(token), nowSeconds, lifetime);
 }
 
 export type SetCookie = { name: string; value: string; httpOnly: true; sameSite: "lax"; path: "/"; secure: boolean; expires: Date };
