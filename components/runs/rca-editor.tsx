@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { useState, useSyncExternalStore } from "react";
 import { saveRca } from "@/lib/next/actions/runs";
 import { buttonClass, Button } from "../ui/button";
 import { ActionForm } from "../ui/action-form";
@@ -9,8 +9,13 @@ import { ActionForm } from "../ui/action-form";
  * The RCA's Markdown with Save (for people who may work on the run) and Export. A save carries the version it was
  * based on; the text stays in the editor whatever the answer, so a save refused as stale loses nothing.
  */
+const noSubscription = () => () => {};
+
 export function RcaEditor({ runId, initial, baseVersion, canSave, downloadHref }: { runId: string; initial: string; baseVersion: number; canSave: boolean; downloadHref: string }) {
   const [markdown, setMarkdown] = useState(initial);
+  // Read-only until React has taken the page over: text typed into the server's HTML before then was merged with the
+  // draft when hydration set the editor's value back (a clean CI run saved "v1" followed by the whole draft).
+  const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
   return (
     // No `runId` prop: after a save the server-rendered page refreshes (new base version, history).
     <ActionForm action={saveRca} hidden={{ runId, baseVersion: String(baseVersion) }} className="mt-4 space-y-3">
@@ -20,7 +25,7 @@ export function RcaEditor({ runId, initial, baseVersion, canSave, downloadHref }
             name="markdown"
             value={markdown}
             onChange={(e) => setMarkdown(e.target.value)}
-            readOnly={!canSave}
+            readOnly={!canSave || !hydrated}
             rows={30}
             aria-label="RCA (Markdown)"
             aria-describedby={err("markdown") ? "rca-err" : undefined}
