@@ -16,6 +16,7 @@ import { ActionForm } from "../ui/action-form";
 import { RunClocks, useNow } from "./clocks";
 import { StepCard } from "./step-card";
 import { Breadcrumb } from "../ui/breadcrumb";
+import { Time } from "../ui/time";
 
 const STATUS_TONE = { IN_PROGRESS: "blue", COMPLETED: "green", ABORTED: "zinc", ROLLED_BACK: "orange" } as const;
 
@@ -94,7 +95,7 @@ export function RunView({ initial }: { initial: RunViewData }) {
         )}
         {isError && (
           <p role="status" className="mt-3 text-sm text-amber-700">
-            Live updates paused: {(error as Error).message}. Showing the state from {new Date(dataUpdatedAt).toLocaleTimeString()}.
+            Live updates paused: {(error as Error).message}. Showing the state from <Time value={new Date(dataUpdatedAt)} />.
           </p>
         )}
         <ol className="mt-6 space-y-3">

@@ -46,6 +46,31 @@ function chainToServerOnly(file: string, seen = new Set<string>()): string[] | n
   return null;
 }
 
+/** Every module the browser is sent: client components and everything they import (a "use server" module is not). */
+function browserModules(roots: string[]): Set<string> {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    const source = readFileSync(path.join(ROOT, file), "utf8");
+    if (directive(source) === "server") return;
+    seen.add(file);
+    for (const [, spec] of source.matchAll(IMPORT)) {
+      const next = resolve(spec, file);
+      if (next) visit(next);
+    }
+  };
+  roots.forEach(visit);
+  return seen;
+}
+
+/**
+ * Calls that build an ICU collator or formatter the first time a page makes them: on a phone (CPU slowed four times)
+ * the runbook index's first `localeCompare` took 55 ms and the panels' first `toLocaleString` 76 ms, each inside one
+ * uninterruptible task while the page hydrated (docs/benchmarks.md, "Phone main thread"). Text sent to the browser
+ * is ordered by code point (`byCodePoint`) and numbers and times are formatted by hand, the same on every machine.
+ */
+const ICU_CALL = /\.localeCompare\(|\.toLocale(?:String|DateString|TimeString|UpperCase|LowerCase)\(|\bIntl\./;
+
 describe("what client components send to the browser", () => {
   const clientFiles = ["app", "components", "lib"].flatMap(files).filter((f) => directive(readFileSync(path.join(ROOT, f), "utf8")) === "client");
 
@@ -61,5 +86,16 @@ describe("what client components send to the browser", () => {
       .map((c) => c.join(" → "))
       .filter((c) => !ALLOWED.has(c));
     expect(chains).toEqual([]);
+  });
+
+  it("calls nothing that builds an ICU collator or formatter", () => {
+    const calls = [...browserModules(clientFiles)].flatMap((f) =>
+      readFileSync(path.join(ROOT, f), "utf8")
+        .split("\n")
+        .map((line, i) => ({ line, at: `${f}:${i + 1}` }))
+        .filter(({ line }) => ICU_CALL.test(line) && !/^\s*(?:\/\/|\*)/.test(line))
+        .map(({ at }) => at),
+    );
+    expect(calls).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import type { Role } from "../auth/roles";
+import { byCodePoint } from "../compare";
 import type { Runbook } from "./loader";
 
 /** What the index page ships to the browser per runbook: enough to search and filter, nothing more. */
@@ -76,6 +77,6 @@ export function searchRunbooks(entries: RunbookEntry[], f: RunbookFilters): Runb
     .filter((e) => (!f.severity || e.severity === f.severity) && (!f.category || e.category === f.category) && (!f.role || e.signoffRoles.includes(f.role)))
     .map((e) => ({ e, s: score(e, query) }))
     .filter(({ s }) => s > 0)
-    .sort((a, b) => b.s - a.s || SEVERITY_ORDER[a.e.severity] - SEVERITY_ORDER[b.e.severity] || a.e.id.localeCompare(b.e.id))
+    .sort((a, b) => b.s - a.s || SEVERITY_ORDER[a.e.severity] - SEVERITY_ORDER[b.e.severity] || byCodePoint(a.e.id, b.e.id))
     .map(({ e }) => e);
 }

@@ -1,6 +1,7 @@
 /** Budget maths (RB-LAUNCH-004): today's spend against the phase's levels, per-repo spend, the month. */
 import type { Aggregates, Phase } from "../control-plane/contract";
 import type { PanelAlert } from "./alerts";
+import { byCodePoint } from "../compare";
 import { usd } from "./format";
 import { BUDGET_LIMITS, PHASE_LABELS, REPO_DAILY_LIMIT_USD, RUNBOOK_FOR, type BudgetLimits } from "./thresholds";
 
@@ -64,7 +65,7 @@ export function evaluateBudget(input: { phase: Phase; at: string; spend: Aggrega
   const { phase, spend } = input;
   const { limits, source, note } = budgetLimitsFor(phase);
   const level = budgetLevel(spend.todayUsd, limits);
-  const repos = spend.perRepoToday.map((r) => ({ repo: r.repo, usd: r.usd, over: repoOverDailyLimit(r.usd) })).sort((a, b) => b.usd - a.usd || a.repo.localeCompare(b.repo));
+  const repos = spend.perRepoToday.map((r) => ({ repo: r.repo, usd: r.usd, over: repoOverDailyLimit(r.usd) })).sort((a, b) => b.usd - a.usd || byCodePoint(a.repo, b.repo));
   const budgetUsd = monthBudgetUsd(limits, new Date(input.at));
   const overBudget = cents(spend.monthProjectionUsd) > cents(budgetUsd);
   const limitsName = PHASE_LABELS[source];

@@ -1,8 +1,9 @@
 /** Number formatting shared by the panel maths (alert messages) and the panels. Locale-independent on purpose. */
+import { groupThousands } from "../compare";
 
 export function usd(value: number): string {
   const abs = Math.abs(value);
-  const s = abs >= 1000 ? Math.round(abs).toLocaleString("en-US") : abs.toFixed(2);
+  const s = abs >= 1000 ? groupThousands(Math.round(abs)) : abs.toFixed(2);
   return `${value < 0 ? "−" : ""}$${s}`;
 }
 
