@@ -12,6 +12,20 @@ test('searching "429" puts RB-CORE-003 first', async ({ page }) => {
   await expect(page).toHaveURL(/\?q=429/);
 });
 
+test("the step text the search looks in loads only once someone searches, and then finds by it", async ({ page }) => {
+  const stepTextReads: string[] = [];
+  page.on("request", (r) => r.url().includes("/api/runbooks/search-text") && stepTextReads.push(r.url()));
+  await page.goto("/runbooks");
+  await expect(page.getByTestId("review-schedule")).toHaveCount(10);
+  await page.waitForTimeout(300);
+  expect(stepTextReads, "read before anyone searched").toEqual([]);
+  // "backoff" is only in a step of RB-CORE-003: in no title, no when-to-use, no other runbook.
+  await page.getByRole("searchbox").fill("backoff");
+  await expect(page.getByTestId("runbook-row")).toHaveCount(1);
+  await expect(page.getByTestId("runbook-row")).toHaveAttribute("data-runbook", "RB-CORE-003");
+  expect(stepTextReads).toHaveLength(1);
+});
+
 test("filtering CRITICAL shows exactly RB-CORE-005 and RB-LAUNCH-005", async ({ page }) => {
   await page.getByLabel("Severity").selectOption("CRITICAL");
   const rows = page.getByTestId("runbook-row");

@@ -1,7 +1,7 @@
 "use client";
 
 import { Link } from "@/components/ui/link";
-import { useMemo, useState, useEffect } from "react";
+import { useDeferredValue, useMemo, useState, useEffect } from "react";
 import { useQuery } from "@tanstack/react-query";
 import type { DrillValidation } from "@/lib/data/drills";
 import { drillsQuery, maintenanceQuery, stepTextQuery } from "@/lib/client/runbooks";
@@ -56,21 +56,26 @@ function useUrlFilters(): [Filters, (next: Partial<Filters>) => void] {
 
 const nothing = () => null;
 
+/** What loads after the page and shows in the validation column. */
+type Late = { maintenance?: Record<string, RunbookMaintenance>; drills?: Map<string, DrillValidation> };
+
 /**
  * The page is prerendered with what only changes with a build (titles, severities, when to use); the rest loads
- * here: completed drills, review schedules and open gaps (they change as people work), and the step text the search
- * also looks in (kept out of the page's HTML). Each late part re-renders only what shows it: the cells that show
- * drills and reviews read them themselves (ReviewSchedule, DrillResult), and the list itself depends on the step
- * text only while there is a query, and on the reviews only while "Overdue for review" is on. Until the step text
- * is in, the search matches ids, titles and when-to-use, and the list says so.
+ * here: completed drills, review schedules and open gaps (they change as people work), and, once someone searches,
+ * the step text the search also looks in (kept out of the page's HTML, and not read for a person who only looks).
+ * Until the step text is in, the search matches ids, titles and when-to-use, and the list says so.
+ *
+ * Review schedules and drills are read once each, here, and drawn through `useDeferredValue`: their arrival renders
+ * the table again in a render React can pause, not in one task. Twenty cells reading them for themselves took
+ * 80–110 ms of a phone's main thread in one piece as they arrived (docs/benchmarks.md, "Phone main thread").
  */
 export function RunbookIndex({ entries }: { entries: RunbookEntry[] }) {
   const [f, update] = useUrlFilters();
-  const { data: stepTexts } = useQuery({ ...stepTextQuery, select: f.query ? (t: Record<string, string> | null) => t : nothing });
-  const { data: overdue } = useQuery({
-    ...maintenanceQuery,
-    select: f.overdue ? (m: Record<string, RunbookMaintenance>) => Object.keys(m).filter((id) => m[id].overdue).join(" ") : nothing,
-  });
+  const { data: stepTexts } = useQuery({ ...stepTextQuery, enabled: Boolean(f.query), select: f.query ? (t: Record<string, string> | null) => t : nothing });
+  const { data: maintenance } = useQuery(maintenanceQuery);
+  const { data: drills } = useQuery(drillsQuery);
+  const late = useDeferredValue(useMemo<Late>(() => ({ maintenance, drills: drills && new Map(drills.map((d) => [d.runbookId, d])) }), [maintenance, drills]));
+  const overdue = f.overdue && maintenance ? Object.keys(maintenance).filter((id) => maintenance[id].overdue).join(" ") : undefined;
   const searchable = useMemo(() => (stepTexts ? entries.map((e) => ({ ...e, stepsText: stepTexts[e.id] })) : entries), [entries, stepTexts]);
   const results = useMemo(() => {
     const found = searchRunbooks(searchable, f);
@@ -78,10 +83,68 @@ export function RunbookIndex({ entries }: { entries: RunbookEntry[] }) {
     const ids = new Set((overdue ?? "").split(" "));
     return found.filter((e) => ids.has(e.id));
   }, [searchable, f, overdue]);
-  const groups: [string, RunbookEntry[]][] =
-    f.view === "category" && !f.query
-      ? CATEGORIES.map((c) => [CATEGORY_LABEL[c], results.filter((e) => e.category === c)] as [string, RunbookEntry[]]).filter(([, list]) => list.length > 0)
-      : [["", results]];
+  const grouped = f.view === "category" && !f.query;
+  const groups = useMemo<[string, RunbookEntry[]][]>(
+    () =>
+      grouped
+        ? CATEGORIES.map((c) => [CATEGORY_LABEL[c], results.filter((e) => e.category === c)] as [string, RunbookEntry[]]).filter(([, list]) => list.length > 0)
+        : [["", results]],
+    [grouped, results],
+  );
+  const tables = useMemo(
+    () =>
+      groups.map(([label, list]) => (
+        <section key={label || "all"} className="mt-3">
+          {label && <h2 className="mb-2 mt-4 text-sm font-semibold">{label}</h2>}
+          <DataTable
+            testId="runbook-results"
+            rows={list}
+            rowKey={(rb) => rb.id}
+            rowProps={(rb) => ({ "data-testid": "runbook-row", "data-runbook": rb.id, className: "align-top hover:bg-zinc-50 dark:hover:bg-zinc-800/50" })}
+            columns={[
+              {
+                header: "Runbook",
+                cell: (rb) => (
+                  <>
+                    <Link href={paths.runbook(rb.id)} className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">
+                      {rb.id}
+                    </Link>
+                    <div className="text-zinc-700 dark:text-zinc-300">{rb.title}</div>
+                  </>
+                ),
+              },
+              { header: "Severity", cell: (rb) => <SeverityBadge severity={rb.severity} note={rb.severityNote} /> },
+              {
+                header: "Use when",
+                className: "text-zinc-600 dark:text-zinc-400",
+                cell: (rb) => (
+                  <ul className="list-disc pl-4">
+                    {rb.useWhen.slice(0, 3).map((u) => (
+                      <li key={u}>{u}</li>
+                    ))}
+                  </ul>
+                ),
+              },
+              { header: "Response", className: "whitespace-nowrap", cell: (rb) => rb.responseTime },
+              {
+                header: "Validation",
+                cell: (rb) => (
+                  <>
+                    <Badge tone={rb.validation.status === "validated" ? "green" : "amber"}>{rb.validation.status}</Badge>
+                    <div className="mt-1 text-xs text-zinc-500">
+                      {rb.validation.method}, {rb.validation.date}
+                    </div>
+                    <ReviewSchedule id={rb.id} loaded={late.maintenance !== undefined} m={late.maintenance?.[rb.id]} />
+                    <DrillResult d={late.drills?.get(rb.id)} />
+                  </>
+                ),
+              },
+            ]}
+          />
+        </section>
+      )),
+    [groups, late],
+  );
   return (
     <div>
       <div role="search" className="flex flex-wrap items-end gap-3">
@@ -139,64 +202,14 @@ export function RunbookIndex({ entries }: { entries: RunbookEntry[] }) {
         {f.overdue && overdue == null ? " (review dates still loading)" : ""}
       </p>
       {results.length === 0 && <p className="mt-6 text-sm text-zinc-600">No runbook matches. Try fewer words, or clear a filter.</p>}
-      {groups.map(([label, list]) => (
-        <section key={label || "all"} className="mt-3">
-          {label && <h2 className="mb-2 mt-4 text-sm font-semibold">{label}</h2>}
-          <DataTable
-            testId="runbook-results"
-            rows={list}
-            rowKey={(rb) => rb.id}
-            rowProps={(rb) => ({ "data-testid": "runbook-row", "data-runbook": rb.id, className: "align-top hover:bg-zinc-50 dark:hover:bg-zinc-800/50" })}
-            columns={[
-              {
-                header: "Runbook",
-                cell: (rb) => (
-                  <>
-                    <Link href={paths.runbook(rb.id)} className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">
-                      {rb.id}
-                    </Link>
-                    <div className="text-zinc-700 dark:text-zinc-300">{rb.title}</div>
-                  </>
-                ),
-              },
-              { header: "Severity", cell: (rb) => <SeverityBadge severity={rb.severity} note={rb.severityNote} /> },
-              {
-                header: "Use when",
-                className: "text-zinc-600 dark:text-zinc-400",
-                cell: (rb) => (
-                  <ul className="list-disc pl-4">
-                    {rb.useWhen.slice(0, 3).map((u) => (
-                      <li key={u}>{u}</li>
-                    ))}
-                  </ul>
-                ),
-              },
-              { header: "Response", className: "whitespace-nowrap", cell: (rb) => rb.responseTime },
-              {
-                header: "Validation",
-                cell: (rb) => (
-                  <>
-                    <Badge tone={rb.validation.status === "validated" ? "green" : "amber"}>{rb.validation.status}</Badge>
-                    <div className="mt-1 text-xs text-zinc-500">
-                      {rb.validation.method}, {rb.validation.date}
-                    </div>
-                    <ReviewSchedule id={rb.id} />
-                    <DrillResult id={rb.id} />
-                  </>
-                ),
-              },
-            ]}
-          />
-        </section>
-      ))}
+      {tables}
     </div>
   );
 }
 
 /** A runbook's review schedule and open gaps; two lines are kept free until they load, so the table does not jump. */
-function ReviewSchedule({ id }: { id: string }) {
-  const { data: m, isPending } = useQuery({ ...maintenanceQuery, select: (all: Record<string, RunbookMaintenance>) => all[id] });
-  if (isPending) return <div className="mt-1 h-8" aria-hidden="true" />;
+function ReviewSchedule({ id, loaded, m }: { id: string; loaded: boolean; m: RunbookMaintenance | undefined }) {
+  if (!loaded) return <div className="mt-1 h-8" aria-hidden="true" />;
   if (!m) return null;
   return (
     <div className="mt-1 text-xs" data-testid="review-schedule">
@@ -219,8 +232,7 @@ function ReviewSchedule({ id }: { id: string }) {
 }
 
 /** The runbook's latest finished drill, beside the seed's validation record. */
-function DrillResult({ id }: { id: string }) {
-  const { data: d } = useQuery({ ...drillsQuery, select: (all: DrillValidation[]) => all.find((x) => x.runbookId === id) });
+function DrillResult({ d }: { d: DrillValidation | undefined }) {
   if (!d) return null;
   return (
     <div className="mt-1 text-xs" data-testid="drill-validation">
