@@ -1,25 +1,30 @@
 "use client";
 
-import { useCallback, useSyncExternalStore } from "react";
+import { startTransition, useEffect, useState } from "react";
 import type { RunView } from "@/lib/data/run-view";
+import { subscribeToClock } from "@/lib/client/clock";
 import { cx } from "../ui/cx";
 
 /**
- * The current time, re-read every `intervalMs` (clocks only). Null on the server and in the first render in the
- * browser, so both render the same text (a clock rendered from each side's own Date.now() differs by the time the
- * page took to arrive: React's hydration error #418); callers show a placeholder until hydration ends.
+ * The current time, re-read every `intervalMs` (clocks only; one timer serves every clock of an interval:
+ * lib/client/clock.ts). Null on the server and in the first render in the browser, so both render the same text (a
+ * clock rendered from each side's own Date.now() differs by the time the page took to arrive: React's hydration
+ * error #418); callers show a placeholder until the first reading.
+ *
+ * Readings are transitions: React draws them when the main thread is free, in pieces. Read through
+ * useSyncExternalStore, the first reading after hydration re-rendered every clock on the page at once, in the same
+ * task as the page's effects (docs/benchmarks.md, "Phone main thread").
  */
 export function useNow(intervalMs = 1000): number | null {
-  const subscribe = useCallback((onTick: () => void) => {
-    const t = setInterval(onTick, intervalMs);
-    return () => clearInterval(t);
+  const [now, setNow] = useState<number | null>(null);
+  useEffect(() => {
+    // Whole intervals, so two clocks read in the same tick agree.
+    const read = () => startTransition(() => setNow(Math.floor(Date.now() / intervalMs) * intervalMs));
+    read();
+    return subscribeToClock(intervalMs, read);
   }, [intervalMs]);
-  // Whole intervals, so two reads within one render agree.
-  const read = useCallback(() => Math.floor(Date.now() / intervalMs) * intervalMs, [intervalMs]);
-  return useSyncExternalStore(subscribe, read, serverNow);
+  return now;
 }
-
-const serverNow = () => null;
 
 /** What a clock shows before the browser knows the time (same width as "m:ss"). */
 export const CLOCK_PLACEHOLDER = "–:––";

@@ -3,7 +3,7 @@
 import { Link } from "@/components/ui/link";
 import { useQuery } from "@tanstack/react-query";
 import type { RunView as RunViewData } from "@/lib/data/run-view";
-import { meQuery } from "@/lib/client/me";
+import type { Me } from "@/lib/client/me";
 import { runQuery } from "@/lib/client/run";
 import { paths } from "@/lib/paths";
 import { can, mayWorkOnRun } from "@/lib/auth/permissions";
@@ -20,11 +20,15 @@ import { Time } from "../ui/time";
 
 const STATUS_TONE = { IN_PROGRESS: "blue", COMPLETED: "green", ABORTED: "zinc", ROLLED_BACK: "orange" } as const;
 
-/** The live run page: steps in order with the current one open, clocks, progress and the timeline. */
-export function RunView({ initial }: { initial: RunViewData }) {
+/**
+ * The live run page: steps in order with the current one open, clocks, progress and the timeline. `viewer` is the
+ * person the server rendered the page for: what they may do is known in the first paint, and nothing re-renders
+ * the steps when the shell's own read of the person arrives (on a phone that was one 130 ms task: docs/benchmarks.md,
+ * "Phone main thread"). Every action checks again on the server; a person whose session ends is sent to sign-in by
+ * the shell.
+ */
+export function RunView({ initial, viewer: me }: { initial: RunViewData; viewer: Me }) {
   const { data: run = initial, isError, error, dataUpdatedAt } = useQuery({ ...runQuery(initial.id), initialData: initial });
-  const { data: meData } = useQuery(meQuery);
-  const me = meData?.signedIn ? meData.me : null;
   const now = useNow(5_000);
   const finished = run.steps.filter((s) => ["DONE", "SKIPPED", "NOT_APPLICABLE"].includes(s.status)).length;
   const pct = Math.round((finished / run.steps.length) * 100);

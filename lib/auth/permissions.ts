@@ -58,6 +58,11 @@ export function can(actor: Pick<Actor, "roles"> | null | undefined, permission: 
   return actor.roles.some((r) => allowed.includes(r));
 }
 
+/** Everything a person may do, as the browser is told it (GET /api/me, and pages rendered for that person). */
+export function permissionsOf(actor: Pick<Actor, "roles"> | null): Permission[] {
+  return (Object.keys(PERMISSIONS) as Permission[]).filter((p) => can(actor, p));
+}
+
 /**
  * Whether the person holds one of `roles`: for rules whose roles come from data rather than from the table (a
  * runbook's start roles, a step's sign-off roles). Every role check in the portal goes through `can()` or this, so

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { currentSession } from "@/lib/auth/session";
-import { PERMISSIONS, can, type Permission } from "@/lib/auth/permissions";
+import { permissionsOf } from "@/lib/auth/permissions";
 import { devSignInOrOff } from "@/lib/auth/dev-sign-in";
 import { env } from "@/lib/env";
 import type { Me } from "@/lib/client/me";
@@ -16,7 +16,6 @@ export async function GET() {
   const devSignIn: Record<string, string> = devSignInOrOff(env()).forced ? { "x-dev-sign-in": "forced" } : {};
   if (!session.actor) return NextResponse.json({ reason: session.reason }, { status: 401, headers: { "Cache-Control": "no-store", ...devSignIn } });
   const { actor } = session;
-  const permissions = (Object.keys(PERMISSIONS) as Permission[]).filter((p) => can(actor, p));
-  const me: Me = { ...actor, permissions };
+  const me: Me = { ...actor, permissions: permissionsOf(actor) };
   return NextResponse.json(me, { headers: { "Cache-Control": "private, no-store", ...devSignIn } });
 }

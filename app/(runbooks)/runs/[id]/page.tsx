@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import { requireActor } from "@/lib/next/guard";
+import { permissionsOf } from "@/lib/auth/permissions";
 import { getRunView } from "@/lib/data/run-view";
 import { RunView } from "@/components/runs/run-view";
 import { escalationFor, statusPagesFor } from "@/lib/contacts/view";
@@ -19,7 +20,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   const provider = view.prefill.provider?.value;
   return (
     <>
-      <RunView initial={view} />
+      <RunView initial={view} viewer={{ ...actor, permissions: permissionsOf(actor) }} />
       <div className="mt-6 max-w-xl">
         <EscalationContacts runbookId={view.runbookId} levels={escalationFor(view)} statusPages={typeof provider === "string" ? statusPagesFor([provider]) : undefined} />
       </div>
