@@ -89,3 +89,15 @@ test("the charts are drawn with the page without Recharts, which loads only when
   await expect(page.getByTestId("chart-quota").locator("[data-chart-mark]")).toHaveCount(3);
   await expect(toggle).toHaveAttribute("aria-pressed", "false");
 });
+
+test("the page arrives with its numbers: the browser does not read them again while it starts, only with the 2 s refresh", async ({ page }) => {
+  const reads: number[] = [];
+  const start = Date.now();
+  page.on("request", (r) => new URL(r.url()).pathname === "/api/panels" && reads.push(Date.now() - start));
+  await page.goto("/panels");
+  await expect(page.getByTestId("budget-panel")).toBeVisible();
+  await page.waitForTimeout(1_000);
+  expect(reads, "read again while the page started").toEqual([]);
+  // The refresh still runs.
+  await expect.poll(() => reads.length, { timeout: 6_000 }).toBeGreaterThan(0);
+});

@@ -44,7 +44,7 @@ export function PanelFrame({
       aria-labelledby={`${id}-title`}
       data-testid={`${id}-panel`}
       className={cx(
-        "min-w-0 rounded-lg border bg-white shadow-sm dark:bg-zinc-900",
+        "render-when-near min-w-0 rounded-lg border bg-white shadow-sm [--near-height:520px] dark:bg-zinc-900",
         alerts.length === 0 ? "border-zinc-200 dark:border-zinc-800" : critical ? "border-red-400 dark:border-red-700" : "border-amber-400 dark:border-amber-700",
       )}
     >

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useDeferredValue, useEffect, useMemo, useState } from "react";
 import type { PanelsResponse } from "@/lib/telemetry/panels";
 import { panelsQuery } from "@/lib/client/panels";
 import { BudgetPanel } from "./budget-panel";
@@ -21,12 +21,40 @@ const PANELS = [
   { id: "capacity", title: "Capacity" },
 ] as const;
 
-/** The four live panels, refreshed every 2 s while the tab is visible, with how fresh their numbers are. */
+/**
+ * The four live panels, refreshed every 2 s while the tab is visible, with how fresh their numbers are. A refresh is
+ * drawn through `useDeferredValue`: React renders the four panels when the main thread is free, in pieces, not in
+ * the task that received the numbers (on a phone that task held the main thread for tens of milliseconds every 2 s:
+ * docs/benchmarks.md, "Phone main thread").
+ */
 export function PanelsView({ initial, runbooks, statusPages }: { initial: PanelsResponse; runbooks: Record<string, OfferRunbook>; statusPages?: Record<string, { label: string; url: string }> }) {
-  const { data = initial, isError, error, dataUpdatedAt } = useQuery({ ...panelsQuery, initialData: initial });
+  const { data: latest = initial, isError, error, dataUpdatedAt } = useQuery({ ...panelsQuery, initialData: initial });
+  const data = useDeferredValue(latest);
   const [interactive, setInteractive] = useInteractiveChartsSetting();
   const model = data.model;
-  const freshness: Freshness = { stale: data.stale || isError, unreachable: model === null, error: isError ? (error as Error).message : data.error, fetchedAt: data.fetchedAt };
+  const errorMessage = isError ? (error as Error).message : data.error;
+  const freshness = useMemo<Freshness>(
+    () => ({ stale: data.stale || isError, unreachable: model === null, error: errorMessage, fetchedAt: data.fetchedAt }),
+    [data.stale, data.fetchedAt, isError, model, errorMessage],
+  );
+  const panels = useMemo(
+    () =>
+      model ? (
+        <>
+          <BudgetPanel model={model} freshness={freshness} runbooks={runbooks} />
+          <SloPanel model={model} freshness={freshness} runbooks={runbooks} statusPages={statusPages} />
+          <QuotaPanel model={model} freshness={freshness} runbooks={runbooks} />
+          <CapacityPanel model={model} freshness={freshness} runbooks={runbooks} />
+        </>
+      ) : (
+        PANELS.map((p) => (
+          <PanelFrame key={p.id} id={p.id} title={p.title} alerts={[]} freshness={freshness} runbooks={runbooks}>
+            {null}
+          </PanelFrame>
+        ))
+      ),
+    [model, freshness, runbooks, statusPages],
+  );
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-2 text-xs text-zinc-500" data-testid="panels-freshness">
@@ -82,22 +110,7 @@ export function PanelsView({ initial, runbooks, statusPages }: { initial: Panels
         </nav>
       )}
       <InteractiveCharts.Provider value={interactive}>
-        <div className="grid gap-6 xl:grid-cols-2">
-          {model ? (
-            <>
-              <BudgetPanel model={model} freshness={freshness} runbooks={runbooks} />
-              <SloPanel model={model} freshness={freshness} runbooks={runbooks} statusPages={statusPages} />
-              <QuotaPanel model={model} freshness={freshness} runbooks={runbooks} />
-              <CapacityPanel model={model} freshness={freshness} runbooks={runbooks} />
-            </>
-          ) : (
-            PANELS.map((p) => (
-              <PanelFrame key={p.id} id={p.id} title={p.title} alerts={[]} freshness={freshness} runbooks={runbooks}>
-                {null}
-              </PanelFrame>
-            ))
-          )}
-        </div>
+        <div className="grid gap-6 xl:grid-cols-2">{panels}</div>
       </InteractiveCharts.Provider>
     </div>
   );

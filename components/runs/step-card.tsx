@@ -96,7 +96,7 @@ export function StepCard({ run, step, me }: { run: RunView; step: StepView; me: 
       data-testid={`step-${step.id}`}
       aria-current={isCurrent ? "step" : undefined}
       className={cx(
-        "rounded-lg border bg-white p-4 dark:bg-zinc-900",
+        "render-when-near rounded-lg border bg-white p-4 [--near-height:160px] dark:bg-zinc-900",
         isCurrent ? "border-indigo-400 ring-2 ring-indigo-200 dark:ring-indigo-900" : "border-zinc-200 dark:border-zinc-800",
         !isCurrent && ["DONE", "SKIPPED", "NOT_APPLICABLE"].includes(step.status) && "opacity-80",
       )}

@@ -31,7 +31,7 @@ export default function RunbookIndexPage() {
           Monthly review: the past month&apos;s incidents, runs and open runbook gaps per runbook
         </Link>
       </div>
-      <Card title="Dependencies" className="mt-8">
+      <Card title="Dependencies" className="render-when-near mt-8 [--near-height:360px]">
         <DependencyGraph layout={layoutDependencyGraph(runbooks)} />
       </Card>
     </>
