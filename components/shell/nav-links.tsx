@@ -5,9 +5,12 @@ import { Link } from "@/components/ui/link";
 import { usePathname } from "next/navigation";
 import { useState } from "react";
 import { homeQuery } from "@/lib/client/home";
+import type { HomeView } from "@/lib/data/home";
 import { meQuery } from "@/lib/client/me";
 import { cx } from "../ui/cx";
 import { navItemsFor } from "./nav";
+
+const selectCounts = (home: HomeView) => home.counts;
 
 /**
  * The main navigation, with counts of open incidents and of steps waiting on the person. The counts come from the
@@ -18,9 +21,10 @@ export function NavLinks() {
   const pathname = usePathname();
   const [open, setOpen] = useState(false);
   const { data: me } = useQuery(meQuery);
-  const { data: home } = useQuery({ ...homeQuery, enabled: Boolean(me?.signedIn), refetchInterval: pathname === "/" ? 5_000 : 15_000 });
+  // Only the two counts: a poll whose counts did not change renders nothing here (the start page polls every 5 s).
+  const { data: counts } = useQuery({ ...homeQuery, enabled: Boolean(me?.signedIn), refetchInterval: pathname === "/" ? 5_000 : 15_000, select: selectCounts });
   const items = navItemsFor(me?.signedIn ? me.me : null);
-  const total = home ? home.counts.openIncidents + home.counts.waitingOnMe : 0;
+  const total = counts ? counts.openIncidents + counts.waitingOnMe : 0;
   return (
     <>
       <button
@@ -52,7 +56,7 @@ export function NavLinks() {
         {items.map((item) => {
           const area = item.area ?? item.href;
           const active = pathname === area || (area !== "/" && pathname.startsWith(`${area}/`)) || (item.href === "/runbooks" && pathname.startsWith("/runs/"));
-          const count = item.badge && home ? home.counts[item.badge.count] : 0;
+          const count = item.badge && counts ? counts[item.badge.count] : 0;
           if (!item.ready) {
             return (
               <span key={item.href} aria-disabled="true" title="Not available yet" className="cursor-default rounded-md px-3 py-1.5 text-sm text-zinc-500 dark:text-zinc-400">
