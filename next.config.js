@@ -3,9 +3,10 @@ import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 
 /**
- * Security headers on every response. Pages get their Content-Security-Policy from proxy.ts, with a fresh nonce per
- * response and no 'unsafe-inline' for scripts (which is why every page is rendered per request: docs/security.md).
- * Everything else (JSON APIs, files) gets a policy that allows nothing to run.
+ * Security headers on every response. Pages get their Content-Security-Policy from proxy.ts, never with
+ * 'unsafe-inline' for scripts: a fresh nonce per response for pages rendered per request, the hashes of the build's
+ * inline scripts for the prerendered ones (docs/security.md). Everything else (JSON APIs, files) gets a policy that
+ * allows nothing to run.
  */
 const apiCsp = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
