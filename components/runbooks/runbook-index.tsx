@@ -4,7 +4,7 @@ import { Link } from "@/components/ui/link";
 import { useDeferredValue, useMemo, useState, useEffect } from "react";
 import { useQuery } from "@tanstack/react-query";
 import type { DrillValidation } from "@/lib/data/drills";
-import { drillsQuery, maintenanceQuery, stepTextQuery } from "@/lib/client/runbooks";
+import { stepTextQuery, upkeepQuery } from "@/lib/client/runbooks";
 import type { RunbookMaintenance } from "@/lib/reviews/maintenance";
 import { ROLES, ROLE_LABELS, type Role } from "@/lib/auth/roles";
 import { searchRunbooks, type RunbookEntry, type RunbookFilters } from "@/lib/runbooks/search";
@@ -65,16 +65,16 @@ type Late = { maintenance?: Record<string, RunbookMaintenance>; drills?: Map<str
  * the step text the search also looks in (kept out of the page's HTML, and not read for a person who only looks).
  * Until the step text is in, the search matches ids, titles and when-to-use, and the list says so.
  *
- * Review schedules and drills are read once each, here, and drawn through `useDeferredValue`: their arrival renders
- * the table again in a render React can pause, not in one task. Twenty cells reading them for themselves took
- * 80–110 ms of a phone's main thread in one piece as they arrived (docs/benchmarks.md, "Phone main thread").
+ * Review schedules and drills are read once, together, here, and drawn through `useDeferredValue`: their arrival
+ * renders the table again in a render React can pause, not in one task. Twenty cells reading them for themselves
+ * took 80–110 ms of a phone's main thread in one piece as they arrived (docs/benchmarks.md, "Phone main thread").
  */
 export function RunbookIndex({ entries }: { entries: RunbookEntry[] }) {
   const [f, update] = useUrlFilters();
   const { data: stepTexts } = useQuery({ ...stepTextQuery, enabled: Boolean(f.query), select: f.query ? (t: Record<string, string> | null) => t : nothing });
-  const { data: maintenance } = useQuery(maintenanceQuery);
-  const { data: drills } = useQuery(drillsQuery);
-  const late = useDeferredValue(useMemo<Late>(() => ({ maintenance, drills: drills && new Map(drills.map((d) => [d.runbookId, d])) }), [maintenance, drills]));
+  const { data: upkeep } = useQuery(upkeepQuery);
+  const maintenance = upkeep?.maintenance;
+  const late = useDeferredValue(useMemo<Late>(() => ({ maintenance: upkeep?.maintenance, drills: upkeep && new Map(upkeep.drills.map((d) => [d.runbookId, d])) }), [upkeep]));
   const overdue = f.overdue && maintenance ? Object.keys(maintenance).filter((id) => maintenance[id].overdue).join(" ") : undefined;
   const searchable = useMemo(() => (stepTexts ? entries.map((e) => ({ ...e, stepsText: stepTexts[e.id] })) : entries), [entries, stepTexts]);
   const results = useMemo(() => {

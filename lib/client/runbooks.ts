@@ -10,11 +10,9 @@ const readOr =
     return res.ok ? ((await res.json()) as T) : none;
   };
 
-/** Each runbook's latest finished drill (the index's validation column). */
-export const drillsQuery = queryOptions({ queryKey: ["runbook-validation"], queryFn: readOr<DrillValidation[]>("/api/runbooks/validation", []) });
-
-/** Each runbook's review schedule and open gaps, by id. */
-export const maintenanceQuery = queryOptions({ queryKey: ["runbook-maintenance"], queryFn: readOr<Record<string, RunbookMaintenance>>("/api/runbooks/maintenance", {}) });
+/** The index's validation column: each runbook's review schedule and open gaps by id, and its latest finished drill. */
+export type RunbookUpkeep = { maintenance: Record<string, RunbookMaintenance>; drills: DrillValidation[] };
+export const upkeepQuery = queryOptions({ queryKey: ["runbook-upkeep"], queryFn: readOr<RunbookUpkeep>("/api/runbooks/upkeep", { maintenance: {}, drills: [] }) });
 
 /** Each runbook's step text, by id, for the search; it changes only with a new build. */
 export const stepTextQuery = queryOptions({ queryKey: ["runbook-search-text"], queryFn: readOr<Record<string, string> | null>("/api/runbooks/search-text", null), staleTime: Infinity });
