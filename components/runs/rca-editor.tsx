@@ -5,12 +5,12 @@ import { saveRca } from "@/lib/next/actions/runs";
 import { buttonClass, Button } from "../ui/button";
 import { ActionForm } from "../ui/action-form";
 
+const noSubscription = () => () => {};
+
 /**
  * The RCA's Markdown with Save (for people who may work on the run) and Export. A save carries the version it was
  * based on; the text stays in the editor whatever the answer, so a save refused as stale loses nothing.
  */
-const noSubscription = () => () => {};
-
 export function RcaEditor({ runId, initial, baseVersion, canSave, downloadHref }: { runId: string; initial: string; baseVersion: number; canSave: boolean; downloadHref: string }) {
   const [markdown, setMarkdown] = useState(initial);
   // Read-only until React has taken the page over: text typed into the server's HTML before then was merged with the

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { ROLES } from "../auth/roles";
 import { CONTROL_PLANE_ACTIONS } from "../control-plane/actions";
+import { CATEGORIES, SEVERITIES } from "./vocabulary";
 
 export const RUNBOOK_ID = /^RB-(CORE|LAUNCH)-\d{3}$/;
-import { CATEGORIES, SEVERITIES } from "./vocabulary";
 export const STEP_KINDS = ["task", "decision", "action", "verification", "escalation", "link"] as const;
 /**
  * How live telemetry may propose a step parameter that the incident's alert does not carry (a step's `propose:`

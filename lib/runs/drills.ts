@@ -10,7 +10,6 @@ export { DRILL_SCENARIOS, type DrillScenario } from "./drill-scenarios";
 
 export const drillScenarioSchema = z.enum(DRILL_SCENARIOS, { error: "Choose a scenario from the list." });
 
-
 /** The simulator's URL when drills are possible, else why not. */
 export function drillTarget(env: Record<string, string | undefined> = process.env): { url: string } | { reason: string } {
   const sim = env.SIMULATOR_URL;

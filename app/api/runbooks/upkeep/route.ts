@@ -3,6 +3,7 @@ import { currentActor } from "@/lib/auth/session";
 import { readRefusal } from "@/lib/http/read-access";
 import { latestDrills } from "@/lib/data/drills";
 import { runbookMaintenance } from "@/lib/reviews/maintenance";
+import type { RunbookUpkeep } from "@/lib/client/runbooks";
 
 export const dynamic = "force-dynamic";
 
@@ -16,6 +17,7 @@ export async function GET(req: Request) {
   const refused = await readRefusal(actor, "runbook.view", "GET /api/runbooks/upkeep", req.headers);
   if (refused) return refused;
   const [maintenance, drills] = await Promise.all([runbookMaintenance(), latestDrills()]);
+  const upkeep: RunbookUpkeep = { maintenance, drills };
   // Not cached: a review recorded or a drill finished a moment ago must show when the person comes back to the index.
-  return NextResponse.json({ maintenance, drills }, { headers: { "Cache-Control": "private, no-store" } });
+  return NextResponse.json(upkeep, { headers: { "Cache-Control": "private, no-store" } });
 }
