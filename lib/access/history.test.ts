@@ -339,6 +339,13 @@ describe("rebuilding from events that lack what the common shapes carry", () => 
     ]);
   });
 
+  it("a person with no row whose first event is a sign-in's role change with only its after list starts enabled, with those roles", () => {
+    const h = rebuildRoleHistory([ev(t("10:00"), "person.idp_roles", "fresh", { after: ["SRE"] })], []);
+    expect(stretches(h, "fresh")).toEqual([{ role: "SRE", from: "2026-11-03T10:00:00.000Z", to: null, sources: ["identity provider"], recorded: true }]);
+    expect(h.disabled).toEqual([]);
+    expect(heldDuring(h, ["SRE"], t("10:00"), t("11:00")).map((s) => s.personId)).toEqual(["fresh"]);
+  });
+
   it("a person with no row whose first event says nothing of before starts at the first event that says after", () => {
     const h = rebuildRoleHistory([ev(t("09:00"), "access.role.granted", "norow", { after: snap(["SRE"]) })], []);
     expect(stretches(h, "norow")).toEqual([{ role: "SRE", from: "2026-11-03T09:00:00.000Z", to: null, sources: ["portal"], recorded: true }]);
