@@ -40,3 +40,26 @@ export function isCriticalAction(action: ControlPlaneAction, params: Record<stri
       return false;
   }
 }
+
+/**
+ * Who agreed to a command: the person who asked (null: the portal itself) and those who approved that request.
+ * Every caller that queues a critical action passes it; the outbox checks it (lib/stores/commands.ts).
+ */
+export type Consent = { requestedBy: string | null; approvedBy: readonly string[] };
+
+/**
+ * Why the outbox must not queue this command, or null. The floor every two-person rule in the portal keeps: a critical
+ * action is queued only with the approval of at least one person other than the one who asked, and nobody counts
+ * twice. The callers' own rules may ask more (a run's two-person step wants two approvers: lib/runs/machine.ts); this
+ * holds even for a caller that forgot its rule.
+ */
+export function consentRefusal(action: ControlPlaneAction, params: Record<string, unknown>, consent: Consent | undefined): string | null {
+  if (!isCriticalAction(action, params)) return null;
+  const what = `${action} with these parameters is a critical action`;
+  if (!consent) return `${what}: it is queued only with a second person's approval, and none was given. Nothing was queued.`;
+  const approvers = new Set(consent.approvedBy);
+  if (approvers.size !== consent.approvedBy.length) return `${what}: the same person is counted twice among its approvers. Nothing was queued.`;
+  if (consent.requestedBy !== null && approvers.has(consent.requestedBy)) return `${what}: the person who asked for it cannot also approve it. Nothing was queued.`;
+  if (approvers.size === 0) return `${what}: it is queued only with a second person's approval, and none was given. Nothing was queued.`;
+  return null;
+}

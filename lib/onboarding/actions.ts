@@ -156,6 +156,8 @@ export const approveOnboardingAction = defineAction({
       action: "set-allowlist",
       params: { add: [o.repoName], phase: CONTROL_PLANE_PHASE[phase], dailyCapUsd: REPO_DAILY_LIMIT_USD },
       requestedBy: actor,
+      // The owner asked for the repo; this SRE approves it (onboardingApprovalRefusal, checked again by the outbox).
+      consent: { requestedBy: o.requestedById, approvedBy: [actor.id] },
     });
     const now = new Date();
     // The decision is taken here (a second approver loses at this write); the repo is registered after it, so a

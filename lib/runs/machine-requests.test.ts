@@ -102,7 +102,13 @@ describe("two-person rule", () => {
     const plan = ok(approveStep(ctx(awaiting([signed("sre2")]), ic), "throttle", hash, now));
     expect(plan.stepUpdates).toEqual([{ stepId: "throttle", expectedVersion: 3, data: { status: "COMMAND_SENT", completedById: "ic", completedAt: now } }]);
     expect(plan.signature).toEqual({ stepId: "throttle", role: "INCIDENT_COMMANDER", requestHash: hash, requestId: "req-1" });
-    expect(plan.enqueue).toEqual({ stepId: "throttle", action: "throttle-repo", params: { repos: ["billing-api", "checkout-web"], capacityPercent: 50 } });
+    // The command carries who asked and who approved: the outbox checks it again (consentRefusal).
+    expect(plan.enqueue).toEqual({
+      stepId: "throttle",
+      action: "throttle-repo",
+      params: { repos: ["billing-api", "checkout-web"], capacityPercent: 50 },
+      consent: { requestedBy: "sre", approvedBy: ["sre2", "ic"] },
+    });
     expect(plan.audit).toEqual({ action: "run.step.approved", details: { stepId: "throttle", requestId: "req-1", requestHash: hash, approval: 2, of: 2, sent: true } });
   });
   it("voided signatures do not count", () => {

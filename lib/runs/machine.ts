@@ -8,7 +8,7 @@ import { canonicalJson } from "../audit/canonical";
 import { can, roleAmong } from "../auth/permissions";
 import { ROLE_LABELS, type Actor, type Role } from "../auth/roles";
 import type { Runbook, RunbookStep } from "../runbooks";
-import { isCriticalAction, type ControlPlaneAction } from "../control-plane/actions";
+import { isCriticalAction, type Consent, type ControlPlaneAction } from "../control-plane/actions";
 import { safeParseActionParams } from "../control-plane/contract";
 import { fillPlaceholders, listPlaceholders } from "../control-plane/placeholders";
 import { canonicalRequestHash } from "../control-plane/request-hash";
@@ -58,7 +58,8 @@ export type Plan = {
   /** Voids every approval given so far on the step (a new request was made). */
   voidSignaturesOf?: { stepId: string };
   decision?: { stepId: string; outcome: "GO" | "NO_GO"; reason: string; criteria: unknown };
-  enqueue?: { stepId: string; action: string; params: Record<string, unknown> };
+  /** The command to queue; a two-person step's carries who requested and who approved it (the outbox checks it). */
+  enqueue?: { stepId: string; action: string; params: Record<string, unknown>; consent?: Consent };
   openChild?: { stepId: string; runbookId: string };
   endRun?: { status: Exclude<RunStatus, "IN_PROGRESS">; reason: string };
   audit: { action: string; details: Record<string, unknown> };
@@ -318,7 +319,15 @@ export function approveStep(ctx: Ctx, stepId: string, expectedRequestHash: strin
     ok: true,
     stepUpdates: [update],
     signature: { stepId, role: role!, requestHash: state.requestHash, requestId: state.requestId },
-    enqueue: complete && step.action ? { stepId, action: step.action.name, params: state.request?.params ?? {} } : undefined,
+    enqueue:
+      complete && step.action
+        ? {
+            stepId,
+            action: step.action.name,
+            params: state.request?.params ?? {},
+            consent: { requestedBy: state.requestedById, approvedBy: [...approval.approvals.map((g) => g.personId), ctx.actor.id] },
+          }
+        : undefined,
     audit: {
       action: "run.step.approved",
       details: { stepId, requestId: state.requestId, requestHash: state.requestHash, approval: approval.approvals.length + 1, of: approval.required, sent: complete && Boolean(step.action) },

@@ -6,6 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Actor } from "../auth/roles";
+import { consentRefusal } from "../control-plane/actions";
 import { commandRequestHash } from "../control-plane/request-hash";
 import { getRunbook } from "../runbooks";
 import { procedure, snapshotOf, step, testRunbook, THROTTLE } from "./test-runbook";
@@ -73,7 +74,7 @@ describe("the two-person rule on RB-LAUNCH-002, step set-allowlist-pilot", () =>
     expect(ok(first).enqueue).toBeUndefined();
     expect(ok(first).audit.details).toMatchObject({ approval: 1, of: 2, sent: false });
     const second = approveStep(ctx(apply(three, first, ines), alex), STEP, hash, now);
-    expect(ok(second).enqueue).toEqual({ stepId: STEP, action: "rollback-to-pilot", params: { pilotRepo: "compliance-service" } });
+    expect(ok(second).enqueue).toEqual({ stepId: STEP, action: "rollback-to-pilot", params: { pilotRepo: "compliance-service" }, consent: { requestedBy: "jordan", approvedBy: ["ines", "alex"] } });
     expect(ok(second).audit.details).toMatchObject({ approval: 2, of: 2, sent: true });
   });
 
@@ -82,7 +83,7 @@ describe("the two-person rule on RB-LAUNCH-002, step set-allowlist-pilot", () =>
     const first = approveStep(ctx(requested, jordan), STEP, hash, now);
     expect(ok(first).enqueue).toBeUndefined();
     const second = ok(approveStep(ctx(apply(requested, first, jordan), ines), STEP, hash, now));
-    expect(second.enqueue).toEqual({ stepId: STEP, action: "rollback-to-pilot", params: { pilotRepo: "compliance-service" } });
+    expect(second.enqueue).toEqual({ stepId: STEP, action: "rollback-to-pilot", params: { pilotRepo: "compliance-service" }, consent: { requestedBy: "sam", approvedBy: ["jordan", "ines"] } });
     expect(second.stepUpdates[0].data).toMatchObject({ status: "COMMAND_SENT", completedById: "ines" });
   });
 
@@ -241,7 +242,9 @@ describe("property: a command is queued exactly when the rule holds", () => {
             const ruleHolds = approvers.length === 2 && new Set(approvers).size === 2 && approvers.every((p) => !requesters.has(p));
             expect(Boolean(out.enqueue)).toBe(ruleHolds);
             if (out.enqueue) {
-              expect(out.enqueue).toEqual({ stepId: "throttle", action: "throttle-repo", params: PARAMS[current!] });
+              expect(out.enqueue).toEqual({ stepId: "throttle", action: "throttle-repo", params: PARAMS[current!], consent: { requestedBy: currentRequester, approvedBy: approvers } });
+              // The outbox's floor agrees with the engine on every command the engine sends.
+              expect(consentRefusal("throttle-repo", PARAMS[current!], out.enqueue.consent)).toBeNull();
               phase = "sent";
               queued++;
             }

@@ -12,7 +12,8 @@ import { randomUUID } from "node:crypto";
 import type { Tx } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import { query, runnerOf, type SqlRunner } from "../sql";
-import type { ControlPlaneAction } from "../control-plane/actions";
+import { ActionError } from "../actions/result";
+import { consentRefusal, type Consent, type ControlPlaneAction } from "../control-plane/actions";
 import { safeParseActionParams } from "../control-plane/contract";
 import { canonicalRequestHash } from "../control-plane/request-hash";
 
@@ -24,6 +25,8 @@ export type EnqueueCommandInput = {
   stepId?: string | null;
   /** The person who asked (their id), or null for the system. */
   requestedBy: { id: string } | string | null;
+  /** Who asked and who approved: required for a critical action (consentRefusal). */
+  consent?: Consent;
 };
 
 /** A command as written by enqueueCommand (PENDING, not attempted yet). */
@@ -32,11 +35,14 @@ export type EnqueuedCommand = { id: string; action: ControlPlaneAction; params: 
 /**
  * Validates the parameters with the action's schema and writes a PENDING command inside the caller's transaction,
  * with its request hash and a fresh idempotency key. The caller appends its own audit event in the same transaction.
- * Throws ActionParamsError (with `fieldErrors`) when the parameters are invalid.
+ * Throws ActionParamsError (with `fieldErrors`) when the parameters are invalid, and ActionError FORBIDDEN, writing
+ * nothing, for a critical action without the consent it needs.
  */
 export async function enqueueCommand(client: Tx | SqlRunner, input: EnqueueCommandInput): Promise<EnqueuedCommand> {
   const parsed = safeParseActionParams(input.action, input.params);
   if (!parsed.ok) throw parsed.error;
+  const refusal = consentRefusal(input.action, parsed.params, input.consent);
+  if (refusal) throw new ActionError("FORBIDDEN", refusal);
   const requestHash = canonicalRequestHash(input.action, parsed.params);
   const requestedById = input.requestedBy === null ? null : typeof input.requestedBy === "string" ? input.requestedBy : input.requestedBy.id;
   const idempotencyKey = randomUUID();

@@ -177,7 +177,14 @@ export async function applyPlan(sql: SqlRunner, ctx: { actor: Actor; loaded: Run
   let commandId: string | undefined;
   if (plan.enqueue) {
     try {
-      const cmd = await enqueueCommand(sql, { action: plan.enqueue.action as ControlPlaneAction, params: plan.enqueue.params, runId, stepId: plan.enqueue.stepId, requestedBy: actor });
+      const cmd = await enqueueCommand(sql, {
+        action: plan.enqueue.action as ControlPlaneAction,
+        params: plan.enqueue.params,
+        runId,
+        stepId: plan.enqueue.stepId,
+        requestedBy: actor,
+        consent: plan.enqueue.consent,
+      });
       commandId = cmd.id;
     } catch (e) {
       if (e instanceof ActionParamsError) throw new ActionError("INVALID", e.message, e.fieldErrors);

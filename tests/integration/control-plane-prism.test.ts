@@ -213,7 +213,7 @@ describe("actions against Prism", () => {
       // Every forced code (and none) on two different actions; every action twice.
       for (const [i, action] of [...CONTROL_PLANE_ACTIONS, ...CONTROL_PLANE_ACTIONS].entries()) {
         const code = FORCED[i % FORCED.length];
-        const row = await db.$transaction((tx) => enqueueCommand(tx, { action, params: SAMPLES[action], requestedBy: null }));
+        const row = await db.$transaction((tx) => enqueueCommand(tx, { action, params: SAMPLES[action], requestedBy: null, consent: { requestedBy: null, approvedBy: ["approver"] } }));
         codeOf.set(row.idempotencyKey, code);
         rows.push({ id: row.id, code });
       }

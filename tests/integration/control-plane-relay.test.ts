@@ -4,6 +4,7 @@ import { createDb, type Db } from "@/lib/db";
 import type { ControlPlaneAction } from "@/lib/control-plane/actions";
 import { createControlPlaneClient } from "@/lib/control-plane/client";
 import { ActionParamsError } from "@/lib/control-plane/contract";
+import { ActionError } from "@/lib/actions/result";
 import { deliverDueCommands, startRelay, type DeliverOptions } from "@/lib/control-plane/relay";
 import { enqueueCommand } from "@/lib/stores/commands";
 import { commandRequestHash } from "@/lib/control-plane/request-hash";
@@ -16,12 +17,14 @@ let owner: Db;
 let url: string;
 let sim: SimulatorHandle;
 let requester: string;
+let approver: string;
 
 beforeAll(async () => {
   let ownerUrl: string;
   ({ client: db, url, ownerUrl } = await useFreshDatabase({ seed: true }));
   owner = createDb(ownerUrl);
   requester = (await actorByEmail(db, "sam.rivera@ops.example")).id;
+  approver = (await actorByEmail(db, "jordan.lee@ops.example")).id;
   sim = await startSimulator({ seed: 9, speed: 0, startAt: "2025-11-20T10:00:00Z" });
 });
 afterAll(async () => {
@@ -52,7 +55,7 @@ async function enqueue(n: number) {
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
     const [action, params] = REQUESTS[i % REQUESTS.length];
-    const row = await db.$transaction((tx) => enqueueCommand(tx, { action, params, requestedBy: { id: requester }, stepId: `step-${i}` }));
+    const row = await db.$transaction((tx) => enqueueCommand(tx, { action, params, requestedBy: { id: requester }, stepId: `step-${i}`, consent: { requestedBy: requester, approvedBy: [approver] } }));
     ids.push(row.id);
   }
   return ids;
@@ -73,7 +76,13 @@ async function drain(opts: DeliverOptions, maxPasses = 60): Promise<number> {
 describe("enqueueCommand", () => {
   it("stores canonical params, the request hash and a fresh idempotency key in the caller's transaction", async () => {
     const written = await db.$transaction((tx) =>
-      enqueueCommand(tx, { action: "throttle-repo", params: { repos: "billing-api, checkout-web", capacityPercent: "50" }, requestedBy: requester, stepId: "throttle" }),
+      enqueueCommand(tx, {
+        action: "throttle-repo",
+        params: { repos: "billing-api, checkout-web", capacityPercent: "50" },
+        requestedBy: requester,
+        stepId: "throttle",
+        consent: { requestedBy: requester, approvedBy: [approver] },
+      }),
     );
     const row = await db.command.findUniqueOrThrow({ where: { id: written.id } });
     expect(written).toEqual({ id: row.id, action: row.action, params: row.params, requestHash: row.requestHash, idempotencyKey: row.idempotencyKey });
@@ -96,6 +105,21 @@ describe("enqueueCommand", () => {
       }),
     ).rejects.toThrow(/audit append failed/);
     expect(await db.command.count()).toBe(0);
+  });
+
+  it("refuses a critical action without another person's approval and writes nothing, however its caller forgot the rule", async () => {
+    // A mass throttle as typed: critical only once parsed, so the check must run on the parsed parameters.
+    const mass = { repos: "billing-api, checkout-web", capacityPercent: "50" };
+    for (const consent of [undefined, { requestedBy: requester, approvedBy: [] }, { requestedBy: requester, approvedBy: [requester] }, { requestedBy: requester, approvedBy: [approver, approver] }]) {
+      for (const [action, params] of [["throttle-repo", mass], ["rollback-to-pilot", { pilotRepo: "compliance-service" }]] as const) {
+        const refused = db.$transaction((tx) => enqueueCommand(tx, { action, params, requestedBy: requester, consent }));
+        await expect(refused, `${action} ${JSON.stringify(consent)}`).rejects.toThrow(ActionError);
+        await expect(refused).rejects.toMatchObject({ code: "FORBIDDEN", message: expect.stringMatching(/is a critical action: .* Nothing was queued\.$/) });
+      }
+    }
+    expect(await db.command.count()).toBe(0);
+    await db.$transaction((tx) => enqueueCommand(tx, { action: "throttle-repo", params: mass, requestedBy: requester, consent: { requestedBy: requester, approvedBy: [approver] } }));
+    expect(await db.command.count()).toBe(1);
   });
 });
 
