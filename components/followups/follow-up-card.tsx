@@ -1,7 +1,8 @@
 "use client";
 
 import { Link } from "@/components/ui/link";
-import { useState } from "react";
+import { useRef, useState } from "react";
+import { checkedValue, useAdoptTypedValue } from "@/lib/client/typed-before-hydration";
 import { addFollowUp, closeFollowUp } from "@/lib/next/actions/followups";
 import type { FollowUpPanel, FollowUpView } from "@/lib/followups/read";
 import { STATE_LABELS } from "@/lib/followups/rules";
@@ -50,6 +51,8 @@ export function FollowUpItem({ f }: { f: FollowUpView }) {
 
 function CloseForm({ f }: { f: FollowUpView }) {
   const [outcome, setOutcome] = useState<"done" | "wont-do">("done");
+  const outcomes = useRef<HTMLFieldSetElement>(null);
+  useAdoptTypedValue(() => checkedValue(outcomes.current, "outcome"), outcome, (v) => setOutcome(v === "wont-do" ? "wont-do" : "done"));
   const id = f.id.slice(0, 8);
   return (
     <details className="mt-1">
@@ -57,7 +60,7 @@ function CloseForm({ f }: { f: FollowUpView }) {
       <ActionForm action={closeFollowUp} hidden={{ followUpId: f.id, version: String(f.version) }} className="mt-2 grid gap-2 sm:grid-cols-2" testId="close-follow-up">
         {(pending, err) => (
           <>
-            <fieldset className="flex flex-wrap gap-3 text-sm sm:col-span-2">
+            <fieldset ref={outcomes} className="flex flex-wrap gap-3 text-sm sm:col-span-2">
               <legend className="sr-only">Outcome</legend>
               <label className="flex items-center gap-1">
                 <input type="radio" name="outcome" value="done" checked={outcome === "done"} onChange={() => setOutcome("done")} /> Done
@@ -99,6 +102,8 @@ function CloseForm({ f }: { f: FollowUpView }) {
 
 function AddForm({ panel, parent }: { panel: FollowUpPanel; parent: { runId: string } | { incidentId: string } }) {
   const [runbookId, setRunbookId] = useState("");
+  const runbookField = useRef<HTMLSelectElement>(null);
+  useAdoptTypedValue(() => runbookField.current?.value, runbookId, setRunbookId);
   const steps = panel.runbooks.find((r) => r.id === runbookId)?.steps ?? [];
   const hidden: Record<string, string> = "runId" in parent ? { runId: parent.runId } : { incidentId: parent.incidentId };
   return (
@@ -129,7 +134,7 @@ function AddForm({ panel, parent }: { panel: FollowUpPanel; parent: { runId: str
           </label>
           <label className={label}>
             Runbook gap in (optional)
-            <select name="runbookId" value={runbookId} onChange={(e) => setRunbookId(e.target.value)} className={field}>
+            <select ref={runbookField} name="runbookId" value={runbookId} onChange={(e) => setRunbookId(e.target.value)} className={field}>
               <option value="">not a runbook gap</option>
               {panel.runbooks.map((r) => (
                 <option key={r.id} value={r.id}>

@@ -1,6 +1,7 @@
 "use client";
 
 import { startTransition, useActionState, useRef, useState, type FormEvent, type ReactNode } from "react";
+import { useAdoptTypedValue } from "@/lib/client/typed-before-hydration";
 import { requestOnboarding } from "@/lib/next/actions/onboarding";
 import type { ActionResult } from "@/lib/actions/result";
 import { PHASE_BUDGETS, PHASE_CAPACITY, PHASE_LABELS, ONBOARDING_PHASES, REPO_DAILY_LIMIT_USD, type OnboardingPhase } from "@/lib/onboarding/impact";
@@ -50,6 +51,8 @@ export function RequestForm({ submissionKey, defaults = {} }: { submissionKey: s
   const [clientErrors, setClientErrors] = useState<Errors | null>(null);
   const [phase, setPhase] = useState<OnboardingPhase>(defaults.targetPhase ?? "PHASE_6");
   const formRef = useRef<HTMLFormElement>(null);
+  const phaseField = useRef<HTMLSelectElement>(null);
+  useAdoptTypedValue(() => phaseField.current?.value, phase, (v) => setPhase(v as OnboardingPhase));
   const serverErrors = state && !state.ok ? byField(state.fieldErrors) : {};
   const errors = clientErrors ?? serverErrors;
   const hasErrors = Object.keys(errors).length > 0;
@@ -159,7 +162,7 @@ export function RequestForm({ submissionKey, defaults = {} }: { submissionKey: s
       <fieldset className="grid gap-4 sm:grid-cols-3">
         <legend className="mb-2 text-sm font-semibold">Phase, volume and budget</legend>
         {field("targetPhase", "Target phase", `${PHASE_LABELS[phase]}: capacity for ${capacity.reposLabel}.`, (a) => (
-          <select {...a} value={phase} onChange={(e) => setPhase(e.target.value as OnboardingPhase)} className={inputClass(a["aria-invalid"])}>
+          <select {...a} ref={phaseField} value={phase} onChange={(e) => setPhase(e.target.value as OnboardingPhase)} className={inputClass(a["aria-invalid"])}>
             {ONBOARDING_PHASES.map((p) => (
               <option key={p} value={p}>
                 {PHASE_LABELS[p]}

@@ -1,6 +1,7 @@
 "use client";
 
-import { useState } from "react";
+import { useRef, useState } from "react";
+import { checkedValue, useAdoptTypedValue } from "@/lib/client/typed-before-hydration";
 import { recordReview } from "@/lib/next/actions/reviews";
 import { ActionForm } from "../ui/action-form";
 import { Button } from "../ui/button";
@@ -10,11 +11,13 @@ const field = "w-full rounded-md border border-zinc-300 bg-white px-2 py-1.5 tex
 /** Records a review of the runbook: no change, or the change-log entry it led to. */
 export function ReviewForm({ runbookId, changelog }: { runbookId: string; changelog: { key: string; date: string; change: string }[] }) {
   const [outcome, setOutcome] = useState<"no-change" | "changelog">("no-change");
+  const outcomes = useRef<HTMLFieldSetElement>(null);
+  useAdoptTypedValue(() => checkedValue(outcomes.current, "outcome"), outcome, (v) => setOutcome(v === "changelog" ? "changelog" : "no-change"));
   return (
     <ActionForm action={recordReview} hidden={{ runbookId }} className="mt-3 grid gap-2 border-t border-zinc-200 pt-3 dark:border-zinc-800" testId="record-review">
       {(pending, err) => (
         <>
-          <fieldset className="flex flex-wrap gap-3 text-sm">
+          <fieldset ref={outcomes} className="flex flex-wrap gap-3 text-sm">
             <legend className="mb-1 text-xs font-medium">Outcome</legend>
             <label className="flex items-center gap-1">
               <input type="radio" name="outcome" value="no-change" checked={outcome === "no-change"} onChange={() => setOutcome("no-change")} /> No change

@@ -1,7 +1,7 @@
 "use client";
 
 import { Link } from "@/components/ui/link";
-import { useDeferredValue, useMemo, useState, useEffect } from "react";
+import { useDeferredValue, useMemo, useRef, useState, useEffect, type RefObject } from "react";
 import { useQuery } from "@tanstack/react-query";
 import type { DrillValidation } from "@/lib/data/drills";
 import { stepTextQuery, upkeepQuery } from "@/lib/client/runbooks";
@@ -22,36 +22,64 @@ const select = "rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm d
 
 /** Reads and writes the filters in the query string, so a filtered view can be shared by link. */
 type Filters = RunbookFilters & { view: View; overdue?: boolean };
-function useUrlFilters(): [Filters, (next: Partial<Filters>) => void] {
+
+/** The filters as a query string (empty when none is set). */
+function queryOf(f: Filters): URLSearchParams {
+  const q = new URLSearchParams();
+  if (f.query) q.set("q", f.query);
+  if (f.severity) q.set("severity", f.severity);
+  if (f.category) q.set("category", f.category);
+  if (f.role) q.set("role", f.role);
+  if (f.view !== "severity") q.set("view", f.view);
+  if (f.overdue) q.set("review", "overdue");
+  return q;
+}
+
+/**
+ * What someone typed or chose in the filter controls before the page's scripts ran (the server renders them empty),
+ * or null when they touched none. React leaves those values in the controls when it hydrates; the filters must follow.
+ */
+function typedBeforeHydration(controls: HTMLElement | null): Partial<Filters> | null {
+  if (!controls) return null;
+  const value = (name: string) => controls.querySelector<HTMLInputElement | HTMLSelectElement>(`[name="${name}"]`)?.value ?? "";
+  const typed: Partial<Filters> = {};
+  if (value("q")) typed.query = value("q");
+  if (value("severity")) typed.severity = value("severity") as RunbookFilters["severity"];
+  if (value("category")) typed.category = value("category") as RunbookFilters["category"];
+  if (value("role")) typed.role = value("role") as Role;
+  if (controls.querySelector<HTMLInputElement>('[name="review"]')?.checked) typed.overdue = true;
+  return Object.keys(typed).length ? typed : null;
+}
+
+function useUrlFilters(controls: RefObject<HTMLElement | null>): [Filters, (next: Partial<Filters>) => void] {
   const [state, setState] = useState<Filters>({ view: "severity" });
+  const write = (f: Filters) => {
+    setState(f);
+    const q = queryOf(f);
+    window.history.replaceState(null, "", q.size ? `?${q}` : window.location.pathname);
+  };
   useEffect(() => {
     const q = new URLSearchParams(window.location.search);
-    // Without filters in the address the state is already right: setting it again would render the table twice.
-    if (q.size === 0) return;
+    const typed = typedBeforeHydration(controls.current);
+    // Without filters in the address or the controls the state is already right: setting it again would render the table twice.
+    if (q.size === 0 && !typed) return;
     // Deliberately after hydration: the page is prerendered without the query string.
-    // eslint-disable-next-line react-hooks/set-state-in-effect -- one-time read of the URL after hydration
-    setState({
+    const fromUrl: Filters = {
       query: q.get("q") ?? "",
       severity: (q.get("severity") as RunbookFilters["severity"]) ?? "",
       category: (q.get("category") as RunbookFilters["category"]) ?? "",
       role: (q.get("role") as Role) ?? "",
       view: q.get("view") === "category" ? "category" : "severity",
       overdue: q.get("review") === "overdue",
-    });
+    };
+    // What the person typed before the scripts ran is newer than the link they came by, and goes into it.
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- one-time read of the URL and the controls after hydration
+    if (typed) write({ ...fromUrl, ...typed });
+    else setState(fromUrl);
+    // Once, after hydration.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
-  const update = (next: Partial<Filters>) => {
-    const merged = { ...state, ...next };
-    setState(merged);
-    const q = new URLSearchParams();
-    if (merged.query) q.set("q", merged.query);
-    if (merged.severity) q.set("severity", merged.severity);
-    if (merged.category) q.set("category", merged.category);
-    if (merged.role) q.set("role", merged.role);
-    if (merged.view !== "severity") q.set("view", merged.view);
-    if (merged.overdue) q.set("review", "overdue");
-    window.history.replaceState(null, "", q.size ? `?${q}` : window.location.pathname);
-  };
-  return [state, update];
+  return [state, (next) => write({ ...state, ...next })];
 }
 
 const nothing = () => null;
@@ -70,7 +98,8 @@ type Late = { maintenance?: Record<string, RunbookMaintenance>; drills?: Map<str
  * took 80–110 ms of a phone's main thread in one piece as they arrived (docs/benchmarks.md, "Phone main thread").
  */
 export function RunbookIndex({ entries }: { entries: RunbookEntry[] }) {
-  const [f, update] = useUrlFilters();
+  const controls = useRef<HTMLDivElement>(null);
+  const [f, update] = useUrlFilters(controls);
   const { data: stepTexts } = useQuery({ ...stepTextQuery, enabled: Boolean(f.query), select: f.query ? (t: Record<string, string> | null) => t : nothing });
   const { data: upkeep } = useQuery(upkeepQuery);
   const maintenance = upkeep?.maintenance;
@@ -147,11 +176,12 @@ export function RunbookIndex({ entries }: { entries: RunbookEntry[] }) {
   );
   return (
     <div>
-      <div role="search" className="flex flex-wrap items-end gap-3">
+      <div ref={controls} role="search" className="flex flex-wrap items-end gap-3">
         <label className="flex min-w-64 flex-1 flex-col gap-1 text-xs font-medium text-zinc-600 dark:text-zinc-400">
           Search title, when to use and steps
           <input
             type="search"
+            name="q"
             value={f.query ?? ""}
             onChange={(e) => update({ query: e.target.value })}
             placeholder="e.g. 429, timeout, API key leak"
@@ -161,24 +191,24 @@ export function RunbookIndex({ entries }: { entries: RunbookEntry[] }) {
         </label>
         <label className="flex flex-col gap-1 text-xs font-medium text-zinc-600 dark:text-zinc-400">
           Severity
-          <select className={select} value={f.severity ?? ""} onChange={(e) => update({ severity: e.target.value as RunbookFilters["severity"] })}>
+          <select name="severity" className={select} value={f.severity ?? ""} onChange={(e) => update({ severity: e.target.value as RunbookFilters["severity"] })}>
             <SelectOptions empty="All" values={SEVERITIES} />
           </select>
         </label>
         <label className="flex flex-col gap-1 text-xs font-medium text-zinc-600 dark:text-zinc-400">
           Category
-          <select className={select} value={f.category ?? ""} onChange={(e) => update({ category: e.target.value as RunbookFilters["category"] })}>
+          <select name="category" className={select} value={f.category ?? ""} onChange={(e) => update({ category: e.target.value as RunbookFilters["category"] })}>
             <SelectOptions empty="All" values={CATEGORIES} label={(c) => CATEGORY_LABEL[c]} />
           </select>
         </label>
         <label className="flex flex-col gap-1 text-xs font-medium text-zinc-600 dark:text-zinc-400">
           Signed off by
-          <select className={select} value={f.role ?? ""} onChange={(e) => update({ role: e.target.value as Role })}>
+          <select name="role" className={select} value={f.role ?? ""} onChange={(e) => update({ role: e.target.value as Role })}>
             <SelectOptions empty="Any role" values={ROLES} label={(r) => ROLE_LABELS[r]} />
           </select>
         </label>
         <label className="flex items-center gap-2 self-center text-sm">
-          <input type="checkbox" checked={Boolean(f.overdue)} onChange={(e) => update({ overdue: e.target.checked })} />
+          <input type="checkbox" name="review" checked={Boolean(f.overdue)} onChange={(e) => update({ overdue: e.target.checked })} />
           Overdue for review
         </label>
         <div role="group" aria-label="View" className="flex overflow-hidden rounded-md border border-zinc-300 text-sm dark:border-zinc-700">
