@@ -91,6 +91,7 @@ test("kill -9 of the replica holding the relay lock right after a command is que
     body: JSON.stringify({ rules: [{ target: "actions", actions: ["set-context-pruning"], phase: "processing", kind: "latency", latencyMs: 3_000, times: 1 }] }),
   });
   expect(await cluster.relayLockHeld()).toBe(true);
+  const prunesBefore: number = (await (await fetch(`${cluster.simulator.url}/admin/effects`)).json()).byAction["set-context-pruning"] ?? 0;
   const runId = await startRun("RB-CORE-002", cluster.b);
   const first = (await view(sre.request, cluster.b, runId)).currentStepId as string;
   expect((await post(sre.request, cluster.b, `/api/runs/${runId}/steps/${first}`, { op: "sign" })).status()).toBe(200);
@@ -117,6 +118,8 @@ test("kill -9 of the replica holding the relay lock right after a command is que
   const effects = await (await fetch(`${cluster.simulator.url}/admin/effects`)).json();
   expect(effects.byKey[command.idempotencyKey]).toBe(1);
   expect(effects.duplicates).toEqual([]);
+  // Once in all, not once per key: a retry under a new key would be a second pruning that the key count cannot see.
+  expect(effects.byAction["set-context-pruning"]).toBe(prunesBefore + 1);
   const outcomes = await cluster.sql<{ action: string; n: number }>(`SELECT action, count(*)::int AS n FROM audit_event WHERE "targetType" = 'command' AND "targetId" = $1 GROUP BY action`, [command.id]);
   expect(outcomes.filter((o) => o.action === "command.succeeded")).toEqual([{ action: "command.succeeded", n: 1 }]);
   // B still serves the run, and shows the step done.
