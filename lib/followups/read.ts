@@ -7,6 +7,7 @@ import { getRunbook, listRunbooks } from "../runbooks";
 import { changelogOptions } from "../reviews/changelog";
 import { listAssignablePeople, listFollowUpsOf, listOpenGaps, listOverdueFollowUps, listUnsavedRcasEndedBefore, type FollowUpRow } from "../stores/followups";
 import { isOverdue, utcDay } from "./rules";
+import { RCA_DUE_MS, rcaDueAfter } from "../runs/rca";
 
 export type FollowUpView = Omit<FollowUpRow, "closedAt" | "createdAt"> & {
   closedAt: string | null;
@@ -87,12 +88,13 @@ export async function overdueWork(actor: Actor, scope: "mine" | "all", now = new
   const owner = scope === "mine" ? actor.id : undefined;
   const [followUps, runs] = await Promise.all([
     can(actor, "runbook.view") ? listOverdueFollowUps(sql, utcDay(now), owner) : Promise.resolve([]),
-    can(actor, "run.view") ? listUnsavedRcasEndedBefore(sql, new Date(now.getTime() - 48 * 3600_000), owner) : Promise.resolve([]),
+    can(actor, "run.view") ? listUnsavedRcasEndedBefore(sql, new Date(now.getTime() - RCA_DUE_MS), owner) : Promise.resolve([]),
   ]);
   const rcas = runs.flatMap((r): OverdueRca[] => {
     const rb = getRunbook(r.runbookId);
-    if (!rb || !["CRITICAL", "HIGH"].includes(rb.severity)) return [];
-    return [{ runId: r.runId, runbookId: r.runbookId, title: rb.title, dueAt: new Date(new Date(r.endedAt).getTime() + 48 * 3600_000).toISOString(), owner: r.startedByName }];
+    const dueAt = rb && rcaDueAfter(rb.severity, r.endedAt);
+    if (!rb || !dueAt) return [];
+    return [{ runId: r.runId, runbookId: r.runbookId, title: rb.title, dueAt: dueAt.toISOString(), owner: r.startedByName }];
   });
   return { followUps: followUps.map((f) => toView(f, now, false)), rcas };
 }

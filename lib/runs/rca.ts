@@ -1,9 +1,16 @@
 import type { RunView } from "../data/run-view";
 
-/** P1/P2 runs (CRITICAL/HIGH runbooks) owe an RCA within 48 hours of ending. */
+/** How long after a run ends its RCA is due. */
+export const RCA_DUE_MS = 48 * 3600_000;
+
+/** P1/P2 runs (CRITICAL/HIGH runbooks) owe an RCA within 48 hours of ending: when it is due, or null if none is owed. */
+export function rcaDueAfter(severity: string, endedAt: string | Date | null): Date | null {
+  if (!endedAt || !["CRITICAL", "HIGH"].includes(severity)) return null;
+  return new Date(new Date(endedAt).getTime() + RCA_DUE_MS);
+}
+
 export function rcaDueAt(run: Pick<RunView, "severity" | "endedAt">): Date | null {
-  if (!run.endedAt || !["CRITICAL", "HIGH"].includes(run.severity)) return null;
-  return new Date(Date.parse(run.endedAt) + 48 * 3600_000);
+  return rcaDueAfter(run.severity, run.endedAt);
 }
 
 const cell = (v: unknown) => String(v ?? "").replace(/\|/g, "\\|").replace(/\n/g, " ");
