@@ -5,6 +5,9 @@ import { useLayoutEffect, useRef } from "react";
 
 type Status = { reachable: boolean; error: string | null; fetchedAt: string | null; queuedCommands: number | null };
 
+/** The control plane's error as a sentence: it may come without its full stop. */
+const sentence = (text: string) => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
+
 /**
  * Says plainly when the orchestrator's control plane cannot be reached; everything else keeps working.
  *
@@ -45,8 +48,12 @@ export function ControlPlaneBanner() {
       className="fixed inset-x-0 bottom-0 z-40 border-t border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900 shadow-[0_-2px_6px_rgb(0_0_0/0.08)] dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
     >
       <div className="mx-auto max-w-7xl">
-        <strong>Control plane unreachable.</strong> {data.error ?? "No telemetry yet."} Live panels may be stale; runbooks, runs and the audit log work as usual.
-        {data.queuedCommands ? ` ${data.queuedCommands} command${data.queuedCommands === 1 ? "" : "s"} queued: they will be delivered, once each, when it is back.` : " Commands you request are queued and delivered when it is back."}
+        <strong>Control plane unreachable.</strong>{" "}
+        {/* On a phone it keeps to what someone acting needs: the cause and the rest are a wider screen's. */}
+        <span className="max-sm:hidden">
+          {sentence(data.error ?? "No telemetry yet")} Live panels may be stale; runbooks, runs and the audit log work as usual.{" "}
+        </span>
+        {data.queuedCommands ? `${data.queuedCommands} command${data.queuedCommands === 1 ? "" : "s"} queued: they will be delivered, once each, when it is back.` : "Commands you request are queued and delivered when it is back."}
       </div>
     </div>
   );
