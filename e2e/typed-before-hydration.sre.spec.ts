@@ -58,3 +58,11 @@ test("the search keeps what was typed before the scripts ran over a link's filte
   await expect(page.getByTestId("runbook-row").first()).toHaveAttribute("data-runbook", "RB-LAUNCH-002");
   await expect(page).toHaveURL(/\?q=rollback&severity=HIGH$/);
 });
+
+test("a review's outcome chosen before the page's scripts ran opens the field it needs", async ({ page }) => {
+  const form = page.getByTestId("record-review");
+  const changelog = form.getByRole("radio", { name: "Change-log entry" });
+  await beforeHydration(page, "/runbooks/RB-CORE-002", changelog, () => changelog.check());
+  await expect(changelog).toBeChecked();
+  await expect(form.getByLabel("Entry this review led to")).toBeVisible();
+});
