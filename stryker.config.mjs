@@ -28,6 +28,8 @@ const config = {
     "lib/access/rules.ts",
     "lib/access/history.ts",
     "lib/access/review.ts",
+    // Which control-plane actions are critical, and the outbox's floor for them (consent).
+    "lib/control-plane/actions.ts",
   ],
   reporters: ["clear-text", "progress", "html", "json"],
   htmlReporter: { fileName: "reports/mutation/index.html" },

@@ -8,6 +8,8 @@ describe("the outbox's floor for critical actions (consentRefusal)", () => {
     expect(consentRefusal("run-flow", { repo: "billing-api" }, undefined)).toBeNull();
     expect(consentRefusal("throttle-repo", { repos: ["billing-api"] }, undefined)).toBeNull();
     expect(consentRefusal("set-circuit-breaker", { scope: "repo", state: "open" }, undefined)).toBeNull();
+    // Closing the global breaker restores service: only opening it stops every flow.
+    expect(consentRefusal("set-circuit-breaker", { scope: "global", state: "closed" }, undefined)).toBeNull();
   });
 
   it("refuses a critical action that comes without consent, or with no approver", () => {
