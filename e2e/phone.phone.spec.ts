@@ -85,3 +85,18 @@ test("every main page fits a phone: no sideways scroll, tap targets of 44 px, th
   expect(found).toEqual({});
   expect(problems).toEqual([]);
 });
+
+test("the runbook index reads as a list on a phone: each runbook a block the width of the screen, nothing to scroll sideways", async ({ page }) => {
+  await page.goto("/runbooks");
+  const first = page.getByTestId("runbook-row").first();
+  await expect(first).toHaveAttribute("data-runbook", "RB-CORE-005");
+  // The table's own box scrolled sideways before: "Use when" was a column a word wide, behind three other columns.
+  const box = page.getByTestId("runbook-results").locator("..");
+  expect(await box.evaluate((el) => el.scrollWidth - el.clientWidth), "the table scrolls sideways").toBe(0);
+  const useWhen = (await first.locator("ul").boundingBox())!;
+  expect(useWhen.width, "the use-when list is squeezed").toBeGreaterThan(300);
+  await expect(first).toContainText("Response: <15 min");
+  // Still a table to a screen reader: its rows and column headers are there.
+  await expect(page.getByRole("table").first().getByRole("columnheader", { name: "Use when" })).toHaveCount(1);
+  await expect(page.getByRole("table").first().getByRole("row")).toHaveCount(11);
+});

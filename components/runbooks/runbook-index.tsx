@@ -127,6 +127,7 @@ export function RunbookIndex({ entries }: { entries: RunbookEntry[] }) {
           {label && <h2 className="mb-2 mt-4 text-sm font-semibold">{label}</h2>}
           <DataTable
             testId="runbook-results"
+            stackOnPhone
             rows={list}
             rowKey={(rb) => rb.id}
             rowProps={(rb) => ({ "data-testid": "runbook-row", "data-runbook": rb.id, className: "align-top hover:bg-zinc-50 dark:hover:bg-zinc-800/50" })}
@@ -154,7 +155,7 @@ export function RunbookIndex({ entries }: { entries: RunbookEntry[] }) {
                   </ul>
                 ),
               },
-              { header: "Response", className: "whitespace-nowrap", cell: (rb) => rb.responseTime },
+              { header: "Response", className: "whitespace-nowrap", phoneLabel: true, cell: (rb) => rb.responseTime },
               {
                 header: "Validation",
                 cell: (rb) => (

@@ -13,11 +13,20 @@ export type Column<T> = {
   numeric?: boolean;
   /** Renders the body cells as row headers (`<th scope="row">`): the column that names the row. */
   rowHeader?: boolean;
+  /** In a table stacked on a phone (`stackOnPhone`), shows the header before the cell's value ("Response: <15 min"). */
+  phoneLabel?: boolean;
 };
 
 type RowAttributes = HTMLAttributes<HTMLTableRowElement> & { [data: `data-${string}`]: string | undefined };
 
 const HEAD = "text-xs uppercase tracking-wide text-zinc-500 dark:text-zinc-400";
+
+/**
+ * Below the `sm` breakpoint a stacked table shows each row as a block of its cells, one under another, instead of
+ * columns squeezed into 390 px (the runbook index's "Use when" was a column of single words). The elements keep their
+ * table roles explicitly, since some browsers drop a table's semantics when its parts stop being displayed as one.
+ */
+const STACK = { table: "max-sm:block", head: "max-sm:sr-only", body: "max-sm:block", row: "max-sm:block max-sm:py-2", cell: "max-sm:block max-sm:py-0.5" } as const;
 const RULED = "divide-y divide-zinc-200 dark:divide-zinc-800";
 
 /**
@@ -44,6 +53,7 @@ export function DataTable<T>({
   hideCaption = false,
   empty,
   testId,
+  stackOnPhone = false,
 }: {
   rows: readonly T[];
   columns: Column<T>[];
@@ -55,24 +65,28 @@ export function DataTable<T>({
   hideCaption?: boolean;
   empty?: ReactNode;
   testId?: string;
+  /** Rows become blocks of stacked cells on a phone (STACK). */
+  stackOnPhone?: boolean;
 }) {
   const v = VARIANTS[variant];
+  const stack = stackOnPhone ? STACK : null;
+  const role = <R extends string>(r: R) => (stack ? r : undefined);
   const table = (
-    <table className="w-full text-left text-sm" data-testid={testId}>
+    <table className={cx("w-full text-left text-sm", stack?.table)} data-testid={testId} role={role("table")}>
       {caption && <caption className={hideCaption ? "sr-only" : "px-3 py-2 text-left text-sm font-semibold"}>{caption}</caption>}
-      <thead className={v.head}>
-        <tr>
+      <thead className={cx(v.head, stack?.head)} role={role("rowgroup")}>
+        <tr role={role("row")}>
           {columns.map((c) => (
-            <th key={c.header} scope="col" className={cx(v.th, c.numeric && "text-right")}>
+            <th key={c.header} scope="col" className={cx(v.th, c.numeric && "text-right")} role={role("columnheader")}>
               {c.hideHeader ? <span className="sr-only">{c.header}</span> : c.header}
             </th>
           ))}
         </tr>
       </thead>
-      <tbody className={v.body}>
+      <tbody className={cx(v.body, stack?.body)} role={role("rowgroup")}>
         {rows.length === 0 && empty && (
-          <tr>
-            <td colSpan={columns.length} className={cx(v.empty, "text-center text-zinc-500")}>
+          <tr role={role("row")}>
+            <td colSpan={columns.length} className={cx(v.empty, "text-center text-zinc-500")} role={role("cell")}>
               {empty}
             </td>
           </tr>
@@ -80,15 +94,23 @@ export function DataTable<T>({
         {rows.map((row, i) => {
           const { className, ...props } = rowProps?.(row) ?? {};
           return (
-            <tr key={rowKey(row, i)} className={cx(v.row, className) || undefined} {...props}>
+            <tr key={rowKey(row, i)} className={cx(v.row, className, stack?.row) || undefined} role={role("row")} {...props}>
               {columns.map((c) => {
-                const cellClass = cx(v.td, c.numeric && "text-right", typeof c.className === "function" ? c.className(row) : c.className);
+                const cellClass = cx(v.td, c.numeric && "text-right", typeof c.className === "function" ? c.className(row) : c.className, stack?.cell);
+                // The header already names the cell for a screen reader; the visible label is for eyes on a phone.
+                const label = stack && c.phoneLabel && (
+                  <span aria-hidden="true" className="text-xs font-medium uppercase tracking-wide text-zinc-500 sm:hidden">
+                    {c.header}:{" "}
+                  </span>
+                );
                 return c.rowHeader ? (
-                  <th key={c.header} scope="row" className={cx(cellClass, "font-normal")}>
+                  <th key={c.header} scope="row" className={cx(cellClass, "font-normal")} role={role("rowheader")}>
+                    {label}
                     {c.cell(row)}
                   </th>
                 ) : (
-                  <td key={c.header} className={cellClass}>
+                  <td key={c.header} className={cellClass} role={role("cell")}>
+                    {label}
                     {c.cell(row)}
                   </td>
                 );
