@@ -2,8 +2,9 @@ import { expect, test, type Locator, type Page } from "@playwright/test";
 
 /**
  * On a slow phone the page is on screen, and takes typing, seconds before its scripts run. What someone typed or
- * chose in that time must still be there, and count, once React takes the page over: a field React controls is set
- * back to its state when it hydrates unless the component reads what the browser already holds.
+ * chose in that time must still be there, and count, once React takes the page over. React leaves the typed value in
+ * a field it controls, but the state behind the field keeps the server's value unless the component reads the field
+ * (lib/client/typed-before-hydration.ts): the search box said "429" over all ten runbooks.
  */
 
 /** Opens `path` with its scripts held back, lets `act` type into the server's HTML, then lets the scripts in. */

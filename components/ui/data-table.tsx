@@ -27,6 +27,7 @@ const HEAD = "text-xs uppercase tracking-wide text-zinc-500 dark:text-zinc-400";
  * table roles explicitly, since some browsers drop a table's semantics when its parts stop being displayed as one.
  */
 const STACK = { table: "max-sm:block", head: "max-sm:sr-only", body: "max-sm:block", row: "max-sm:block max-sm:py-2", cell: "max-sm:block max-sm:py-0.5" } as const;
+
 const RULED = "divide-y divide-zinc-200 dark:divide-zinc-800";
 
 /**

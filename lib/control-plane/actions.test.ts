@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { consentRefusal } from "./actions";
 
-const ROLLBACK = { confirm: "ROLLBACK" };
+const ROLLBACK = { pilotRepo: "compliance-service" };
 
 describe("the outbox's floor for critical actions (consentRefusal)", () => {
   it("queues an action that is not critical with or without consent", () => {

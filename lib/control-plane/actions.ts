@@ -56,10 +56,9 @@ export type Consent = { requestedBy: string | null; approvedBy: readonly string[
 export function consentRefusal(action: ControlPlaneAction, params: Record<string, unknown>, consent: Consent | undefined): string | null {
   if (!isCriticalAction(action, params)) return null;
   const what = `${action} with these parameters is a critical action`;
-  if (!consent) return `${what}: it is queued only with a second person's approval, and none was given. Nothing was queued.`;
+  if (!consent || consent.approvedBy.length === 0) return `${what}: it is queued only with a second person's approval, and none was given. Nothing was queued.`;
   const approvers = new Set(consent.approvedBy);
   if (approvers.size !== consent.approvedBy.length) return `${what}: the same person is counted twice among its approvers. Nothing was queued.`;
   if (consent.requestedBy !== null && approvers.has(consent.requestedBy)) return `${what}: the person who asked for it cannot also approve it. Nothing was queued.`;
-  if (approvers.size === 0) return `${what}: it is queued only with a second person's approval, and none was given. Nothing was queued.`;
   return null;
 }
