@@ -15,7 +15,15 @@ export const addPersonSchema = z.object({
     .toLowerCase()
     .max(254, "An email address has at most 254 characters.")
     .pipe(z.email({ error: "Not an email address." })),
-  name: freeText(z.string({ error: "Give the person's name." }).trim().min(1, "Give the person's name.").max(200, "The name is limited to 200 characters.")),
+  // At least one letter or digit: `trim()` keeps NUL and other invisible characters, and "\u0000" was a valid name.
+  name: freeText(
+    z
+      .string({ error: "Give the person's name." })
+      .trim()
+      .min(1, "Give the person's name.")
+      .max(200, "The name is limited to 200 characters.")
+      .refine((v) => v === "" || /[\p{L}\p{N}]/u.test(v), "Give the person's name: it has no letter in it."),
+  ),
   roles: z
     .union([role, z.array(role)], { error: "Choose at least one role." })
     .transform((v) => (Array.isArray(v) ? v : [v]))
