@@ -1,6 +1,7 @@
 import { appendAudit } from "../audit/log";
 import type { Db } from "../db";
 import { KEYED_LOCKS } from "../locks";
+import { lockIncident, updateIncident } from "../stores/incidents";
 import { getRunbook } from "../runbooks";
 import type { AlertmanagerPayload } from "../validation/incidents";
 import { notifyIncidentOpened } from "../notifications/queue";
@@ -89,9 +90,10 @@ export async function ingestAlertmanager(client: Db, payload: AlertmanagerPayloa
     if (incidentId) {
       result.incidentIds.push(incidentId);
       const alerts = await tx.alert.findMany({ where: { incidentId }, select: { status: true } });
-      const incident = await tx.incident.findUniqueOrThrow({ where: { id: incidentId } });
+      // Under the row lock: the decision and the audit's "before" are the incident as it is, even if a person is changing it.
+      const incident = await lockIncident(tx, incidentId);
       if (incident.source === "ALERT" && incident.status !== "RESOLVED" && alerts.length > 0 && alerts.every((x) => x.status === "resolved")) {
-        await tx.incident.update({ where: { id: incidentId }, data: { status: "RESOLVED", resolvedAt: now, version: { increment: 1 } } });
+        await updateIncident(tx, incident, { status: "RESOLVED", resolvedAt: now }, "The incident changed while its alerts resolved.");
         await appendAudit(tx, { actor: null, action: "incident.resolved", target: { type: "incident", id: incidentId }, details: { source: "alertmanager", reason: "all alerts resolved", before: { status: incident.status }, after: { status: "RESOLVED" } } });
       }
     }

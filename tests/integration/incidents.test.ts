@@ -48,6 +48,29 @@ describe("Alertmanager ingestion", () => {
     expect(await client.auditEvent.count({ where: { action: "incident.resolved", targetId: incident.id } })).toBe(1);
   });
 
+  it("resolves from the incident as it is when the resolution lands, not as it was read: a person's change at that moment is kept in the record", async () => {
+    const group = (status: "firing" | "resolved") => ({ ...payload(status, "fp-race"), groupKey: '{}:{alertname="RaceProbe"}' });
+    const opened = await ingestAlertmanager(client, group("firing"));
+    const id = opened.incidentIds[0];
+    // A person marks it mitigated; their transaction is still open when Alertmanager's resolution arrives.
+    let commit!: () => void;
+    const held = new Promise<void>((r) => (commit = r));
+    const person = client.$transaction(async (tx) => {
+      await tx.incident.update({ where: { id }, data: { status: "MITIGATED", mitigatedAt: new Date(), version: { increment: 1 } } });
+      await held;
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    const resolution = ingestAlertmanager(client, group("resolved"));
+    await new Promise((r) => setTimeout(r, 500));
+    commit();
+    await person;
+    await resolution;
+    expect(await client.incident.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "RESOLVED", version: 2 });
+    const resolved = await client.auditEvent.findFirstOrThrow({ where: { action: "incident.resolved", targetId: id } });
+    // The record says what the incident was when it was resolved: mitigated, not the open it was before the person's change.
+    expect(resolved.details).toMatchObject({ before: { status: "MITIGATED" }, after: { status: "RESOLVED" } });
+  });
+
   it("rejects malformed payloads with the reason", () => {
     const bad = alertmanagerPayloadSchema.safeParse({ version: "3", alerts: [] });
     expect(bad.success).toBe(false);
