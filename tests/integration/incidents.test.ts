@@ -53,15 +53,18 @@ describe("Alertmanager ingestion", () => {
     const opened = await ingestAlertmanager(client, group("firing"));
     const id = opened.incidentIds[0];
     // A person marks it mitigated; their transaction is still open when Alertmanager's resolution arrives.
-    let commit!: () => void;
+    let commit!: () => void, updated!: () => void;
     const held = new Promise<void>((r) => (commit = r));
+    const personUpdated = new Promise<void>((r) => (updated = r));
     const person = client.$transaction(async (tx) => {
       await tx.incident.update({ where: { id }, data: { status: "MITIGATED", mitigatedAt: new Date(), version: { increment: 1 } } });
+      updated();
       await held;
     });
-    await new Promise((r) => setTimeout(r, 200));
+    await personUpdated;
     const resolution = ingestAlertmanager(client, group("resolved"));
-    await new Promise((r) => setTimeout(r, 500));
+    // The resolution reaches the incident's row and waits for the person's transaction.
+    await expect.poll(async () => (await client.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted`)[0].n, { timeout: 10_000 }).toBeGreaterThan(0);
     commit();
     await person;
     await resolution;
