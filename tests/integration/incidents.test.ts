@@ -64,7 +64,7 @@ describe("Alertmanager ingestion", () => {
     await personUpdated;
     const resolution = ingestAlertmanager(client, group("resolved"));
     // The resolution reaches the incident's row and waits for the person's transaction.
-    await expect.poll(async () => (await client.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted`)[0].n, { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(async () => (await client.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE NOT l.granted AND a.datname = current_database()`)[0].n, { timeout: 10_000 }).toBeGreaterThan(0);
     commit();
     await person;
     await resolution;
