@@ -1,17 +1,10 @@
 import { expect, test } from "@playwright/test";
-import { simulator, startRunAndSendPrune } from "./support";
+import { recordLayoutShifts, simulator, startRunAndSendPrune } from "./support";
 
 test("when the control plane is unreachable the pages still work, a banner says so, and a queued command is delivered once it is back", async ({ page }) => {
   test.setTimeout(90_000);
   const before: number = (await simulator("/admin/effects")).byAction["set-context-pruning"] ?? 0;
-  // Layout shifts not caused by input, as the browser reports them (Cumulative Layout Shift).
-  await page.addInitScript(() => {
-    const w = window as unknown as { shifted: number };
-    w.shifted = 0;
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries() as unknown as { value: number; hadRecentInput: boolean }[]) if (!e.hadRecentInput) w.shifted += e.value;
-    }).observe({ type: "layout-shift", buffered: true });
-  });
+  const layoutShift = await recordLayoutShifts(page);
   await page.goto("/runbooks/RB-CORE-002");
   const heading = page.getByRole("heading", { level: 1 });
   await expect(heading).toBeVisible();
@@ -19,14 +12,14 @@ test("when the control plane is unreachable the pages still work, a banner says 
   await page.waitForLoadState("networkidle");
   const startButton = page.getByRole("button", { name: "Start run" });
   const placed = { heading: (await heading.boundingBox())!.y, start: (await startButton.boundingBox())!.y };
-  const shiftedBefore = await page.evaluate(() => (window as unknown as { shifted: number }).shifted);
+  const shiftedBefore = await layoutShift();
   await simulator("/admin/faults", { body: { rules: [{ target: "all", phase: "before", kind: "drop", probability: 1 }] } });
   try {
     const banner = page.getByTestId("control-plane-banner");
     await expect(banner).toContainText("Control plane unreachable", { timeout: 15_000 });
     // It comes while someone may be about to tap: nothing on the page moves, and it is in view at the bottom.
     expect({ heading: (await heading.boundingBox())!.y, start: (await startButton.boundingBox())!.y }, "the page moved when the banner came").toEqual(placed);
-    expect(await page.evaluate(() => (window as unknown as { shifted: number }).shifted), "layout shift when the banner came").toBe(shiftedBefore);
+    expect(await layoutShift(), "layout shift when the banner came").toBe(shiftedBefore);
     const box = (await banner.boundingBox())!;
     expect(Math.round(box.y + box.height), "the banner sits at the bottom of the screen").toBe(page.viewportSize()!.height);
     // Everything else keeps working: start a run and request a control-plane action; it waits in the outbox.

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { recordLayoutShifts } from "./support";
 
 test.beforeEach(async ({ page }) => {
   await page.goto("/runbooks");
@@ -56,18 +57,11 @@ test("clicking RB-LAUNCH-004 in the dependency graph opens it, and its page show
 });
 
 test("the index does not jump when its review dates and drills arrive after the page", async ({ page }) => {
-  // Layout shifts not caused by input, summed as the browser reports them (Cumulative Layout Shift).
-  await page.addInitScript(() => {
-    const w = window as unknown as { shifted: number };
-    w.shifted = 0;
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) if (!e.hadRecentInput) w.shifted += e.value;
-    }).observe({ type: "layout-shift", buffered: true });
-  });
+  const layoutShift = await recordLayoutShifts(page);
   await page.goto("/runbooks");
   await expect(page.getByTestId("review-schedule")).toHaveCount(10);
   await page.waitForTimeout(500);
-  expect(await page.evaluate(() => (window as unknown as { shifted: number }).shifted)).toBeLessThan(0.05);
+  expect(await layoutShift()).toBeLessThan(0.05);
 });
 
 test("what the index loads after the page is never answered from the browser's cache: a review or drill just finished shows at once", async ({ page }) => {

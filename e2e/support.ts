@@ -59,6 +59,21 @@ export async function pageAs(browser: Browser, role: keyof typeof PEOPLE): Promi
 /** The text of a CSV export's comment line (meta or end): one quoted cell, `"# {…}"`, unquoted. */
 export const csvComment = (line: string) => (line.startsWith('"') ? line.slice(1, -1).replaceAll('""', '"') : line);
 
+/**
+ * Records the page's layout shifts not caused by input, summed as the browser reports them (Cumulative Layout Shift),
+ * from its next navigation on. Returns a function that reads the sum so far.
+ */
+export async function recordLayoutShifts(page: Page): Promise<() => Promise<number>> {
+  await page.addInitScript(() => {
+    const w = window as unknown as { shifted: number };
+    w.shifted = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) if (!e.hadRecentInput) w.shifted += e.value;
+    }).observe({ type: "layout-shift", buffered: true });
+  });
+  return () => page.evaluate(() => (window as unknown as { shifted: number }).shifted);
+}
+
 /** Console errors and warnings, and uncaught errors, of a page from now on. */
 export function consoleProblems(page: Page): string[] {
   const problems: string[] = [];
